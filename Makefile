@@ -1,0 +1,76 @@
+# Equilibri — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) -m equilibri
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run prepare serve test lint typecheck test-sqlite test-postgres system-deps messages vendor
+
+help:
+	@echo "make run   - install, migrate, load geography and demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test  - ruff, mypy, the whole suite on SQLite and then on a throwaway PostgreSQL"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed-run
+
+prepare: $(VENV)/.installed-run
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) load_geography
+	DEMO=1 $(MANAGE) load_demo
+
+run: prepare
+	DEMO=1 HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
+system-deps:
+	@scripts/system-deps.sh
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(VENV)/bin/mypy equilibri
+
+PYTEST_ARGS ?=
+test-sqlite: $(VENV)/.installed-dev
+	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-dev
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# Both databases always run, so one failure does not hide the other's result.
+test: system-deps $(VENV)/.installed-dev
+	$(MANAGE) compilemessages --ignore '.venv' --verbosity 0
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory typecheck
+	@sqlite=0; postgres=0; \
+	echo "=== Suite on SQLite ==="; $(MAKE) --no-print-directory test-sqlite || sqlite=$$?; \
+	echo "=== Suite on PostgreSQL ==="; $(MAKE) --no-print-directory test-postgres || postgres=$$?; \
+	echo "=== Results: SQLite $$([ $$sqlite = 0 ] && echo passed || echo FAILED), PostgreSQL $$([ $$postgres = 0 ] && echo passed || echo FAILED) ==="; \
+	[ $$sqlite = 0 ] && [ $$postgres = 0 ]
+
+# Developers: after changing strings, `make messages`, translate locale/en, commit .po and .mo.
+messages: $(VENV)/.installed-dev
+	cd equilibri && ../$(PY) -m equilibri makemessages -l en -l it --ignore 'static/*' && ../$(PY) -m equilibri compilemessages
+
+# Re-vendor the pinned front-end packages (needs the npm registry; the result is committed).
+vendor:
+	scripts/vendor-assets.sh

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs a command against a throwaway PostgreSQL cluster: temporary data dir, random free loopback
+# port, stopped and deleted at the end even when the command fails.
+set -euo pipefail
+PGBIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")
+tmp=$(mktemp -d /tmp/equilibri-pg.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  # PostgreSQL refuses to run as root: the cluster belongs to the postgres user.
+  chown postgres: "$tmp"
+  as_pg=(runuser -u postgres --)
+fi
+cleanup() {
+  "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+"${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
+  -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+echo "Throwaway PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+export DATABASE_URL="postgres://postgres@127.0.0.1:$port/equilibri"
+export PATH="$PGBIN:$PATH"
+"${as_pg[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres equilibri
+"$@"
