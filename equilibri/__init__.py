@@ -1,0 +1,1 @@
+"""Equilibri: the territorial platform for work-life balance of Lombardy's ATS."""

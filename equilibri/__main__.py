@@ -1,0 +1,3 @@
+from equilibri.cli import main
+
+main()

@@ -1,0 +1,49 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import personal_data, services
+from .decorators import mfa_missing, redirect_to_mfa_setup
+from .forms import ProfileForm
+from .nav import nav_for
+from .roles import grants_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The reserved area: what the person can do, by role."""
+    if mfa_missing(request.user):
+        return redirect_to_mfa_setup(request)
+    return render(request, "accounts/home.html", {
+        "grants": grants_of(request.user),
+        "nav_items": nav_for(request.user),
+    })
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Profilo aggiornato."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def export_my_data(request: HttpRequest) -> HttpResponse:
+    data = personal_data.export_for(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="equilibri-dati-personali-{stamp}.json"'
+    return response

@@ -1,0 +1,34 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from equilibri.core import views as core_views
+
+# The Django admin is for superusers only and signs in through the same login (with 2FA).
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Equilibri — amministrazione tecnica"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+# Italian at /, English at /en/.
+urlpatterns += i18n_patterns(
+    path("", include("equilibri.core.urls")),
+    path("account/", include("allauth.urls")),
+    path("area-riservata/", include("equilibri.accounts.urls")),
+    path("territorio/", include("equilibri.territory.urls")),
+    path("organizzazioni/", include("equilibri.network.urls")),
+    path("servizi/", include("equilibri.services.urls")),
+    path("sportelli/", include("equilibri.desks.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "equilibri.core.views.bad_request"
+handler403 = "equilibri.core.views.permission_denied"
+handler404 = "equilibri.core.views.page_not_found"
+handler500 = "equilibri.core.views.server_error"
