@@ -21,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("allauth.urls")),
     path("area-riservata/", include("equilibri.accounts.urls")),
     path("territorio/", include("equilibri.territory.urls")),
-    path("organizzazioni/", include("equilibri.network.urls")),
+    path("area-riservata/organizzazioni/", include("equilibri.network.urls")),
     path("servizi/", include("equilibri.services.urls")),
     path("sportelli/", include("equilibri.desks.urls")),
     path("admin/", admin.site.urls),

@@ -18,8 +18,10 @@ def mfa_missing(user) -> bool:
 def redirect_to_mfa_setup(request):
     messages.warning(
         request,
-        _("Il tuo ruolo richiede la verifica in due passaggi: attivala con un'app di "
-          "autenticazione per entrare nell'area riservata."),
+        _(
+            "Il tuo ruolo richiede la verifica in due passaggi: attivala con un'app di "
+            "autenticazione per entrare nell'area riservata."
+        ),
     )
     return redirect("mfa_activate_totp")
 

@@ -16,19 +16,30 @@ from .roles import Role
 DEMO_DOMAIN = "demo.equilibri.it"
 
 
-def demo_user(local_part: str, first_name: str, last_name: str, *, role: Role, scope: str,
-              superuser: bool = False) -> User:
+def demo_user(
+    local_part: str,
+    first_name: str,
+    last_name: str,
+    *,
+    role: Role,
+    scope: str,
+    superuser: bool = False,
+) -> User:
     """Creates the demo user once; later runs change nothing."""
     email = f"{local_part}@{DEMO_DOMAIN}"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, first_name=first_name, last_name=last_name,
-                    is_superuser=superuser, is_staff=superuser)
+        user = User(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
     staff = role != Role.CITIZEN
-    if staff and not Authenticator.objects.filter(user=user,
-                                                  type=Authenticator.Type.TOTP).exists():
+    if staff and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
     demo.record_account(email, str(role.label), scope, staff)
     return user
@@ -36,15 +47,15 @@ def demo_user(local_part: str, first_name: str, last_name: str, *, role: Role, s
 
 def _staff(local_part, first, last, role: Role, ats_code: str | None) -> User:
     ats = ATS.objects.get(code=ats_code) if ats_code else None
-    user = demo_user(local_part, first, last, role=role,
-                     scope=ats.name if ats else "Regione Lombardia")
+    user = demo_user(
+        local_part, first, last, role=role, scope=ats.name if ats else "Regione Lombardia"
+    )
     StaffRole.objects.get_or_create(user=user, role=role, ats=ats)
     return user
 
 
 def load() -> None:
-    demo_user("admin", "Amministratore", "Tecnico", role=Role.SUPERUSER, scope="—",
-              superuser=True)
+    demo_user("admin", "Amministratore", "Tecnico", role=Role.SUPERUSER, scope="—", superuser=True)
     demo_user("cittadina", "Giulia", "Bianchi", role=Role.CITIZEN, scope="Tradate")
     demo_user("cittadino", "Marco", "Rossi", role=Role.CITIZEN, scope="Milano")
     _staff("operatore.insubria", "Laura", "Colombo", Role.ATS_OPERATOR, "ATS-INS")

@@ -54,8 +54,14 @@ class StaffRole(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("ruolo"), max_length=30, choices=ROLES)
-    ats = models.ForeignKey("territory.ATS", on_delete=models.PROTECT, null=True, blank=True,
-                            related_name="staff_roles", verbose_name=_("ATS"))
+    ats = models.ForeignKey(
+        "territory.ATS",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("ATS"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,8 +70,10 @@ class StaffRole(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="staffrole_ats_matches_role",
-                condition=(Q(role=Role.REGIONAL_VIEWER, ats__isnull=True)
-                           | (~Q(role=Role.REGIONAL_VIEWER) & Q(ats__isnull=False))),
+                condition=(
+                    Q(role=Role.REGIONAL_VIEWER, ats__isnull=True)
+                    | (~Q(role=Role.REGIONAL_VIEWER) & Q(ats__isnull=False))
+                ),
             ),
             models.UniqueConstraint(fields=["user", "role", "ats"], name="staffrole_unique"),
         ]

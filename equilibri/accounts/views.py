@@ -20,10 +20,14 @@ def home(request: HttpRequest) -> HttpResponse:
     """The reserved area: what the person can do, by role."""
     if mfa_missing(request.user):
         return redirect_to_mfa_setup(request)
-    return render(request, "accounts/home.html", {
-        "grants": grants_of(request.user),
-        "nav_items": nav_for(request.user),
-    })
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "grants": grants_of(request.user),
+            "nav_items": nav_for(request.user),
+        },
+    )
 
 
 @login_required
@@ -45,5 +49,7 @@ def export_my_data(request: HttpRequest) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="equilibri-dati-personali-{stamp}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="equilibri-dati-personali-{stamp}.json"'
+    )
     return response

@@ -6,8 +6,9 @@ from auditlog.models import LogEntry
 from django.db import models
 
 
-def log_personal_data_read(instance: models.Model, *, actor=None, fields: Iterable[str] = (),
-                           purpose: str = "") -> LogEntry:
+def log_personal_data_read(
+    instance: models.Model, *, actor=None, fields: Iterable[str] = (), purpose: str = ""
+) -> LogEntry:
     """Records that `actor` (default: the request's user, via the audit middleware) read the
     named personal fields of `instance`, and why."""
     extra = {"fields": sorted(fields), "purpose": purpose}

@@ -38,41 +38,78 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _error(request, status: int, title: str, message: str,
-           template: str = "core/error.html") -> HttpResponse:
-    return render(request, template,
-                  {"status": status, "title": title, "message": message}, status=status)
+def _error(
+    request, status: int, title: str, message: str, template: str = "core/error.html"
+) -> HttpResponse:
+    return render(
+        request, template, {"status": status, "title": title, "message": message}, status=status
+    )
 
 
 def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
-        return _error(request, 413, _("Richiesta troppo grande"),
-                      _("I dati inviati superano la dimensione massima consentita. Riduci i "
-                        "file o il testo e riprova."))
-    return _error(request, 400, _("Richiesta non valida"),
-                  _("La richiesta non è stata compresa. Torna indietro e riprova."))
+        return _error(
+            request,
+            413,
+            _("Richiesta troppo grande"),
+            _(
+                "I dati inviati superano la dimensione massima consentita. Riduci i "
+                "file o il testo e riprova."
+            ),
+        )
+    return _error(
+        request,
+        400,
+        _("Richiesta non valida"),
+        _("La richiesta non è stata compresa. Torna indietro e riprova."),
+    )
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("Accesso non consentito"),
-                  _("Non hai i permessi per vedere questa pagina. Se pensi sia un errore, "
-                    "contatta l'operatore della tua ATS."))
+    return _error(
+        request,
+        403,
+        _("Accesso non consentito"),
+        _(
+            "Non hai i permessi per vedere questa pagina. Se pensi sia un errore, "
+            "contatta l'operatore della tua ATS."
+        ),
+    )
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, _("Pagina non trovata"),
-                  _("La pagina che cerchi non esiste o è stata spostata. Controlla l'indirizzo "
-                    "o torna alla pagina iniziale."))
+    return _error(
+        request,
+        404,
+        _("Pagina non trovata"),
+        _(
+            "La pagina che cerchi non esiste o è stata spostata. Controlla l'indirizzo "
+            "o torna alla pagina iniziale."
+        ),
+    )
 
 
 def server_error(request):
-    return _error(request, 500, _("Errore del servizio"),
-                  _("Si è verificato un errore imprevisto. È stato registrato e lo "
-                    "correggeremo: riprova tra qualche minuto."), template="core/error_500.html")
+    return _error(
+        request,
+        500,
+        _("Errore del servizio"),
+        _(
+            "Si è verificato un errore imprevisto. È stato registrato e lo "
+            "correggeremo: riprova tra qualche minuto."
+        ),
+        template="core/error_500.html",
+    )
 
 
 def csrf_failure(request, reason=""):
-    return _error(request, 403, _("Sessione scaduta"),
-                  _("Il modulo è scaduto o è stato aperto in un'altra scheda. Torna indietro, "
-                    "ricarica la pagina e invialo di nuovo: i dati già salvati non sono andati "
-                    "persi."))
+    return _error(
+        request,
+        403,
+        _("Sessione scaduta"),
+        _(
+            "Il modulo è scaduto o è stato aperto in un'altra scheda. Torna indietro, "
+            "ricarica la pagina e invialo di nuovo: i dati già salvati non sono andati "
+            "persi."
+        ),
+    )

@@ -9,20 +9,33 @@ from equilibri.territory.models import Comune
 from .models import Desk, DeskOperator
 
 DESKS = [
-    ("Sportello conciliazione di Erba", "Consorzio Erbese Servizi alla Persona", "Erba",
-     "Via Mazzini 1 (indirizzo illustrativo)"),
-    ("Sportello conciliazione LYBRA – Milano", "AFOL Metropolitana", "Milano",
-     "Via Soderini 24 (indirizzo illustrativo)"),
+    (
+        "Sportello conciliazione di Erba",
+        "Consorzio Erbese Servizi alla Persona",
+        "Erba",
+        "Via Mazzini 1 (indirizzo illustrativo)",
+    ),
+    (
+        "Sportello conciliazione LYBRA – Milano",
+        "AFOL Metropolitana",
+        "Milano",
+        "Via Soderini 24 (indirizzo illustrativo)",
+    ),
 ]
 
 
 def load() -> None:
     for name, org_name, comune_name, address in DESKS:
         comune = Comune.objects.get(name=comune_name)
-        Desk.objects.get_or_create(name=name, defaults={
-            "ats": comune.ats, "organisation": Organisation.objects.get(name=org_name),
-            "comune": comune, "address": address,
-        })
+        Desk.objects.get_or_create(
+            name=name,
+            defaults={
+                "ats": comune.ats,
+                "organisation": Organisation.objects.get(name=org_name),
+                "comune": comune,
+                "address": address,
+            },
+        )
     for local, first, last, desk_name in [
         ("sportello.erba", "Silvia", "Brambilla", "Sportello conciliazione di Erba"),
         ("sportello.lybra", "Giorgio", "Villa", "Sportello conciliazione LYBRA – Milano"),

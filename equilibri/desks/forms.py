@@ -8,6 +8,9 @@ from equilibri.territory.forms import ComuneField
 class NearestDeskForm(forms.Form):
     comune = ComuneField(label=_("Il tuo comune"))
     raggio = forms.IntegerField(
-        label=_("Distanza massima (km)"), min_value=1, max_value=settings.MAX_SEARCH_RADIUS_KM,
-        initial=25, required=False,
+        label=_("Distanza massima (km)"),
+        min_value=1,
+        max_value=settings.MAX_SEARCH_RADIUS_KM,
+        initial=25,
+        required=False,
     )

@@ -9,11 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 class Desk(models.Model):
     ats = models.ForeignKey("territory.ATS", on_delete=models.PROTECT, related_name="desks")
-    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT,
-                                     related_name="desks", verbose_name=_("ente ospitante"))
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        related_name="desks",
+        verbose_name=_("ente ospitante"),
+    )
     name = models.CharField(_("nome"), max_length=200)
-    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT,
-                               related_name="desks", verbose_name=_("comune"))
+    comune = models.ForeignKey(
+        "territory.Comune", on_delete=models.PROTECT, related_name="desks", verbose_name=_("comune")
+    )
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -32,8 +37,9 @@ class Desk(models.Model):
 
 
 class DeskOperator(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="desk_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_roles"
+    )
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="operators")
 
     class Meta:

@@ -14,5 +14,6 @@ def desk_operator_grants(user) -> Iterable[Grant]:
 
 def desks_near(comune: Comune, radius_km: float, limit: int = 10) -> list[tuple[Desk, float]]:
     desks = Desk.objects.select_related("comune", "organisation")
-    return nearest(comune.lat, comune.lon, desks, lambda d: (d.comune.lat, d.comune.lon),
-                   radius_km)[:limit]
+    return nearest(
+        comune.lat, comune.lon, desks, lambda d: (d.comune.lat, d.comune.lon), radius_km
+    )[:limit]

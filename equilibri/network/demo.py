@@ -24,8 +24,11 @@ ORGANISATIONS = [
     ("L'Arca Coop. Soc.", K.THIRD_SECTOR, "Tradate"),
     ("Consorzio Erbese Servizi alla Persona", K.PLANNING_OFFICE, "Erba"),
     ("Il Seme Coop. Sociale", K.THIRD_SECTOR, "Erba"),
-    ("Azienda Speciale Consortile Medio Olona servizi alla persona", K.PLANNING_OFFICE,
-     "Castellanza"),
+    (
+        "Azienda Speciale Consortile Medio Olona servizi alla persona",
+        K.PLANNING_OFFICE,
+        "Castellanza",
+    ),
     ("Comune di Cuveglio", K.COMUNE, "Cuveglio"),
     ("Comunità montana Valli del Verbano", K.OTHER, "Cuveglio"),
     # ATS Brescia (seed 003)
@@ -47,8 +50,11 @@ ORGANISATIONS = [
 ALLIANCES = [
     ("Alleanza dell'Ambito di Tradate", "ATS-INS", "Ufficio di Piano di Tradate"),
     ("Alleanza del Consorzio Erbese", "ATS-INS", "Consorzio Erbese Servizi alla Persona"),
-    ("Alleanza del Medio Olona", "ATS-INS",
-     "Azienda Speciale Consortile Medio Olona servizi alla persona"),
+    (
+        "Alleanza del Medio Olona",
+        "ATS-INS",
+        "Azienda Speciale Consortile Medio Olona servizi alla persona",
+    ),
     ("Alleanza della Valcuvia", "ATS-INS", "Comune di Cuveglio"),
     ("Alleanza di Brescia", "ATS-BS", "Comune di Brescia"),
     ("Alleanza di Montichiari", "ATS-BS", "Comune di Montichiari"),

@@ -28,12 +28,21 @@ class Organisation(models.Model):
 
     name = models.CharField(_("denominazione"), max_length=200)
     kind = models.CharField(_("tipologia"), max_length=30, choices=Kind.choices)
-    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, blank=True,
-                                   validators=[validate_organisation_fiscal_code])
-    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True,
-                                  validators=[validate_vat_number])
-    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT,
-                               related_name="organisations", verbose_name=_("comune"))
+    fiscal_code = models.CharField(
+        _("codice fiscale"),
+        max_length=16,
+        blank=True,
+        validators=[validate_organisation_fiscal_code],
+    )
+    vat_number = models.CharField(
+        _("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number]
+    )
+    comune = models.ForeignKey(
+        "territory.Comune",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("comune"),
+    )
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     website = models.URLField(_("sito web"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -53,16 +62,20 @@ class OrganisationRole(models.Model):
         (Role.ORG_ADMIN.value, Role.ORG_ADMIN.label),
         (Role.PROVIDER_OPERATOR.value, Role.PROVIDER_OPERATOR.label),
     ]
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="organisation_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("ruolo"), max_length=30, choices=ROLES)
 
     class Meta:
         verbose_name = _("ruolo nell'organizzazione")
         verbose_name_plural = _("ruoli nelle organizzazioni")
-        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"],
-                                               name="organisationrole_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="organisationrole_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
@@ -73,8 +86,12 @@ class Alliance(models.Model):
 
     ats = models.ForeignKey("territory.ATS", on_delete=models.PROTECT, related_name="alliances")
     name = models.CharField(_("nome"), max_length=200)
-    lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_alliances",
-                             verbose_name=_("ente capofila"))
+    lead = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_alliances",
+        verbose_name=_("ente capofila"),
+    )
 
     class Meta:
         verbose_name = _("alleanza locale")
@@ -88,15 +105,17 @@ class Alliance(models.Model):
 class AllianceRole(models.Model):
     """The people who act for an alliance's lead body (role: alliance lead)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="alliance_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_roles"
+    )
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="roles")
 
     class Meta:
         verbose_name = _("referente di alleanza")
         verbose_name_plural = _("referenti di alleanza")
-        constraints = [models.UniqueConstraint(fields=["user", "alliance"],
-                                               name="alliancerole_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "alliance"], name="alliancerole_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.alliance}"

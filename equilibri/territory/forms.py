@@ -27,10 +27,14 @@ class ComuneField(forms.Field):
 
     widget = ComuneInput
     default_error_messages = {
-        "unknown": _("Non troviamo il comune «%(value)s» in Lombardia. Controlla come è scritto "
-                     "o scegli uno dei suggerimenti."),
-        "ambiguous": _("Ci sono più comuni chiamati «%(value)s»: aggiungi la provincia, ad "
-                       "esempio «%(example)s»."),
+        "unknown": _(
+            "Non troviamo il comune «%(value)s» in Lombardia. Controlla come è scritto "
+            "o scegli uno dei suggerimenti."
+        ),
+        "ambiguous": _(
+            "Ci sono più comuni chiamati «%(value)s»: aggiungi la provincia, ad "
+            "esempio «%(example)s»."
+        ),
     }
 
     def __init__(self, **kwargs):
@@ -49,9 +53,13 @@ class ComuneField(forms.Field):
             return None
         matches = comune_lookup(text)
         if not matches:
-            raise forms.ValidationError(self.error_messages["unknown"], code="unknown",
-                                        params={"value": text})
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": text}
+            )
         if len(matches) > 1:
-            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous",
-                                        params={"value": text, "example": str(matches[0])})
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"value": text, "example": str(matches[0])},
+            )
         return matches[0]

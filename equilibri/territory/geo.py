@@ -11,8 +11,9 @@ KM_PER_DEGREE_LAT = 111.32
 T = TypeVar("T")
 
 
-def haversine_km(lat1: float | Decimal, lon1: float | Decimal,
-                 lat2: float | Decimal, lon2: float | Decimal) -> float:
+def haversine_km(
+    lat1: float | Decimal, lon1: float | Decimal, lat2: float | Decimal, lon2: float | Decimal
+) -> float:
     """Great-circle distance in km."""
     p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
     dp = p2 - p1
@@ -21,16 +22,22 @@ def haversine_km(lat1: float | Decimal, lon1: float | Decimal,
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-def bounding_box(lat: float | Decimal, lon: float | Decimal, radius_km: float
-                 ) -> tuple[float, float, float, float]:
+def bounding_box(
+    lat: float | Decimal, lon: float | Decimal, radius_km: float
+) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) enclosing the circle: a cheap SQL prefilter."""
     dlat = radius_km / KM_PER_DEGREE_LAT
     dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(float(lat))), 1e-6))
     return float(lat) - dlat, float(lat) + dlat, float(lon) - dlon, float(lon) + dlon
 
 
-def nearest(origin_lat: float | Decimal, origin_lon: float | Decimal, items: Iterable[T],
-            lat_lon, radius_km: float | None = None) -> list[tuple[T, float]]:
+def nearest(
+    origin_lat: float | Decimal,
+    origin_lon: float | Decimal,
+    items: Iterable[T],
+    lat_lon,
+    radius_km: float | None = None,
+) -> list[tuple[T, float]]:
     """Items with their distance from the origin, nearest first, within radius_km if given.
 
     `lat_lon(item)` returns the item's (lat, lon).

@@ -18,8 +18,16 @@ ATS_CSV = DATA_DIR / "lombardia_ats.csv"
 LOMBARDY = {"istat_code": "03", "name": "Lombardia"}
 PROVINCES = {"BG", "BS", "CO", "CR", "LC", "LO", "MB", "MI", "MN", "PV", "SO", "VA"}
 ATS_COLUMNS = ["ats_code", "name", "official_name", "seat_city"]
-COMUNI_COLUMNS = ["istat_code", "name", "province", "ats_code", "ats_name", "lat", "lon",
-                  "population"]
+COMUNI_COLUMNS = [
+    "istat_code",
+    "name",
+    "province",
+    "ats_code",
+    "ats_name",
+    "lat",
+    "lon",
+    "population",
+]
 
 
 class GeographyError(Exception):
@@ -120,8 +128,12 @@ def geography_load(comuni_path: Path = COMUNI_CSV, ats_path: Path = ATS_CSV) -> 
     )
     ats_by_code = {}
     for row in ats_rows:
-        values = {"region": region, "name": row["name"], "official_name": row["official_name"],
-                  "seat_city": row["seat_city"]}
+        values = {
+            "region": region,
+            "name": row["name"],
+            "official_name": row["official_name"],
+            "seat_city": row["seat_city"],
+        }
         ats = ATS.objects.filter(code=row["ats_code"]).first()
         if ats is None:
             ats = ATS.objects.create(code=row["ats_code"], **values)

@@ -9,13 +9,16 @@ class Command(BaseCommand):
     help = "Loads the demo data from the source documents (idempotent). Needs DEMO=1."
 
     def add_arguments(self, parser):
-        parser.add_argument("--quiet-accounts", action="store_true",
-                            help="do not print the demo accounts")
+        parser.add_argument(
+            "--quiet-accounts", action="store_true", help="do not print the demo accounts"
+        )
 
     def handle(self, *args, quiet_accounts: bool = False, **options):
         if not settings.DEMO:
-            raise CommandError("Demo accounts have public passwords: set DEMO=1 to load them, "
-                               "and never on a production instance.")
+            raise CommandError(
+                "Demo accounts have public passwords: set DEMO=1 to load them, "
+                "and never on a production instance."
+            )
         with transaction.atomic():
             for _order, name, loader in demo.loaders():
                 loader()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Serves Equilibri: gunicorn in the foreground, the task worker and the scheduler beside it;
+# all three stop together.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+$PY -m equilibri db_worker --queue-name '*' >>var/worker.log 2>&1 & pids+=($!)
+$PY -m equilibri scheduler >>var/scheduler.log 2>&1 & pids+=($!)
+echo
+echo "Equilibri is running: http://$HOST:$PORT/  (English: http://$HOST:$PORT/en/)"
+echo "Demo accounts: see above; two-factor code: .venv/bin/python -m equilibri demo_totp"
+echo "Stop with Ctrl+C."
+.venv/bin/gunicorn equilibri.wsgi --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-3}" \
+  --access-logfile - --error-logfile - --log-level warning &
+pids+=($!)
+wait "${pids[-1]}"

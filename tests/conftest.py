@@ -1,0 +1,94 @@
+"""Shared fixtures: the real geography and the demo personas, loaded once per test database.
+
+Personas are the demo accounts (every role, in two ATS): tests use the same people a person
+trying the demo meets.
+"""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+os.environ.setdefault("EMAIL_URL", "locmem:")
+
+DOMAIN = "demo.equilibri.it"
+PERSONAS = {
+    "citizen": "cittadina",
+    "org_admin": "hr.arca",  # L'Arca Coop. Soc., Tradate (ATS Insubria)
+    "provider_operator": "ente.aquilone",  # L'Aquilone Coop. Soc., Tradate (ATS Insubria)
+    "desk_operator": "sportello.erba",  # ATS Insubria
+    "alliance_lead": "alleanza.tradate",  # ATS Insubria
+    "ats_operator": "operatore.insubria",
+    "committee_member": "comitato.insubria",
+    "regional_viewer": "regione",
+    "superuser": "admin",
+}
+# The same roles in another ATS, for cross-tenant checks.
+OTHER_ATS_PERSONAS = {
+    "org_admin": "hr.pianoc",  # Piano C, Milano
+    "provider_operator": "ente.spazioaperto",  # Spazio Aperto Servizi, Milano
+    "desk_operator": "sportello.lybra",  # ATS Milano
+    "alliance_lead": "alleanza.sudestmilano",  # ATS Milano
+    "ats_operator": "operatore.milano",
+    "committee_member": "comitato.brescia",
+}
+
+
+def email_of(local_part: str) -> str:
+    return f"{local_part}@{DOMAIN}"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Fast hashing: demo users are created for every test database.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def load_reference_data() -> None:
+    call_command("load_geography", verbosity=0)
+    with override_settings(DEMO=True):
+        call_command("load_demo", quiet_accounts=True, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+        # Transactional tests (browser, backup) flush the database afterwards; with
+        # serialized_rollback they get this content back first.
+        for connection in connections.all():
+            connection._test_serialized_contents = (  # type: ignore[attr-defined]
+                connection.creation.serialize_db_to_string()
+            )
+
+
+@pytest.fixture
+def user_of(db):
+    from equilibri.accounts.models import User
+
+    def get(local_part: str) -> User:
+        return User.objects.get(email=email_of(local_part))
+
+    return get
+
+
+@pytest.fixture
+def login(user_of):
+    """A test client signed in as the persona (TOTP is active for staff demo users)."""
+
+    def make(local_part: str | None) -> Client:
+        client = Client()
+        if local_part is not None:
+            client.force_login(
+                user_of(local_part), backend="allauth.account.auth_backends.AuthenticationBackend"
+            )
+        return client
+
+    return make
