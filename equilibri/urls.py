@@ -1,7 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from equilibri.core import views as core_views
@@ -10,7 +10,7 @@ from equilibri.core import views as core_views
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Equilibri — amministrazione tecnica"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=request.user, **form.cleaned_data)
+        services.user_update_profile(user=form.instance, **form.cleaned_data)
         messages.success(request, _("Profilo aggiornato."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
