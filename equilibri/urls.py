@@ -4,10 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
+from equilibri.accounts.decorators import mfa_missing
 from equilibri.core import views as core_views
 
-# The Django admin is for superusers only and signs in through the same login (with 2FA).
+# The Django admin is for superusers only, signs in through the same login and, like every staff
+# role, needs two-factor authentication active.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+_admin_has_permission = admin.site.has_permission
+admin.site.has_permission = (  # type: ignore[method-assign]
+    lambda request: _admin_has_permission(request) and not mfa_missing(request.user)
+)
 admin.site.site_header = "Equilibri — amministrazione tecnica"
 
 urlpatterns: list[URLPattern | URLResolver] = [

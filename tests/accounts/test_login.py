@@ -98,3 +98,9 @@ def test_signup_creates_a_citizen():
     home = client.get("/area-riservata/")
     assert home.status_code == 200
     assert "I tuoi ruoli" not in home.content.decode()
+
+
+def test_superuser_without_two_factor_cannot_use_the_admin(user_of, login):
+    assert login("admin").get("/admin/").status_code == 200
+    Authenticator.objects.filter(user=user_of("admin")).delete()
+    assert login("admin").get("/admin/").status_code == 302

@@ -19,12 +19,15 @@ def test_no_desk_nearby_says_so(client):
     assert "Nessuno sportello" in page
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"comune": "Atlantide"}, "Non troviamo il comune «Atlantide»"),
-    ({"comune": "Erba", "raggio": "500"}, "minore o uguale a 100"),
-    ({"comune": "Erba", "raggio": "tanti"}, "Inserisci un numero intero"),
-    ({"comune": "x" * 5000}, "Non troviamo il comune"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"comune": "Atlantide"}, "Non troviamo il comune «Atlantide»"),
+        ({"comune": "Erba", "raggio": "500"}, "minore o uguale a 100"),
+        ({"comune": "Erba", "raggio": "tanti"}, "Inserisci un numero intero"),
+        ({"comune": "x" * 5000}, "Non troviamo il comune"),
+    ],
+)
 def test_bad_input_gets_a_message_not_an_error(client, params, message):
     response = client.get("/sportelli/", params)
     assert response.status_code == 200

@@ -39,7 +39,9 @@ def test_ats_operator_sees_only_their_ats(user_of):
     assert "L'Aquilone Coop. Soc." in visible and "Comune di Cuveglio" in visible
     assert "Spazio Aperto Servizi" not in visible and "Comune di Brescia" not in visible
     assert names(user_of("operatore.brescia")) == {
-        "ATS di Brescia", "Comune di Brescia", "Comune di Montichiari",
+        "ATS di Brescia",
+        "Comune di Brescia",
+        "Comune di Montichiari",
         "Comune di Palazzolo sull'Oglio",
     }
 
