@@ -67,9 +67,17 @@ test: system-deps $(VENV)/.installed-dev
 	echo "=== Results: SQLite $$([ $$sqlite = 0 ] && echo passed || echo FAILED), PostgreSQL $$([ $$postgres = 0 ] && echo passed || echo FAILED) ==="; \
 	[ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
-# Developers: after changing strings, `make messages`, translate locale/en, commit .po and .mo.
-messages: $(VENV)/.installed-dev
-	cd equilibri && ../$(PY) -m equilibri makemessages -l en -l it --ignore 'static/*' && ../$(PY) -m equilibri compilemessages
+# Developers: after changing strings, `make messages`, translate the new entries in
+# equilibri/locale/en/LC_MESSAGES/django.po (msgids are Italian), run it again, commit .po and .mo.
+# It scans only the equilibri package (so never .venv, var, tests), skipping its static files;
+# -P keeps equilibri/ itself off sys.path. The last line counts untranslated and fuzzy entries.
+MESSAGES_PO := equilibri/locale/en/LC_MESSAGES/django.po
+messages: $(VENV)/.installed-run
+	@command -v msgfmt >/dev/null || { echo "gettext is missing: run make system-deps"; exit 1; }
+	cd equilibri && $(abspath $(PY)) -P -m equilibri makemessages --locale en --domain django \
+		--ignore 'static' --ignore 'node_modules' --no-obsolete
+	cd equilibri && $(abspath $(PY)) -P -m equilibri compilemessages --locale en --ignore 'static'
+	@msgfmt --check --statistics -o /dev/null $(MESSAGES_PO)
 
 # Re-vendor the pinned front-end packages (needs the npm registry; the result is committed).
 vendor:

@@ -5,6 +5,7 @@ trying the demo meets.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -47,6 +48,8 @@ def pytest_configure(config):
 
     # Fast hashing: demo users are created for every test database.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise warns on every request when the collected-static folder does not exist.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def load_reference_data() -> None:
