@@ -4,9 +4,9 @@ HSDS taxonomy (same slugs)."""
 from django.utils.translation import gettext_lazy as _
 
 CATEGORIES = [
-    ("prima-infanzia", _("Prima infanzia 0-3 anni"), "it-horn"),
+    ("prima-infanzia", _("Prima infanzia 0-3 anni"), "it-user"),
     ("pre-post-scuola", _("Pre e post scuola"), "it-clock"),
-    ("centri-estivi", _("Centri estivi"), "it-sun"),
+    ("centri-estivi", _("Centri estivi"), "it-calendar"),
     ("assistenza-domiciliare", _("Assistenza a domicilio per anziani e disabili"), "it-pa"),
     ("assistenza-ospedaliera", _("Assistenza in ospedale, di giorno e di notte"), "it-plus-circle"),
     ("salvatempo", _("Servizi salvatempo"), "it-box"),

@@ -94,3 +94,13 @@ def test_services_search_is_honest_until_the_catalogue_exists(client):
     assert page.status_code == 200
     assert "Catalogo in preparazione" in page.content.decode()
     assert "«centro estivo»" in page.content.decode()
+
+
+def test_every_category_icon_exists_in_the_sprite():
+    from django.contrib.staticfiles import finders
+
+    from equilibri.services.categories import CATEGORIES
+
+    sprite = open(finders.find("vendor/bootstrap-italia/svg/sprites.svg"), encoding="utf-8").read()
+    missing = [icon for _slug, _label, icon in CATEGORIES if f'id="{icon}"' not in sprite]
+    assert not missing
