@@ -1,20 +1,18 @@
 """Browser tests: Debian chromium driven through Playwright, against pytest-django's live server.
 
-Every browser test is marked ``browser`` and runs as a transactional test with serialized
-rollback (see ``browser_db``), so the live server sees the geography and the demo personas that
-tests/conftest.py loads once per test database.
+Every browser test is marked ``browser`` and
+``django_db(transaction=True, serialized_rollback=True)``: the live server then reads a database
+holding the geography and the demo personas that tests/conftest.py loads once per test database
+(the ``demo_data`` fixture checks it).
+
+Playwright and chromium start once per xdist worker for the whole browser package (package
+scope, not session scope: see ``playwright_instance``).
 """
 
-import os
 import time
 from collections.abc import Iterator
 
 import pytest
-
-# Playwright's sync API keeps an asyncio event loop running in the main thread; Django would
-# then refuse ORM calls from it (test setup, fixtures). The tests never use the ORM
-# concurrently with the browser's loop, so this is safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +35,28 @@ DEMO_PASSWORD = "Equilibri-demo-2026"
 DEMO_TOTP_SECRET = "EQUILIBRIDEMOTOTPSECRET2345ABCDE"
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _restorable_demo_data(django_db_setup, django_db_blocker):
+    """Serialized rollback puts the demo data back with raw saves before each test. Audited
+    (AUDITLOG_INCLUDE_ALL_MODELS), each of them would also write a log entry, with content types
+    that the flush removed and that the same load is restoring: the restore then fails (UNIQUE
+    on django_content_type, or a dangling content_type_id). Package scope, so it is on before
+    pytest-django's function-scoped database setup.
+
+    At the end, the demo data goes back in the database (the last test flushed it), so the
+    tests after these find it as they would have without them."""
+    from django.db import connections
+    from django.test import override_settings
+
+    with override_settings(AUDITLOG_DISABLE_ON_RAW_SAVE=True):
+        yield
+        with django_db_blocker.unblock():
+            for connection in connections.all():
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _static_files_from_finders(settings):
     """The live server serves /static/ from the app directories (finders), by unhashed names; the
@@ -49,16 +69,58 @@ def _static_files_from_finders(settings):
     }
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each browser test starts with an empty cache, which the live server shares (same
+    process): allauth remembers used TOTP codes there for a period, so a code that another test
+    of this worker used in the last 30 seconds would otherwise be refused; rate-limit counters
+    live there too."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+def _share_thread_connections_with_the_event_loop() -> None:
+    """Playwright's sync API marks its event loop as running in the main thread for as long as
+    it lives. Django's connection handler then stops using its thread-local connections and
+    keeps per-context ones instead: new connection objects, without the serialized demo data
+    that serialized rollback restores from (so the data vanished after the first test's flush),
+    and not the ones an in-memory SQLite live server shares. Point the event-loop storage at the
+    thread's own connections, so the main thread keeps using the same ones."""
+    from django.db import connections
+
+    handler_local = connections._connections  # type: ignore[attr-defined]  # asgiref Local
+    thread_storage = handler_local._storage  # its threading.local, used while no loop runs
+    for alias in connections:
+        connection = getattr(thread_storage, alias, None)
+        if connection is not None:
+            setattr(handler_local, alias, connection)  # goes to the event-loop storage
+
+
+@pytest.fixture(scope="package")
+def playwright_instance(django_db_setup, _restorable_demo_data) -> Iterator:
+    """Playwright, for the browser tests of this worker.
+
+    Package scope rather than session scope: while Playwright runs, its event loop counts as
+    running in the main thread, so Django needs DJANGO_ALLOW_ASYNC_UNSAFE for every ORM call
+    from the tests. Both end with the browser tests, so the other tests (and the subprocesses
+    they start, e.g. ``check --deploy``, which rejects that variable) run as usual. pytest-django
+    runs the transactional tests together, so this starts once per worker. The test database
+    is set up first (``django_db_setup``), on the thread's connections, and Playwright stops
+    before ``_restorable_demo_data`` reloads the demo data."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        yield playwright
+    with pytest.MonkeyPatch.context() as patch:
+        # Test setup and the tests call the ORM between Playwright calls, never during one.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            _share_thread_connections_with_the_event_loop()
+            yield playwright
 
 
-@pytest.fixture(scope="session")
-def browser(playwright_instance):
+@pytest.fixture(scope="package")
+def browser(playwright_instance) -> Iterator:
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
     )
@@ -67,7 +129,13 @@ def browser(playwright_instance):
 
 
 def _new_context(browser, **kwargs):
-    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900}, **kwargs)
+    context = browser.new_context(
+        locale="it-IT",
+        viewport={"width": 1280, "height": 900},
+        # Bootstrap's transitions off: axe and screenshots see the final colours at once.
+        reduced_motion="reduce",
+        **kwargs,
+    )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     return context
@@ -90,15 +158,43 @@ def page_without_js(browser) -> Iterator:
 
 
 @pytest.fixture
-def demo_data_present(live_server):
-    """Fails early and clearly when the live server's database lacks the demo data."""
+def demo_data(live_server):
+    """The demo data, as the live server sees it: fails early and clearly when it is missing."""
     from equilibri.accounts.models import User
 
     assert User.objects.filter(email__endswith="@demo.equilibri.it").exists(), (
-        "the demo personas are missing from the test database: browser tests must be "
+        "the demo personas are missing from the test database: browser tests must be marked "
         "django_db(transaction=True, serialized_rollback=True)"
     )
-    return live_server
+
+
+def open_page(page, url: str, status: int = 200):
+    """Loads the page and checks it is whole: the expected HTTP status, and every stylesheet,
+    script, font and image it loads answers (an unstyled page would make axe's colour checks
+    meaningless)."""
+    broken: list[str] = []
+
+    def on_response(response):
+        # The document's own status is checked below; this is about what it loads.
+        if response.status >= 400 and not response.request.is_navigation_request():
+            broken.append(f"HTTP {response.status} {response.url}")
+
+    def on_failed(request):
+        broken.append(f"{request.failure} {request.url}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    try:
+        response = page.goto(url, wait_until="load")
+        # Web fonts change text metrics; let them settle before measuring anything.
+        page.evaluate("document.fonts.ready.then(() => true)")
+    finally:
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_failed)
+    assert response is not None, f"no response for {url}"
+    assert response.status == status, f"{url}: HTTP {response.status}, expected {status}"
+    assert not broken, f"{url}: broken resources:\n" + "\n".join(broken)
+    return response
 
 
 def format_violations(url: str, violations: list[dict]) -> str:
