@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -101,6 +103,6 @@ def test_every_category_icon_exists_in_the_sprite():
 
     from equilibri.services.categories import CATEGORIES
 
-    sprite = open(finders.find("vendor/bootstrap-italia/svg/sprites.svg"), encoding="utf-8").read()
+    sprite = Path(finders.find("vendor/bootstrap-italia/svg/sprites.svg")).read_text("utf-8")
     missing = [icon for _slug, _label, icon in CATEGORIES if f'id="{icon}"' not in sprite]
     assert not missing
