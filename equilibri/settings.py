@@ -80,8 +80,10 @@ INSTALLED_APPS = [
     "equilibri.territory",
     "equilibri.accounts",
     "equilibri.network",
+    "equilibri.plans",
     "equilibri.services",
     "equilibri.desks",
+    "equilibri.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,6 +105,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "csp",
+    "ninja",
 ]
 
 MIDDLEWARE = [

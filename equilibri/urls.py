@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from equilibri.accounts.decorators import mfa_missing
+from equilibri.api import api
 from equilibri.core import views as core_views
 
 # The Django admin is for superusers only, signs in through the same login and, like every staff
@@ -18,6 +19,7 @@ admin.site.site_header = "Equilibri — amministrazione tecnica"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
@@ -28,6 +30,12 @@ urlpatterns += i18n_patterns(
     path("area-riservata/", include("equilibri.accounts.urls")),
     path("territorio/", include("equilibri.territory.urls")),
     path("area-riservata/organizzazioni/", include("equilibri.network.urls")),
+    path("area-riservata/piani/", include("equilibri.plans.urls")),
+    path("area-riservata/monitoraggio/", include("equilibri.plans.monitoring_urls")),
+    path("area-riservata/comitato/", include("equilibri.plans.committee_urls")),
+    path("area-riservata/cruscotto/", include("equilibri.reports.urls")),
+    path("rete/", include("equilibri.network.public_urls")),
+    path("piani/", include("equilibri.plans.public_urls")),
     path("servizi/", include("equilibri.services.urls")),
     path("sportelli/", include("equilibri.desks.urls")),
     path("admin/", admin.site.urls),

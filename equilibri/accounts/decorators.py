@@ -39,3 +39,19 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_permission_required(permission: str):
+    """staff_required, plus a `rules` permission (e.g. "plans.read"); 403 without it."""
+
+    def decorator(view):
+        @staff_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

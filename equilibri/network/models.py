@@ -1,10 +1,10 @@
-"""Organisations of the territorial networks and the roles people hold in them.
+"""Organisations of the territorial networks, their membership, alliances and agreements, and the
+roles people hold in them."""
 
-The foundation holds what every role needs to have a scope; the network capability adds
-membership, partners, agreements and WHP.
-"""
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,21 @@ class Organisation(models.Model):
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     website = models.URLField(_("sito web"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    staff_count = models.PositiveIntegerField(_("numero di addetti"), null=True, blank=True)
+    turnover = models.DecimalField(
+        _("fatturato annuo (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    ateco_code = models.CharField(_("codice ATECO"), max_length=8, blank=True)
+    runts_number = models.CharField(_("numero di iscrizione RUNTS"), max_length=30, blank=True)
+    whp_member_since = models.DateField(_("nella rete WHP dal"), null=True, blank=True)
+    whp_practices = models.TextField(_("buone pratiche WHP adottate"), blank=True)
+    description = models.TextField(_("presentazione"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +70,150 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def size_class(self) -> str:
+        """EU SME classes as used by the regional calls: micro < 10 staff and <= 2 M€, small < 50
+        and <= 10 M€, medium < 250 and <= 50 M€; "" when staff or turnover is unknown."""
+        if self.staff_count is None or self.turnover is None:
+            return ""
+        for size, max_staff, max_turnover in SIZE_LIMITS:
+            if self.staff_count < max_staff and self.turnover <= max_turnover:
+                return size
+        return SizeClass.LARGE
+
+    @property
+    def is_whp_member(self) -> bool:
+        return self.whp_member_since is not None
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("Micro impresa")
+    SMALL = "small", _("Piccola impresa")
+    MEDIUM = "medium", _("Media impresa")
+    LARGE = "large", _("Grande impresa")
+
+
+SIZE_LIMITS = [
+    (SizeClass.MICRO, 10, Decimal("2000000")),
+    (SizeClass.SMALL, 50, Decimal("10000000")),
+    (SizeClass.MEDIUM, 250, Decimal("50000000")),
+]
+
+
+def agreement_upload_to(instance: "AgreementDocument", filename: str) -> str:
+    return f"agreements/{instance.ats_id}/{instance.kind}/v{instance.version}-{filename}"
+
+
+class AgreementDocument(models.Model):
+    """A versioned document: the network regulation, the partnership agreement, or an alliance's
+    agreement. Members accept a specific version."""
+
+    class Kind(models.TextChoices):
+        REGULATION = "regulation", _("Regolamento della rete")
+        PARTNERSHIP = "partnership", _("Accordo di partenariato")
+        ALLIANCE = "alliance", _("Accordo di alleanza locale")
+
+    ats = models.ForeignKey("territory.ATS", on_delete=models.PROTECT, related_name="agreements")
+    alliance = models.ForeignKey(
+        "Alliance", on_delete=models.CASCADE, null=True, blank=True, related_name="agreements"
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("versione"))
+    title = models.CharField(_("titolo"), max_length=200)
+    file = models.FileField(_("documento"), upload_to=agreement_upload_to, blank=True)
+    text = models.TextField(_("testo"), blank=True)
+    published_at = models.DateTimeField(_("pubblicato il"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("documento di accordo")
+        verbose_name_plural = _("documenti di accordo")
+        ordering = ["kind", "-version"]
+        constraints = [
+            # Versions of ATS-wide documents (no alliance) are numbered by the service.
+            models.UniqueConstraint(
+                fields=["ats", "alliance", "kind", "version"], name="agreement_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class Membership(models.Model):
+    """An organisation's membership of its ATS's territorial network."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Richiesta")
+        ACTIVE = "active", _("Attiva")
+        REJECTED = "rejected", _("Respinta")
+        WITHDRAWN = "withdrawn", _("Ritirata")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    ats = models.ForeignKey("territory.ATS", on_delete=models.PROTECT, related_name="memberships")
+    state = models.CharField(
+        _("stato"), max_length=20, choices=State.choices, default=State.REQUESTED
+    )
+    regulation = models.ForeignKey(
+        AgreementDocument,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regolamento accettato"),
+    )
+    agreement = models.ForeignKey(
+        AgreementDocument,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("accordo di partenariato accettato"),
+    )
+    requested_at = models.DateTimeField(_("richiesta il"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("motivazione"), blank=True)
+
+    class Meta:
+        verbose_name = _("adesione alla rete")
+        verbose_name_plural = _("adesioni alla rete")
+        ordering = ["-requested_at"]
+        constraints = [
+            # One open (requested or active) membership per organisation and ATS.
+            models.UniqueConstraint(
+                fields=["organisation", "ats"],
+                name="membership_one_open",
+                condition=models.Q(state__in=["requested", "active"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.ats} ({self.get_state_display()})"
+
+
+class MembershipEvent(models.Model):
+    """The full history of a membership: every state it went through, who and why."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(max_length=20, choices=Membership.State.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.state}"
 
 
 class OrganisationRole(models.Model):
@@ -100,6 +259,45 @@ class Alliance(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AlliancePartner(models.Model):
+    class Contribution(models.TextChoices):
+        NONE = "none", _("Nessun contributo")
+        CASH = "cash", _("In denaro")
+        IN_KIND = "in_kind", _("In natura (personale, spazi, servizi)")
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="alliance_partnerships"
+    )
+    role = models.CharField(_("ruolo nel partenariato"), max_length=200, blank=True)
+    contribution_kind = models.CharField(
+        _("tipo di contributo"),
+        max_length=10,
+        choices=Contribution.choices,
+        default=Contribution.NONE,
+    )
+    contribution_amount = models.DecimalField(
+        _("valore del contributo (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("partner dell'alleanza")
+        verbose_name_plural = _("partner dell'alleanza")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "organisation"], name="alliancepartner_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.alliance}"
 
 
 class AllianceRole(models.Model):

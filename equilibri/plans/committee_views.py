@@ -1,0 +1,8 @@
+from django.shortcuts import render
+
+from equilibri.accounts.decorators import staff_permission_required
+
+
+@staff_permission_required("plans.read")
+def committee_home(request):
+    return render(request, "plans/placeholder.html", {"title": "Comitato"})

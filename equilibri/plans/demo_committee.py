@@ -1,0 +1,5 @@
+"""Demo committees, meetings, evaluations and monitoring reports."""
+
+
+def load() -> None:
+    pass

@@ -1,0 +1,8 @@
+from django.shortcuts import render
+
+from equilibri.accounts.decorators import staff_permission_required
+
+
+@staff_permission_required("plans.read")
+def plan_list(request):
+    return render(request, "plans/placeholder.html", {"title": "Piani territoriali"})

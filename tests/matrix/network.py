@@ -1,0 +1,5 @@
+from .helpers import public
+
+ROWS = {
+    ("network_public:member_list", None): public(),
+}
