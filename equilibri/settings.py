@@ -236,6 +236,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_MASK_TRACKING_FIELDS = ("data", "secret", "token", "key")
 AUDITLOG_STORE_JSON_CHANGES = True
+# Raw saves are fixture and backup loads, not a person's change (and auditing them while the
+# content types are being restored fails).
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "it"
@@ -288,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", *env_list("CSP_IMG_EXTRA", [])],
-        "font-src": ["'self'"],
+        "font-src": ["'self'", "data:"],  # Bootstrap Italia's CSS embeds one data: font
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],

@@ -11,9 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
 os.environ.setdefault("EMAIL_URL", "locmem:")
 
 DOMAIN = "demo.equilibri.it"
@@ -48,6 +45,11 @@ def pytest_configure(config):
 
     # Fast hashing: demo users are created for every test database.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read static files through the finders (no collectstatic, no manifest).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     # WhiteNoise warns on every request when the collected-static folder does not exist.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

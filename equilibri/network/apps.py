@@ -20,3 +20,19 @@ class NetworkConfig(AppConfig):
         register_grant_provider(selectors.organisation_grants)
         register_grant_provider(selectors.alliance_grants)
         register_nav(NavItem(_("Organizzazioni"), "network:organisation_list", is_staff_member, 20))
+        register_nav(
+            NavItem(
+                _("Richieste di adesione"),
+                "network:membership_queue",
+                lambda user: user.has_perm("network.manage"),
+                21,
+            )
+        )
+        register_nav(
+            NavItem(
+                _("Alleanze locali"),
+                "network:alliance_list",
+                lambda user: user.has_perm("network.read"),
+                22,
+            )
+        )

@@ -251,6 +251,12 @@ class Alliance(models.Model):
         related_name="led_alliances",
         verbose_name=_("ente capofila"),
     )
+    description = models.TextField(_("descrizione"), blank=True)
+    comuni = models.ManyToManyField(
+        "territory.Comune", blank=True, related_name="alliances", verbose_name=_("comuni coperti")
+    )
+    period_start = models.DateField(_("inizio"), null=True, blank=True)
+    period_end = models.DateField(_("fine"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alleanza locale")

@@ -11,9 +11,11 @@ class PlansConfig(AppConfig):
         from equilibri.core.demo import register_loader
 
         from . import demo, demo_committee, rules
+        from .monitoring_services import register_periodic_jobs
 
         register_loader(30, "plans", demo.load)
         register_loader(31, "committee and monitoring", demo_committee.load)
         register_nav(NavItem(_("Piani e progetti"), "plans:plan_list", rules.reads_plans, 30))
         register_nav(NavItem(_("Monitoraggio"), "monitoring:report_list", rules.reads_plans, 31))
         register_nav(NavItem(_("Comitato"), "committee:home", rules.reads_plans, 32))
+        register_periodic_jobs()

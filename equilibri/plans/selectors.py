@@ -66,3 +66,12 @@ def committees_visible_to(user) -> QuerySet[Committee]:
     if is_region_wide(user):
         return qs
     return qs.filter(ats_id__in=ats_ids_for(user, *ATS_READERS))
+
+
+def public_projects() -> QuerySet[Project]:
+    """Projects of published plans (the public pages), once approved: proposals under
+    evaluation are not public."""
+    S = Project.State
+    return Project.objects.filter(
+        plan__is_public=True, state__in=[S.APPROVED, S.IN_PROGRESS, S.REPORTED, S.CLOSED]
+    ).select_related("plan__ats", "alliance", "lead", "contractor")

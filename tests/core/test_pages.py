@@ -106,3 +106,9 @@ def test_every_category_icon_exists_in_the_sprite():
     sprite = Path(finders.find("vendor/bootstrap-italia/svg/sprites.svg")).read_text("utf-8")
     missing = [icon for _slug, _label, icon in CATEGORIES if f'id="{icon}"' not in sprite]
     assert not missing
+
+
+def test_page_titles_name_the_page_and_the_platform(client):
+    assert "<title>Contatti — Equilibri</title>" in client.get("/contatti/").content.decode()
+    home = client.get("/").content.decode()
+    assert "<title>Equilibri — Conciliazione vita-lavoro in Lombardia</title>" in home

@@ -1,0 +1,115 @@
+"""The network's read endpoints of the JSON API: organisations and alliances, scoped to the token's
+user exactly as the reserved area is (outside the scope: 404)."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import PlainSerializer
+
+from .selectors import alliances_visible_to, organisations_visible_to
+
+# Money travels as a string with two decimals ("1234.50"): never a binary float.
+Money = Annotated[
+    Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="always")
+]
+
+router = Router(tags=["rete"])
+
+
+class ComuneOut(Schema):
+    istat_code: str
+    name: str
+    province: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    fiscal_code: str
+    vat_number: str
+    comune: ComuneOut
+    ats: str
+    address: str
+    website: str
+    email: str
+    phone: str
+    staff_count: int | None
+    whp_member: bool
+
+    @staticmethod
+    def resolve_ats(obj) -> str:
+        return obj.comune.ats.name
+
+    @staticmethod
+    def resolve_whp_member(obj) -> bool:
+        return obj.is_whp_member
+
+
+class PartnerOut(Schema):
+    organisation_id: int
+    organisation: str
+    role: str
+    contribution_kind: str
+    contribution_amount: Money
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.organisation.name
+
+
+class AllianceOut(Schema):
+    id: int
+    name: str
+    ats: str
+    lead_id: int
+    lead: str
+
+    @staticmethod
+    def resolve_ats(obj) -> str:
+        return obj.ats.name
+
+    @staticmethod
+    def resolve_lead(obj) -> str:
+        return obj.lead.name
+
+
+class AllianceDetailOut(AllianceOut):
+    partners: list[PartnerOut]
+
+    @staticmethod
+    def resolve_partners(obj) -> list:
+        return list(obj.partners.select_related("organisation"))
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="Organizzazioni")
+@paginate(PageNumberPagination, page_size=50)
+def list_organisations(request, ats: int | None = None, q: str | None = None):
+    qs = organisations_visible_to(request.auth).order_by("name")
+    if ats is not None:
+        qs = qs.filter(comune__ats_id=ats)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+@router.get("/organisations/{int:organisation_id}", response=OrganisationOut)
+def get_organisation(request, organisation_id: int):
+    return get_object_or_404(organisations_visible_to(request.auth), pk=organisation_id)
+
+
+@router.get("/alliances", response=list[AllianceOut], summary="Alleanze locali")
+@paginate(PageNumberPagination, page_size=50)
+def list_alliances(request, ats: int | None = None):
+    qs = alliances_visible_to(request.auth).order_by("name")
+    if ats is not None:
+        qs = qs.filter(ats_id=ats)
+    return qs
+
+
+@router.get("/alliances/{int:alliance_id}", response=AllianceDetailOut)
+def get_alliance(request, alliance_id: int):
+    return get_object_or_404(alliances_visible_to(request.auth), pk=alliance_id)

@@ -1,0 +1,494 @@
+"""Organisations, network membership, agreements and alliances: every change is one function here.
+
+Business rules (each refused with a ValidationError naming what to change):
+- whoever registers an organisation becomes its organisation admin;
+- an organisation asks to join the network of its comune's ATS, accepting the current versions of
+  that ATS's regulation and partnership agreement (refused if the ATS has not published them, or if
+  a newer version was published meanwhile);
+- one open (requested or active) membership per organisation and ATS;
+- lifecycle: requested → active | rejected (a rejection needs a reason); active → withdrawn;
+- only the ATS operator of the membership's ATS decides; only an organisation admin withdraws;
+- agreement versions are numbered max + 1 per ATS, alliance and kind;
+- PDF uploads are at most 10 MB and must start with "%PDF-";
+- contributions of alliance partners are not negative.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from equilibri.accounts.roles import Role, forget_grants
+from equilibri.territory.models import ATS
+
+from . import selectors
+from .models import (
+    AgreementDocument,
+    Alliance,
+    AlliancePartner,
+    Membership,
+    MembershipEvent,
+    Organisation,
+    OrganisationRole,
+)
+
+ORGANISATION_FIELDS = {
+    "name",
+    "kind",
+    "fiscal_code",
+    "vat_number",
+    "comune",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "staff_count",
+    "turnover",
+    "ateco_code",
+    "runts_number",
+    "whp_member_since",
+    "whp_practices",
+    "description",
+}
+MAX_PDF_BYTES = 10 * 1024 * 1024
+NETWORK_KINDS = (AgreementDocument.Kind.REGULATION, AgreementDocument.Kind.PARTNERSHIP)
+
+
+def _check_fields(data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+# --- Organisations --------------------------------------------------------------------------
+
+
+def _normalise_organisation(data: dict[str, Any]) -> None:
+    for key in ("fiscal_code", "vat_number", "ateco_code"):
+        if data.get(key):
+            data[key] = str(data[key]).strip().upper().replace(" ", "")
+
+
+@transaction.atomic
+def organisation_register(*, by, **data: Any) -> Organisation:
+    """A signed-in user registers an organisation and becomes its organisation admin."""
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied
+    _check_fields(data, ORGANISATION_FIELDS)
+    _normalise_organisation(data)
+    organisation = Organisation(**data)
+    organisation.full_clean()
+    if (
+        organisation.fiscal_code
+        and Organisation.objects.filter(fiscal_code=organisation.fiscal_code).exists()
+    ):
+        raise ValidationError(
+            {
+                "fiscal_code": _(
+                    "Un'organizzazione con questo codice fiscale è già registrata: chiedi al suo "
+                    "amministratore di darti un ruolo, o controlla il codice."
+                )
+            }
+        )
+    organisation.save()
+    OrganisationRole.objects.create(user=by, organisation=organisation, role=Role.ORG_ADMIN)
+    forget_grants(by)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by, **data: Any) -> Organisation:
+    """The organisation's admins change its data."""
+    if not selectors.organisations_administered_by(by).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    _check_fields(data, ORGANISATION_FIELDS)
+    _normalise_organisation(data)
+    if "comune" in data and data["comune"].ats_id != organisation.comune.ats_id:
+        open_ = Membership.objects.filter(
+            organisation=organisation,
+            state__in=[Membership.State.REQUESTED, Membership.State.ACTIVE],
+        ).exclude(ats_id=data["comune"].ats_id)
+        if open_.exists():
+            raise ValidationError(
+                {
+                    "comune": _(
+                        "Il nuovo comune è in un'altra ATS: ritira prima l'adesione alla rete "
+                        "attuale, poi cambia comune e chiedi di aderire alla nuova rete."
+                    )
+                }
+            )
+    for key, value in data.items():
+        setattr(organisation, key, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+# --- Agreements -----------------------------------------------------------------------------
+
+
+def check_pdf(file) -> None:
+    """At most 10 MB, and really a PDF (its first bytes are "%PDF-")."""
+    if file.size > MAX_PDF_BYTES:
+        raise ValidationError(
+            {"file": _("Il file supera i 10 MB: carica una versione più leggera del PDF.")}
+        )
+    file.seek(0)
+    head = file.read(5)
+    file.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(
+            {"file": _("Il file non è un PDF: esporta il documento in formato PDF e riprova.")}
+        )
+
+
+@transaction.atomic
+def agreement_publish(
+    *,
+    ats: ATS,
+    kind: str,
+    title: str,
+    text: str = "",
+    file=None,
+    alliance: Alliance | None = None,
+    by,
+) -> AgreementDocument:
+    """Publishes a new version (max + 1) of an ATS's regulation or partnership agreement, or of an
+    alliance's agreement."""
+    managed = selectors.managed_ats_ids(by)
+    if managed is not None and ats.pk not in managed:
+        raise PermissionDenied
+    if alliance is not None and alliance.ats_id != ats.pk:
+        raise PermissionDenied
+    if kind == AgreementDocument.Kind.ALLIANCE and alliance is None:
+        raise ValidationError(_("Il documento di un'alleanza va pubblicato dalla sua pagina."))
+    if kind in NETWORK_KINDS and alliance is not None:
+        raise ValidationError(_("Un'alleanza pubblica solo il proprio accordo di alleanza."))
+    if not title.strip():
+        raise ValidationError({"title": _("Scrivi il titolo del documento.")})
+    if not text.strip() and not file:
+        raise ValidationError(_("Scrivi il testo del documento o carica il PDF."))
+    if file:
+        check_pdf(file)
+    # Lock the ATS row so two publications cannot take the same number (SQLite serialises
+    # writers already).
+    ATS.objects.select_for_update().filter(pk=ats.pk).first()
+    latest = AgreementDocument.objects.filter(ats=ats, alliance=alliance, kind=kind).aggregate(
+        top=Max("version")
+    )["top"]
+    document = AgreementDocument(
+        ats=ats,
+        alliance=alliance,
+        kind=kind,
+        version=(latest or 0) + 1,
+        title=title.strip(),
+        text=text,
+        uploaded_by=by,
+    )
+    if file:
+        document.file = file
+    document.save()
+    return document
+
+
+# --- Membership -----------------------------------------------------------------------------
+
+
+def _event(membership: Membership, by, note: str = "") -> None:
+    MembershipEvent.objects.create(membership=membership, state=membership.state, by=by, note=note)
+
+
+@transaction.atomic
+def membership_request(
+    *,
+    organisation: Organisation,
+    regulation: AgreementDocument | None = None,
+    agreement: AgreementDocument | None = None,
+    by,
+) -> Membership:
+    """The organisation admin asks to join the network of the organisation's ATS, accepting the
+    current regulation and partnership agreement (the versions they read, if given)."""
+    if not selectors.organisations_administered_by(by).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    ats = organisation.comune.ats
+    current_regulation = selectors.current_agreement(ats.pk, AgreementDocument.Kind.REGULATION)
+    current_agreement = selectors.current_agreement(ats.pk, AgreementDocument.Kind.PARTNERSHIP)
+    if current_regulation is None or current_agreement is None:
+        raise ValidationError(
+            _(
+                "%(ats)s non ha ancora pubblicato il regolamento della rete e l'accordo di "
+                "partenariato: potrai chiedere di aderire quando li avrà pubblicati."
+            )
+            % {"ats": ats.name}
+        )
+    if (regulation is not None and regulation.pk != current_regulation.pk) or (
+        agreement is not None and agreement.pk != current_agreement.pk
+    ):
+        raise ValidationError(
+            _(
+                "Nel frattempo %(ats)s ha pubblicato una nuova versione dei documenti: rileggila "
+                "e conferma di nuovo."
+            )
+            % {"ats": ats.name}
+        )
+    open_ = Membership.objects.select_for_update().filter(
+        organisation=organisation,
+        ats=ats,
+        state__in=[Membership.State.REQUESTED, Membership.State.ACTIVE],
+    )
+    existing = open_.first()
+    if existing is not None:
+        if existing.state == Membership.State.ACTIVE:
+            message = _("%(org)s fa già parte della rete di %(ats)s.")
+        else:
+            message = _(
+                "%(org)s ha già una richiesta di adesione in attesa per %(ats)s: aspetta la "
+                "decisione dell'ATS."
+            )
+        raise ValidationError(message % {"org": organisation.name, "ats": ats.name})
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                organisation=organisation,
+                ats=ats,
+                regulation=current_regulation,
+                agreement=current_agreement,
+                requested_by=by,
+            )
+    except IntegrityError:
+        # A request sent at the same moment won the race (one open membership per ATS).
+        raise ValidationError(
+            _(
+                "%(org)s ha già una richiesta di adesione in attesa per %(ats)s: aspetta la "
+                "decisione dell'ATS."
+            )
+            % {"org": organisation.name, "ats": ats.name}
+        ) from None
+    _event(membership, by)
+    return membership
+
+
+def _decidable(membership: Membership, by) -> Membership:
+    if not selectors.memberships_managed_by(by).filter(pk=membership.pk).exists():
+        raise PermissionDenied
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.state != Membership.State.REQUESTED:
+        raise ValidationError(
+            _("La richiesta è già stata decisa (stato: %(state)s): ricarica la pagina.")
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+def _notify_admins(membership: Membership, subject: str, body: str) -> None:
+    recipients = list(
+        OrganisationRole.objects.filter(
+            organisation_id=membership.organisation_id, role=Role.ORG_ADMIN
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse("network:membership_detail", args=[membership.pk])
+    message = f"{body}\n\n{url}"
+    transaction.on_commit(
+        lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, recipients)
+    )
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, note: str = "", by) -> Membership:
+    membership = _decidable(membership, by)
+    membership.state = Membership.State.ACTIVE
+    membership.decided_at = timezone.now()
+    membership.decided_by = by
+    membership.reason = note
+    membership.save()
+    _event(membership, by, note)
+    _notify_admins(
+        membership,
+        _("Adesione alla rete approvata"),
+        _("%(ats)s ha approvato l'adesione di %(org)s alla rete territoriale per la conciliazione.")
+        % {"ats": membership.ats.name, "org": membership.organisation.name},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_reject(*, membership: Membership, reason: str, by) -> Membership:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Scrivi la motivazione: l'organizzazione la riceverà per e-mail.")}
+        )
+    membership = _decidable(membership, by)
+    membership.state = Membership.State.REJECTED
+    membership.decided_at = timezone.now()
+    membership.decided_by = by
+    membership.reason = reason
+    membership.save()
+    _event(membership, by, reason)
+    _notify_admins(
+        membership,
+        _("Adesione alla rete respinta"),
+        _("%(ats)s ha respinto la richiesta di adesione di %(org)s. Motivazione: %(reason)s")
+        % {"ats": membership.ats.name, "org": membership.organisation.name, "reason": reason},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_withdraw(*, membership: Membership, reason: str = "", by) -> Membership:
+    administered = selectors.organisations_administered_by(by)
+    if not administered.filter(pk=membership.organisation_id).exists():
+        raise PermissionDenied
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.state != Membership.State.ACTIVE:
+        raise ValidationError(
+            _("Si può ritirare solo un'adesione attiva (stato attuale: %(state)s).")
+            % {"state": membership.get_state_display()}
+        )
+    membership.state = Membership.State.WITHDRAWN
+    membership.save()
+    _event(membership, by, (reason or "").strip())
+    return membership
+
+
+# --- Alliances ------------------------------------------------------------------------------
+
+
+def _check_alliance_org(ats: ATS, organisation: Organisation, field: str) -> None:
+    if organisation.comune.ats_id != ats.pk:
+        raise ValidationError(
+            {field: _("Scegli un'organizzazione del territorio di %(ats)s.") % {"ats": ats.name}}
+        )
+
+
+@transaction.atomic
+def _check_alliance_details(ats: ATS, comuni, period_start, period_end) -> None:
+    outside = [str(c) for c in comuni if c.ats_id != ats.pk]
+    if outside:
+        raise ValidationError(
+            {
+                "comuni": _("Questi comuni non sono nel territorio di %(ats)s: %(names)s.")
+                % {"ats": ats, "names": ", ".join(outside)}
+            }
+        )
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError({"period_end": _("La fine non può precedere l'inizio.")})
+
+
+def _set_alliance_details(alliance: Alliance, details: dict) -> None:
+    comuni = details.pop("comuni", None)
+    for field, value in details.items():
+        setattr(alliance, field, value if value is not None or field != "description" else "")
+    alliance.save()
+    if comuni is not None:
+        alliance.comuni.set(comuni)
+
+
+def alliance_create(*, ats: ATS, name: str, lead: Organisation, by, **details) -> Alliance:
+    managed = selectors.managed_ats_ids(by)
+    if managed is not None and ats.pk not in managed:
+        raise PermissionDenied
+    if not name.strip():
+        raise ValidationError({"name": _("Scrivi il nome dell'alleanza.")})
+    _check_alliance_org(ats, lead, "lead")
+    if Alliance.objects.filter(ats=ats, name__iexact=name.strip()).exists():
+        raise ValidationError({"name": _("Esiste già un'alleanza con questo nome in questa ATS.")})
+    _check_alliance_details(
+        ats, details.get("comuni") or [], details.get("period_start"), details.get("period_end")
+    )
+    alliance = Alliance(ats=ats, name=name.strip(), lead=lead)
+    _set_alliance_details(alliance, details)
+    return alliance
+
+
+@transaction.atomic
+def alliance_update(
+    *, alliance: Alliance, name: str, lead: Organisation, by, **details
+) -> Alliance:
+    if not selectors.alliances_managed_by(by).filter(pk=alliance.pk).exists():
+        raise PermissionDenied
+    if not name.strip():
+        raise ValidationError({"name": _("Scrivi il nome dell'alleanza.")})
+    _check_alliance_org(alliance.ats, lead, "lead")
+    if (
+        Alliance.objects.filter(ats=alliance.ats, name__iexact=name.strip())
+        .exclude(pk=alliance.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": _("Esiste già un'alleanza con questo nome in questa ATS.")})
+    _check_alliance_details(
+        alliance.ats,
+        details.get("comuni") or [],
+        details.get("period_start"),
+        details.get("period_end"),
+    )
+    alliance.name = name.strip()
+    alliance.lead = lead
+    _set_alliance_details(alliance, details)
+    return alliance
+
+
+@transaction.atomic
+def alliance_partner_set(
+    *,
+    alliance: Alliance,
+    organisation: Organisation,
+    role: str = "",
+    contribution_kind: str = AlliancePartner.Contribution.NONE,
+    contribution_amount: Decimal = Decimal("0"),
+    by,
+) -> AlliancePartner:
+    """Adds a partner to the alliance, or changes its role and contribution."""
+    if not selectors.alliances_managed_by(by).filter(pk=alliance.pk).exists():
+        raise PermissionDenied
+    _check_alliance_org(alliance.ats, organisation, "organisation")
+    if organisation.pk == alliance.lead_id:
+        raise ValidationError(
+            {"organisation": _("L'ente capofila guida già l'alleanza: scegli un altro partner.")}
+        )
+    amount = contribution_amount if contribution_amount is not None else Decimal("0")
+    if amount < 0:
+        raise ValidationError(
+            {"contribution_amount": _("Il valore del contributo non può essere negativo.")}
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {"contribution_amount": _("Indica il valore in euro con al massimo due decimali.")}
+        )
+    if contribution_kind == AlliancePartner.Contribution.NONE and amount > 0:
+        raise ValidationError(
+            {
+                "contribution_kind": _(
+                    "Hai indicato un valore: scegli se il contributo è in denaro o in natura."
+                )
+            }
+        )
+    partner, _created = AlliancePartner.objects.update_or_create(
+        alliance=alliance,
+        organisation=organisation,
+        defaults={
+            "role": role.strip(),
+            "contribution_kind": contribution_kind,
+            "contribution_amount": amount,
+        },
+    )
+    partner.full_clean()
+    return partner
+
+
+@transaction.atomic
+def alliance_partner_remove(*, partner: AlliancePartner, by) -> None:
+    if not selectors.alliances_managed_by(by).filter(pk=partner.alliance_id).exists():
+        raise PermissionDenied
+    partner.delete()
