@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def can(permission: str):
+    def check(user) -> bool:
+        return bool(user.has_perm(permission))
+
+    return check
+
+
 class NetworkConfig(AppConfig):
     name = "equilibri.network"
     verbose_name = _("Rete territoriale")
@@ -24,7 +31,7 @@ class NetworkConfig(AppConfig):
             NavItem(
                 _("Richieste di adesione"),
                 "network:membership_queue",
-                lambda user: user.has_perm("network.manage"),
+                can("network.manage"),
                 21,
             )
         )
@@ -32,7 +39,7 @@ class NetworkConfig(AppConfig):
             NavItem(
                 _("Alleanze locali"),
                 "network:alliance_list",
-                lambda user: user.has_perm("network.read"),
+                can("network.read"),
                 22,
             )
         )
