@@ -364,3 +364,5 @@ LOGGING = {
 # --- Platform ---------------------------------------------------------------------------------
 # Where desks and services are searched around a comune, at most this far (km).
 MAX_SEARCH_RADIUS_KM = env_int("MAX_SEARCH_RADIUS_KM", 100)
+# Lifetime of the signed API tokens (see accounts/api_tokens.py).
+API_TOKEN_MAX_AGE = timedelta(days=env_int("API_TOKEN_MAX_AGE_DAYS", 365))
