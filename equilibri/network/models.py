@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.accounts.roles import Role
+from equilibri.core.models import StateEvent
 
 from .validators import validate_organisation_fiscal_code, validate_vat_number
 
@@ -198,19 +199,11 @@ class Membership(models.Model):
         return f"{self.organisation} — {self.ats} ({self.get_state_display()})"
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(StateEvent):
     """The full history of a membership: every state it went through, who and why."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
     state = models.CharField(max_length=20, choices=Membership.State.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.state}"

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core.models import StateEvent
+
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
     """Euros: Decimal with cents, never negative."""
@@ -218,19 +220,11 @@ class Milestone(models.Model):
         return self.title
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(StateEvent):
     """The project's lifecycle: every state it went through, who and when."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     state = models.CharField(max_length=20, choices=Project.State.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.state}"
