@@ -20,7 +20,8 @@ def redirect_to_mfa_setup(request):
         request,
         _(
             "Il tuo ruolo richiede la verifica in due passaggi: attivala con un'app di "
-            "autenticazione per entrare nell'area riservata."
+            "autenticazione per entrare nell'area riservata (per sicurezza ti chiederemo di "
+            "nuovo la password)."
         ),
     )
     return redirect("mfa_activate_totp")

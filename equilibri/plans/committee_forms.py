@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.accounts.models import User
@@ -96,9 +97,18 @@ class ScoreSheetForm(forms.Form):
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
                 label=_("%(name)s (da 0 a %(max)s, peso %(weight)s)")
-                % {"name": criterion.name, "max": criterion.max_score, "weight": criterion.weight},
+                % {
+                    "name": criterion.name,
+                    "max": criterion.max_score,
+                    "weight": number_format(criterion.weight, decimal_pos=2),
+                },
                 required=False,
                 decimal_places=2,
+                # The range is the service's rule (its message names the criterion); the
+                # attributes let the browser say it too.
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": criterion.max_score, "step": "0.01"}
+                ),
             )
         # The comment last.
         self.order_fields(

@@ -78,7 +78,7 @@ class TerritorialPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.start_year}-{self.end_year}"
+        return f"{self.title} {self.start_year}–{self.end_year}"
 
 
 class PlanGrant(models.Model):

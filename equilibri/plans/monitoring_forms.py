@@ -46,12 +46,13 @@ class ReportForm(forms.Form):
                 label, current.value if current else None
             )
             if indicator.by_gender:
+                names = {"name": indicator.name, "action": indicator.action.title}
                 self.fields[f"women_{indicator.pk}"] = _number(
-                    _("%(name)s: di cui donne") % {"name": indicator.name},
+                    _("%(name)s: di cui donne — %(action)s") % names,
                     current.women if current else None,
                 )
                 self.fields[f"men_{indicator.pk}"] = _number(
-                    _("%(name)s: di cui uomini") % {"name": indicator.name},
+                    _("%(name)s: di cui uomini — %(action)s") % names,
                     current.men if current else None,
                 )
 

@@ -180,6 +180,10 @@ def open_page(page, url: str, status: int = 200):
             broken.append(f"HTTP {response.status} {response.url}")
 
     def on_failed(request):
+        # Chromium fetches the favicon after the load event and aborts it when the next page
+        # starts loading: not a broken resource (a missing favicon still shows as a 404).
+        if request.failure == "net::ERR_ABORTED" and "favicon" in request.url:
+            return
         broken.append(f"{request.failure} {request.url}")
 
     page.on("response", on_response)
