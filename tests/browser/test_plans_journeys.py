@@ -23,7 +23,7 @@ from .conftest import (
 TRADATE_PROJECT = "Ancora... ELAVOROEFAMIGLIA"
 FAMILY_VOUCHER = "Family voucher a rimborso per i dipendenti delle organizzazioni partner"
 PROPOSAL = "Proposta – Conciliare in Valle Olona"
-PLAN_2020 = "Piano territoriale di conciliazione 2020-2023"
+PLAN_2020 = "Piano territoriale di conciliazione 2020–2023"
 
 pytestmark = [
     pytest.mark.browser,
