@@ -37,36 +37,18 @@ DEMO_TOTP_SECRET = "EQUILIBRIDEMOTOTPSECRET2345ABCDE"
 
 @pytest.fixture(scope="package", autouse=True)
 def _restorable_demo_data(django_db_setup, django_db_blocker):
-    """Serialized rollback puts the demo data back with raw saves before each test. Audited
-    (AUDITLOG_INCLUDE_ALL_MODELS), each of them would also write a log entry, with content types
-    that the flush removed and that the same load is restoring: the restore then fails (UNIQUE
-    on django_content_type, or a dangling content_type_id). Package scope, so it is on before
-    pytest-django's function-scoped database setup.
-
-    At the end, the demo data goes back in the database (the last test flushed it), so the
-    tests after these find it as they would have without them."""
+    """At the end, the demo data goes back in the database (the last browser test flushed it),
+    so the tests after these find it as they would have without them. (Restoring it does not
+    touch the audit log: settings.AUDITLOG_DISABLE_ON_RAW_SAVE; static files come from the
+    finders: tests/conftest.py.)"""
     from django.db import connections
-    from django.test import override_settings
 
-    with override_settings(AUDITLOG_DISABLE_ON_RAW_SAVE=True):
-        yield
-        with django_db_blocker.unblock():
-            for connection in connections.all():
-                contents = getattr(connection, "_test_serialized_contents", None)
-                if contents:
-                    connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture(autouse=True)
-def _static_files_from_finders(settings):
-    """The live server serves /static/ from the app directories (finders), by unhashed names; the
-    manifest storage would link hashed names from a collectstatic'ed STATIC_ROOT instead (404s,
-    or stale files). tests/conftest.py's STATICFILES_BACKEND default comes too late to matter:
-    pytest-django has read the settings by then."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)
