@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "equilibri.network",
     "equilibri.plans",
     "equilibri.services",
+    "equilibri.vouchers",
+    "equilibri.calls",
     "equilibri.desks",
     "equilibri.reports",
     "django.contrib.admin",

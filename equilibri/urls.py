@@ -19,6 +19,7 @@ admin.site.site_header = "Equilibri — amministrazione tecnica"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/hsds/", include("equilibri.services.hsds_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
@@ -37,6 +38,12 @@ urlpatterns += i18n_patterns(
     path("rete/", include("equilibri.network.public_urls")),
     path("piani/", include("equilibri.plans.public_urls")),
     path("servizi/", include("equilibri.services.urls")),
+    path("area-riservata/servizi/", include("equilibri.services.reserved_urls")),
+    path("area-riservata/sportelli/", include("equilibri.desks.reserved_urls")),
+    path("voucher/", include("equilibri.vouchers.public_urls")),
+    path("area-riservata/voucher/", include("equilibri.vouchers.urls")),
+    path("bandi/", include("equilibri.calls.public_urls")),
+    path("area-riservata/bandi/", include("equilibri.calls.urls")),
     path("sportelli/", include("equilibri.desks.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -29,6 +29,12 @@ PROJECT_NAMESPACES = {
     "monitoring",
     "committee",
     "reports",
+    "catalogue",
+    "desk_office",
+    "vouchers",
+    "vouchers_public",
+    "calls",
+    "calls_public",
 }
 
 

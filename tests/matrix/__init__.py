@@ -5,7 +5,18 @@ Each module defines ROWS: {(url name, args factory or None): {persona: expected 
 
 from importlib import import_module
 
-AREAS = ["foundation", "network", "plans", "monitoring", "committee", "reports"]
+AREAS = [
+    "foundation",
+    "network",
+    "plans",
+    "monitoring",
+    "committee",
+    "reports",
+    "services",
+    "desks",
+    "vouchers",
+    "calls",
+]
 
 
 def all_rows() -> dict:

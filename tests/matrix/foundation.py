@@ -18,8 +18,6 @@ ROWS = {
     ("core:accessibility", None): public(),
     ("core:privacy", None): public(),
     ("core:contacts", None): public(),
-    ("services:search", None): public(),
-    ("desks:nearest", None): public(),
     ("territory:comune_suggest", None): public(),
     # set_language answers GET with a redirect (it changes the language on POST only).
     ("set_language", None): dict.fromkeys(ALL, 302),

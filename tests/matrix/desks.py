@@ -1,0 +1,4 @@
+from .helpers import public
+
+ROWS: dict = {}
+ROWS[("desks:nearest", None)] = public()

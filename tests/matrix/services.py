@@ -1,0 +1,4 @@
+from .helpers import public
+
+ROWS: dict = {}
+ROWS[("services:search", None)] = public()
