@@ -364,3 +364,19 @@ LOGGING = {
 MAX_SEARCH_RADIUS_KM = env_int("MAX_SEARCH_RADIUS_KM", 100)
 # Lifetime of the signed API tokens (see accounts/api_tokens.py).
 API_TOKEN_MAX_AGE = timedelta(days=env_int("API_TOKEN_MAX_AGE_DAYS", 365))
+
+# Service catalogue: map tiles for the search and service pages (empty: no tiles, the list and
+# the markers still work); services not confirmed by their provider for this many months are
+# flagged as stale, then hidden after the grace period.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+SERVICE_REVIEW_MONTHS = env_int("SERVICE_REVIEW_MONTHS", 6)
+SERVICE_STALE_GRACE_DAYS = env_int("SERVICE_STALE_GRACE_DAYS", 30)
+# HSDS imports larger than this are refused before they are read.
+HSDS_IMPORT_MAX_BYTES = env_int("HSDS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Help desks: contact log entries are anonymised after this many months.
+DESK_CONTACT_RETENTION_MONTHS = env_int("DESK_CONTACT_RETENTION_MONTHS", 24)
+# Vouchers: largest receipt accepted; applications are anonymised this many years after their
+# scheme closes.
+VOUCHER_RECEIPT_MAX_BYTES = env_int("VOUCHER_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
+VOUCHER_RETENTION_YEARS = env_int("VOUCHER_RETENTION_YEARS", 10)
