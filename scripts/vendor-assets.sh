@@ -5,15 +5,17 @@ set -euo pipefail
 BOOTSTRAP_ITALIA=2.18.3
 HTMX=2.0.8   # htmx 4.x is a new major with breaking changes: stay on 2.x until tested
 CHARTJS=4.6.1   # latest 4.x (`npm view chart.js@4 version`)
+LEAFLET=1.9.4   # service catalogue maps (tile URL: settings.MAP_TILE_URL)
 cd "$(dirname "$0")/.."
 dest=equilibri/static/vendor
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack --silent "bootstrap-italia@$BOOTSTRAP_ITALIA" "htmx.org@$HTMX" \
-  "chart.js@$CHARTJS" >/dev/null \
-  && mkdir bi htmx chartjs && tar xzf bootstrap-italia-*.tgz -C bi && tar xzf htmx.org-*.tgz -C htmx \
-  && tar xzf chart.js-*.tgz -C chartjs)
+  "chart.js@$CHARTJS" "leaflet@$LEAFLET" >/dev/null \
+  && mkdir bi htmx chartjs leaflet && tar xzf bootstrap-italia-*.tgz -C bi && tar xzf htmx.org-*.tgz -C htmx \
+  && tar xzf chart.js-*.tgz -C chartjs && tar xzf leaflet-*.tgz -C leaflet)
 rm -rf "$dest" && mkdir -p "$dest/bootstrap-italia/css" "$dest/bootstrap-italia/js" \
-  "$dest/bootstrap-italia/svg" "$dest/bootstrap-italia/fonts" "$dest/htmx" "$dest/chartjs"
+  "$dest/bootstrap-italia/svg" "$dest/bootstrap-italia/fonts" "$dest/htmx" "$dest/chartjs" \
+  "$dest/leaflet/images"
 bi="$tmp/bi/package"
 cp "$bi/dist/css/bootstrap-italia.min.css" "$dest/bootstrap-italia/css/"
 cp "$bi/dist/js/bootstrap-italia.bundle.min.js" "$dest/bootstrap-italia/js/"
@@ -57,9 +59,15 @@ cp "$tmp/htmx/package/LICENSE" "$dest/htmx/LICENSE"
 # Chart.js (dashboard charts): the UMD build, without its source-map comment.
 cp "$tmp/chartjs/package/dist/chart.umd.min.js" "$tmp/chartjs/package/LICENSE.md" "$dest/chartjs/"
 sed -i 's|//# sourceMappingURL=.*$||' "$dest/chartjs/chart.umd.min.js"
+# Leaflet: the minified build, its CSS and marker images (no source maps).
+cp "$tmp/leaflet/package/dist/leaflet.js" "$tmp/leaflet/package/dist/leaflet.css" \
+  "$tmp/leaflet/package/LICENSE" "$dest/leaflet/"
+cp "$tmp/leaflet/package/dist/images/"*.png "$dest/leaflet/images/"
+sed -i 's|//# sourceMappingURL=.*$||' "$dest/leaflet/leaflet.js"
 cat > "$dest/VERSIONS.txt" <<TXT
 bootstrap-italia $BOOTSTRAP_ITALIA (BSD-3-Clause; fonts under SIL OFL / Apache 2.0)
 htmx.org $HTMX (0BSD)
 chart.js $CHARTJS (MIT)
+leaflet $LEAFLET (BSD-2-Clause)
 TXT
 du -sh "$dest"

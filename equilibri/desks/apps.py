@@ -7,13 +7,47 @@ class DesksConfig(AppConfig):
     verbose_name = _("Sportelli conciliazione")
 
     def ready(self) -> None:
+        from equilibri.accounts.nav import NavItem, register_nav
+        from equilibri.accounts.personal_data import register_exporter
+        from equilibri.accounts.roles import is_staff_member, register_grant_provider
         from equilibri.core.demo import register_loader
 
-        from . import demo
+        from . import demo, rules, selectors, tasks  # noqa: F401  (rules: permissions)
 
         register_loader(50, "desks", demo.load)
-        from equilibri.accounts.roles import register_grant_provider
-
-        from . import selectors
-
         register_grant_provider(selectors.desk_operator_grants)
+        register_exporter("desk_appointments", selectors.appointments_export)
+        tasks.register_periodic_jobs()
+        register_nav(
+            NavItem(
+                _("Sportello: agenda e contatti"),
+                "desk_office:agenda",
+                lambda user: user.has_perm("desks.operate"),
+                order=60,
+            )
+        )
+        register_nav(
+            NavItem(
+                _("Sportelli e schede"),
+                "desk_office:desk_list",
+                lambda user: user.has_perm("desks.manage")
+                and not user.has_perm("desks.operate"),
+                order=61,
+            )
+        )
+        register_nav(
+            NavItem(
+                _("Statistiche sportelli"),
+                "desk_office:stats",
+                lambda user: user.has_perm("desks.stats"),
+                order=62,
+            )
+        )
+        register_nav(
+            NavItem(
+                _("I miei appuntamenti"),
+                "desks:my_appointments",
+                lambda user: not is_staff_member(user),
+                order=5,
+            )
+        )

@@ -151,6 +151,11 @@ class Service(HsdsObject):
         help_text=_("Quando l'ente ha confermato per l'ultima volta che i dati sono aggiornati."),
     )
     stale_since = models.DateTimeField(null=True, blank=True, editable=False)
+    moderation_note = models.TextField(
+        _("nota della revisione"),
+        blank=True,
+        help_text=_("L'ultima nota dell'operatore ATS che ha esaminato il servizio."),
+    )
 
     class Meta:
         verbose_name = _("servizio")
@@ -160,6 +165,16 @@ class Service(HsdsObject):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("services:detail", args=[str(self.uuid)])
+
+    def get_reserved_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalogue:detail", args=[self.pk])
 
     def clean(self) -> None:
         if (

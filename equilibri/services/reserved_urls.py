@@ -1,4 +1,19 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from . import reserved_views as views
 
 app_name = "catalogue"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nuovo/", views.create, name="create"),
+    path("moderazione/", views.queue, name="queue"),
+    path("segnalazioni/", views.reports, name="reports"),
+    path("segnalazioni/<int:pk>/gestita/", views.report_handle, name="report_handle"),
+    path("modifiche/<int:pk>/", views.revision_review, name="revision_review"),
+    path("modifiche/<int:pk>/ritira/", views.revision_withdraw, name="revision_withdraw"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifica/", views.edit, name="edit"),
+    path("<int:pk>/invia/", views.submit, name="submit"),
+    path("<int:pk>/conferma/", views.confirm, name="confirm"),
+    path("<int:pk>/modera/", views.moderate, name="moderate"),
+]

@@ -5,4 +5,7 @@ from . import views
 app_name = "services"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("cosa-posso-avere/", views.helper, name="helper"),
+    path("<str:key>/", views.detail, name="detail"),
+    path("<str:key>/segnala-errore/", views.report_mistake, name="report_mistake"),
 ]

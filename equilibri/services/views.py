@@ -1,18 +1,332 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public pages of the catalogue: search (list and map, HTMX-updated, shareable URLs), the "what
+can I get?" helper, the service page with its "report a mistake" form."""
 
-from .categories import CATEGORY_LABELS
+from __future__ import annotations
+
+import uuid as uuid_lib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import DEFAULT_RADIUS_KM, HelperForm, MistakeReportForm, SearchForm
+from .models import Service, ServiceAtLocation, TaxonomyTerm
+from .opening import next_opening, timetable
+from .search import SearchQuery, search_services
+
+PER_PAGE = 10
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return min(max(int(request.GET.get("pagina", "1")), 1), 1000)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _query_from(form: SearchForm, page: int) -> SearchQuery:
+    data = form.cleaned_data
+    comune = data.get("comune")
+    radius = data.get("raggio")
+    if comune is not None and radius is None:
+        radius = DEFAULT_RADIUS_KM
+    return SearchQuery(
+        text=data.get("q") or "",
+        category=data.get("categoria") or None,
+        comune=comune,
+        radius_km=float(radius) if comune is not None and radius else None,
+        age=data.get("eta"),
+        open_on=data.get("giorno"),
+        open_now=bool(data.get("aperto_ora")),
+        free_only=bool(data.get("gratuito")),
+        voucher=bool(data.get("voucher")),
+        language=data.get("lingua") or None,
+        sort="distance" if data.get("ordina") == "distanza" else "relevance",
+        page=page,
+        per_page=PER_PAGE,
+    )
+
+
+def _decorate(hits) -> list[dict]:
+    """What a result card shows: next opening, cost, who may use it."""
+    from django.db.models import prefetch_related_objects
+
+    services_ = [hit.service for hit in hits]
+    prefetch_related_objects(
+        services_, "schedules", "closures", "cost_options", "eligible_comuni", "languages"
+    )
+    now = timezone.localtime()
+    rows = []
+    for hit in hits:
+        s = hit.service
+        rows.append(
+            {
+                "hit": hit,
+                "service": s,
+                "opening": next_opening(s, now),
+                "costs": list(s.cost_options.all()),
+                "eligible_comuni": list(s.eligible_comuni.all()),
+                "periods": [t for t in timetable(s) if t.valid_from or t.valid_to],
+            }
+        )
+    return rows
+
+
+def _markers(rows) -> list[dict]:
+    markers = []
+    for row in rows:
+        loc = row["hit"].location
+        if loc is None or loc.latitude is None or loc.longitude is None:
+            continue
+        markers.append(
+            {
+                "lat": round(loc.latitude, 6),
+                "lon": round(loc.longitude, 6),
+                "name": row["service"].name,
+                "url": row["service"].get_absolute_url(),
+            }
+        )
+    return markers
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """Public service search. The catalogue is not there yet: the page says so honestly."""
-    query = request.GET.get("q", "").strip()[:200]
-    category = request.GET.get("categoria", "")
+    """Public service search: GET form, every state a shareable URL; HTMX swaps the results."""
+    params = request.GET.copy()
+    view_mode = "mappa" if params.get("vista") == "mappa" else "lista"
+    form = SearchForm(params or None)
+    page = None
+    rows: list[dict] = []
+    searched = bool(params)
+    if not searched:
+        form = SearchForm()
+        page = search_services(SearchQuery(page=_page_number(request), per_page=PER_PAGE))
+    elif form.is_valid():
+        page = search_services(_query_from(form, _page_number(request)))
+    if page is not None:
+        rows = _decorate(page.hits)
+    base_params = {k: v for k, v in params.items() if k not in {"pagina", "vista"} and v != ""}
+    context = {
+        "form": form,
+        "result_page": page,
+        "rows": rows,
+        "searched": searched,
+        "view_mode": view_mode,
+        "query_string": urlencode(base_params),
+        "list_url": "?" + urlencode(base_params),
+        "map_url": "?" + urlencode({**base_params, "vista": "mappa"}),
+        "markers": _markers(rows) if view_mode == "mappa" else [],
+        "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+        "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        "category_label": dict(form.fields["categoria"].choices).get(  # type: ignore[attr-defined]
+            params.get("categoria", "")
+        )
+        if params.get("categoria")
+        else None,
+    }
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(request, "services/includes/results.html", context)
+    return render(request, "services/search.html", context)
+
+
+def _public_service(key: str) -> Service:
+    qs = (
+        selectors.public_services()
+        .select_related("organisation__comune", "eligible_project")
+        .prefetch_related(
+            "terms",
+            "eligible_comuni",
+            "languages",
+            "cost_options",
+            "phones",
+            "contacts",
+            "schedules",
+            "closures",
+            Prefetch(
+                "at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location__comune").order_by(
+                    "id"
+                ),
+            ),
+        )
+    )
+    try:
+        lookup = Q(uuid=uuid_lib.UUID(str(key)))
+    except ValueError:
+        if not str(key).isdigit() or len(str(key)) > 12:
+            raise Http404 from None
+        lookup = Q(pk=int(key))
+    service = qs.filter(lookup).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    service = _public_service(key)
+    if not key.count("-") and str(key) != str(service.uuid):
+        return redirect("services:detail", key=str(service.uuid), permanent=True)
+    locations = [sal.location for sal in service.at_locations.all()]
+    physical = [loc for loc in locations if loc.latitude is not None and loc.longitude is not None]
+    desk = None
+    if physical and not service.terms.filter(code__in=_desk_codes()).exists():
+        here = physical[0]
+        assert here.latitude is not None and here.longitude is not None
+        desk = selectors.nearest_desk_service(here.latitude, here.longitude, exclude_id=service.pk)
+    today = timezone.localdate()
+    form = MistakeReportForm()
     return render(
         request,
-        "services/search.html",
+        "services/detail.html",
         {
-            "query": query,
-            "category_label": CATEGORY_LABELS.get(category),
+            "service": service,
+            "locations": locations,
+            "timetables": timetable(service),
+            "opening": next_opening(service),
+            "closures": [c for c in service.closures.all() if c.date_to >= today],
+            "desk": desk,
+            "form": form,
+            "markers": [
+                {"lat": loc.latitude, "lon": loc.longitude, "name": loc.name, "url": ""}
+                for loc in physical
+            ],
+            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+            "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "partners_only": service.eligible_project,
         },
+    )
+
+
+def _desk_codes() -> list[str]:
+    return list(
+        TaxonomyTerm.objects.filter(Q(code="sportelli") | Q(parent__code="sportelli")).values_list(
+            "code", flat=True
+        )
+    )
+
+
+@require_POST
+def report_mistake(request: HttpRequest, key: str) -> HttpResponse:
+    service = _public_service(key)
+    form = MistakeReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mistake_report_create(
+                service=service,
+                message=form.cleaned_data["message"],
+                email=form.cleaned_data["email"],
+                by=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Grazie: la segnalazione è stata inviata all'operatore ATS, che la verificherà."),
+            )
+            return redirect("services:detail", key=str(service.uuid))
+    messages.error(request, _("La segnalazione non è stata inviata: correggi i campi indicati."))
+    today = timezone.localdate()
+    locations = [sal.location for sal in service.at_locations.all()]
+    return render(
+        request,
+        "services/detail.html",
+        {
+            "service": service,
+            "locations": locations,
+            "timetables": timetable(service),
+            "opening": next_opening(service),
+            "closures": [c for c in service.closures.all() if c.date_to >= today],
+            "desk": None,
+            "form": form,
+            "markers": [],
+            "partners_only": service.eligible_project,
+        },
+        status=400,
+    )
+
+
+def _eligible(service: Service, comune, employer, partner_ids: set[int]) -> bool:
+    comuni = list(service.eligible_comuni.all())
+    if comuni and comune not in comuni:
+        return False
+    return not (service.eligible_project_id and service.eligible_project_id not in partner_ids)
+
+
+def helper(request: HttpRequest) -> HttpResponse:
+    """ "What can I get?": the services (and, through registered providers, vouchers) open to
+    someone living in a comune, working for an employer, with children of given ages."""
+    form = HelperForm(request.GET or None)
+    groups: list[dict] = []
+    offers = []
+    if request.GET and form.is_valid():
+        comune = form.cleaned_data["comune"]
+        employer = form.cleaned_data["datore"]
+        ages: list[int] = form.cleaned_data["eta_figli"]
+        from equilibri.territory.geo import bounding_box
+
+        partner_ids: set[int] = set()
+        if employer is not None:
+            from equilibri.plans.models import Project
+
+            partner_ids = set(
+                Project.objects.filter(
+                    Q(partners__organisation=employer) | Q(lead=employer)
+                ).values_list("pk", flat=True)
+            )
+        radius = float(DEFAULT_RADIUS_KM)
+        min_lat, max_lat, min_lon, max_lon = bounding_box(comune.lat, comune.lon, radius)
+        candidates = (
+            selectors.public_services()
+            .filter(
+                at_locations__location__latitude__range=(min_lat, max_lat),
+                at_locations__location__longitude__range=(min_lon, max_lon),
+            )
+            .distinct()
+            .prefetch_related("eligible_comuni", "terms", "cost_options")
+        )
+        reserved = selectors.public_services().filter(
+            Q(eligible_comuni=comune) | Q(eligible_project_id__in=partner_ids)
+        )
+        chosen = []
+        for service in list(candidates) + list(
+            reserved.exclude(pk__in=[c.pk for c in candidates]).prefetch_related(
+                "eligible_comuni", "terms", "cost_options"
+            )
+        ):
+            if not _eligible(service, comune, employer, partner_ids):
+                continue
+            if ages and (service.minimum_age is not None or service.maximum_age is not None):
+                lo = service.minimum_age if service.minimum_age is not None else 0
+                hi = service.maximum_age if service.maximum_age is not None else 200
+                if not any(lo <= age <= hi for age in ages):
+                    continue
+            chosen.append(service)
+        reserved_for_you = [
+            s for s in chosen if s.eligible_project_id or list(s.eligible_comuni.all())
+        ]
+        for_children = [
+            s
+            for s in chosen
+            if s not in reserved_for_you
+            and (s.minimum_age is not None or s.maximum_age is not None)
+        ]
+        others = [s for s in chosen if s not in reserved_for_you and s not in for_children]
+        groups = [
+            {"title": _("Riservati a te"), "services": reserved_for_you},
+            {"title": _("Per i tuoi figli"), "services": for_children},
+            {"title": _("Altri servizi vicino a te"), "services": others},
+        ]
+        offers = services.extra_offers(comune, employer, ages)
+    return render(
+        request,
+        "services/helper.html",
+        {"form": form, "groups": groups, "offers": offers, "submitted": bool(request.GET)},
     )

@@ -1,4 +1,71 @@
-from .helpers import public
+"""Service catalogue: public search, helper, service pages; the reserved catalogue area
+(providers edit their organisation's services, ATS operators moderate their ATS)."""
+
+from equilibri.services.demo import demo_uuid
+from equilibri.services.models import Service, ServiceRevision
+
+from .helpers import ALL, only, public
+
+
+def insubria_service() -> str:
+    return str(demo_uuid("tradate-centro-estivo"))  # L'Aquilone, Tradate (ATS Insubria)
+
+
+def milano_service() -> str:
+    return str(demo_uuid("milano-social-point-niguarda"))  # Spazio Aperto, Milano (ATS Milano)
+
+
+def insubria_pk() -> int:
+    return Service.objects.get(uuid=demo_uuid("tradate-centro-estivo")).pk
+
+
+def milano_pk() -> int:
+    return Service.objects.get(uuid=demo_uuid("milano-social-point-niguarda")).pk
+
+
+def insubria_revision() -> int:
+    return ServiceRevision.objects.get(service__uuid=demo_uuid("tradate-pre-scuola")).pk
+
+
+def milano_revision() -> int:
+    return ServiceRevision.objects.get(service__uuid=demo_uuid("milano-social-point-corvetto")).pk
+
+
+def any_pk() -> int:
+    return 1
+
+
+POST_ONLY = dict.fromkeys(ALL, 405)
 
 ROWS: dict = {}
 ROWS[("services:search", None)] = public()
+ROWS[("services:helper", None)] = public()
+ROWS[("services:detail", insubria_service)] = public()
+ROWS[("services:detail", milano_service)] = public()
+# The "report a mistake" form posts only.
+ROWS[("services:report_mistake", insubria_service)] = dict.fromkeys(ALL, 405)
+ROWS[("services:report_mistake", milano_service)] = dict.fromkeys(ALL, 405)
+
+ROWS[("catalogue:index", None)] = only("provider_operator", "ats_operator", "superuser")
+ROWS[("catalogue:create", None)] = only("provider_operator", "superuser")
+ROWS[("catalogue:queue", None)] = only("ats_operator", "superuser")
+ROWS[("catalogue:reports", None)] = only("ats_operator", "superuser")
+ROWS[("catalogue:report_handle", any_pk)] = POST_ONLY
+ROWS[("catalogue:detail", insubria_pk)] = only("provider_operator", "ats_operator", "superuser")
+ROWS[("catalogue:detail", milano_pk)] = only("provider_operator", "ats_operator", "superuser") | {
+    "provider_operator": 404,
+    "ats_operator": 404,
+}
+ROWS[("catalogue:edit", insubria_pk)] = only("provider_operator", "superuser")
+ROWS[("catalogue:edit", milano_pk)] = only("provider_operator", "superuser") | {
+    "provider_operator": 404
+}
+ROWS[("catalogue:moderate", insubria_pk)] = only("ats_operator", "superuser")
+ROWS[("catalogue:moderate", milano_pk)] = only("ats_operator", "superuser") | {"ats_operator": 404}
+ROWS[("catalogue:revision_review", insubria_revision)] = only("ats_operator", "superuser")
+ROWS[("catalogue:revision_review", milano_revision)] = only("ats_operator", "superuser") | {
+    "ats_operator": 404
+}
+ROWS[("catalogue:submit", any_pk)] = POST_ONLY
+ROWS[("catalogue:confirm", any_pk)] = POST_ONLY
+ROWS[("catalogue:revision_withdraw", any_pk)] = POST_ONLY

@@ -1,0 +1,197 @@
+"""Writing the synthetic catalogue: bulk_create (fast path), the search index, and the HSDS
+round trip (export with the platform's own serializer, import with `import_hsds`)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from pathlib import Path
+
+from catalogue import Chunk, Generator
+
+CHUNK = 20_000
+EXPORT_BATCH = 300
+
+
+def reset_sequences(models: list) -> None:
+    """After explicit primary keys, PostgreSQL's sequences must move past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def chunk_rows(chunk: Chunk) -> int:
+    return sum(
+        len(x)
+        for x in (
+            chunk.services,
+            chunk.locations,
+            chunk.at_locations,
+            chunk.terms,
+            chunk.schedules,
+            chunk.cost_options,
+            chunk.languages,
+            chunk.phones,
+        )
+    )
+
+
+def bulk_write(gen: Generator, n: int, orgs: list[dict]) -> dict:
+    """bulk_create every table, chunk by chunk (generation timed apart); no search index."""
+    from django.db import transaction
+
+    from equilibri.services import models as m
+
+    through = m.Service.terms.through
+    rows = 0
+    generate_s = write_s = 0.0
+    sid, lid = 1, 1
+    while sid <= n:
+        t0 = time.perf_counter()
+        chunk = gen.chunk(sid, lid, min(CHUNK, n - sid + 1), orgs)
+        t1 = time.perf_counter()
+        with transaction.atomic():
+            for model, dicts in (
+                (m.Service, chunk.services),
+                (m.Location, chunk.locations),
+                (m.ServiceAtLocation, chunk.at_locations),
+                (m.Schedule, chunk.schedules),
+                (m.CostOption, chunk.cost_options),
+                (m.Language, chunk.languages),
+                (m.Phone, chunk.phones),
+            ):
+                model.objects.bulk_create([model(**d) for d in dicts], batch_size=2000)
+            through.objects.bulk_create(
+                [through(service_id=s, taxonomyterm_id=t) for s, t in chunk.terms],
+                batch_size=2000,
+            )
+        t2 = time.perf_counter()
+        generate_s += t1 - t0
+        write_s += t2 - t1
+        rows += chunk_rows(chunk)
+        sid += len(chunk.services)
+        lid += len(chunk.locations)
+        print(f"  {sid - 1:,} services written", flush=True)
+    t0 = time.perf_counter()
+    reset_sequences(
+        [m.Service, m.Location, m.ServiceAtLocation, m.Schedule, m.CostOption, m.Language, m.Phone]
+    )
+    write_s += time.perf_counter() - t0
+    return {"rows": rows, "generate_s": round(generate_s, 1), "write_s": round(write_s, 1)}
+
+
+def reindex_all() -> float:
+    from equilibri.services.search import reindex_services
+
+    t0 = time.perf_counter()
+    reindex_services()
+    return round(time.perf_counter() - t0, 1)
+
+
+def find_hsds_importer():
+    """The HSDS importer's entry point (`import_hsds(source, *, by)`), or None."""
+    for module in (
+        "equilibri.services.hsds.interchange",
+        "equilibri.services.hsds.importer",
+        "equilibri.services.hsds",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        fn = getattr(mod, "import_hsds", None)
+        if fn is not None:
+            return fn
+    return None
+
+
+def export_files(folder: Path, per_file: int) -> tuple[list[Path], float]:
+    """The published catalogue as HSDS JSON files of per_file services each, written with the
+    platform's serializer (`iter_full_services`), each file {"hsds_version", "services": [...]}."""
+    from equilibri.services.hsds.interchange import iter_full_services
+    from equilibri.services.models import Service
+
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    ids = list(Service.objects.order_by("pk").values_list("pk", flat=True))
+    files = []
+    for n, start in enumerate(range(0, len(ids), per_file)):
+        path = folder / f"services-{n:03d}.json"
+        with open(path, "w", encoding="utf-8") as out:
+            out.write('{"hsds_version": "3.0", "services": [\n')
+            first = True
+            # Small batches: on SQLite, iter_full_services' own batches of 2,000 services fail
+            # ("Expression tree is too large": the location prefetch becomes an OR chain).
+            for b in range(start, min(start + per_file, len(ids)), EXPORT_BATCH):
+                for item in iter_full_services(ids[b : min(b + EXPORT_BATCH, start + per_file)]):
+                    if not first:
+                        out.write(",\n")
+                    out.write(json.dumps(item, ensure_ascii=False))
+                    first = False
+            out.write("\n]}\n")
+        files.append(path)
+    return files, round(time.perf_counter() - t0, 1)
+
+
+def wipe_catalogue() -> None:
+    """Empties the catalogue tables (services, locations and everything hanging from them),
+    keeping organisations, geography and taxonomy: the import starts from an empty catalogue."""
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    from equilibri.services import models as m
+
+    tables = [
+        m.Service.terms.through._meta.db_table,
+        m.Service.eligible_comuni.through._meta.db_table,
+        m.ServiceAtLocation._meta.db_table,
+        m.Schedule._meta.db_table,
+        m.Closure._meta.db_table,
+        m.CostOption._meta.db_table,
+        m.Language._meta.db_table,
+        m.Phone._meta.db_table,
+        m.Contact._meta.db_table,
+        m.ServiceRevision._meta.db_table,
+        m.MistakeReport._meta.db_table,
+    ]
+    # Anything else pointing at services or locations (other apps' models), children first.
+    for model in apps.get_models():
+        if model._meta.app_label == "services" or model._meta.db_table in tables:
+            continue
+        for f in model._meta.get_fields():
+            if getattr(f, "related_model", None) in (m.Service, m.Location) and f.concrete:
+                tables.append(model._meta.db_table)
+                break
+    existing = set(connection.introspection.table_names())
+    search_tables = [t for t in ("services_fts", "services_search") if t in existing]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in [*search_tables, *tables, m.Service._meta.db_table, m.Location._meta.db_table]:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+
+
+def hsds_import(importer, files: list[Path]) -> dict:
+    from equilibri.services.models import Service
+
+    seconds = 0.0
+    created = 0
+    for path in files:
+        t0 = time.perf_counter()
+        report = importer(path, by=None)
+        seconds += time.perf_counter() - t0
+        if not report.ok:
+            errors = getattr(report, "errors", [])
+            shown = "\n".join(str(e) for e in list(errors)[:10])
+            raise SystemExit(f"import_hsds refused {path.name}:\n{shown}")
+        created += getattr(getattr(report, "services", None), "created", 0)
+        print(f"  {path.name}: {time.perf_counter() - t0:.1f} s", flush=True)
+    return {
+        "mode": "HSDS JSON through import_hsds (validation, write, search index)",
+        "seconds": round(seconds, 1),
+        "services_created": created,
+        "services_in_db": Service.objects.count(),
+    }

@@ -1,0 +1,795 @@
+#!/usr/bin/env python
+"""Search benchmark: a Lombardy-scale synthetic catalogue in a throwaway database, the raw engine
+statement against the real production server (gunicorn), and throughput at 8 connections.
+
+    .venv/bin/python bench/search.py                       # SQLite, 100,000 services
+    .venv/bin/python bench/search.py --postgres            # the same on a throwaway PostgreSQL
+    .venv/bin/python bench/search.py --services 1000000    # 1M services
+    .venv/bin/python bench/search.py --services 5000 --duration 5   # a quick check
+
+It prints figures, it is not a test: see docs/performance.md for the method and the targets.
+It never touches the development database: SQLite goes to a temporary directory (deleted at the
+end unless --keep), PostgreSQL to a throwaway cluster (scripts/with-postgres.sh), and an existing
+database that already has tables is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from catalogue import (  # noqa: E402
+    BenchQuery,
+    Geography,
+    Generator,
+    query_mix,
+)
+from http_client import Connection, load  # noqa: E402
+
+TARGETS = {
+    # (database, scale) -> targets of issue 4, item 9
+    "100k": {"p50_over_raw_ms": 2.0, "p95_ratio": 1.5, "rps": 800, "p95_ms": 25, "import_s": 30},
+    "1M": {"rps": 100, "import_s": 180},
+}
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--services", type=int, default=100_000, help="catalogue size (100000)")
+    p.add_argument("--queries", type=int, default=1000, help="size of the query mix (1000)")
+    p.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
+    p.add_argument("--duration", type=float, default=20.0, help="seconds per throughput run (20)")
+    p.add_argument(
+        "--max-requests", type=int, default=200_000, help="bound of each throughput run"
+    )
+    p.add_argument(
+        "--latency-budget",
+        type=float,
+        default=240.0,
+        help="stop the per-query latency phase after this many seconds (240)",
+    )
+    p.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument(
+        "--import",
+        dest="import_mode",
+        choices=["auto", "hsds", "bulk"],
+        default="auto",
+        help="auto: the HSDS importer if available, else bulk_create + reindex",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_WORKERS", "3")),
+        help="gunicorn workers (WEB_WORKERS, 3 as scripts/serve.sh)",
+    )
+    p.add_argument(
+        "--hsds-file-size",
+        type=int,
+        default=100_000,
+        help="services per HSDS file for the import (100000)",
+    )
+    p.add_argument(
+        "--code-dir",
+        type=Path,
+        help="run the platform from a scratch copy of the tree (to measure a candidate fix)",
+    )
+    p.add_argument("--gunicorn-args", default="", help="extra gunicorn options, for experiments")
+    p.add_argument("--static-root", help="reuse collected static files (default: collect anew)")
+    p.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile N view and N API requests in-process (cProfile, query counts)",
+    )
+    p.add_argument("--skip-http", action="store_true", help="only the import and raw queries")
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    return p.parse_args()
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def pcts(values: list[float]) -> dict[str, float]:
+    return {f"p{p}": round(percentile(values, p), 2) for p in (50, 95, 99)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Clock:
+    def __init__(self, label: str):
+        self.label = label
+
+    def __enter__(self):
+        print(f"… {self.label}", flush=True)
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+        print(f"  {self.label}: {self.seconds:.1f} s", flush=True)
+
+
+def machine() -> dict:
+    mem_kb = 0
+    try:
+        with open("/proc/meminfo") as fh:
+            mem_kb = int(fh.readline().split()[1])
+    except OSError:
+        pass
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    load1 = os.getloadavg()[0]
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "loadavg_1min_at_start": round(load1, 2),
+    }
+
+
+# --- Database set-up -------------------------------------------------------------------------
+
+
+def configure_environment(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
+    """Environment for this process and for gunicorn: the throwaway database, DEBUG off."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "equilibri.settings",
+        "DEBUG": "0",
+        "DEMO": "0",
+        "HTTPS": "0",
+        "VAR_DIR": str(tmp / "var"),
+        "SECRET_KEY": os.urandom(24).hex(),
+        "EMAIL_URL": "locmem:",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # An HSDS file of 100k services is far larger than an ordinary upload.
+        "HSDS_IMPORT_MAX_BYTES": str(20 * 1024**3),
+    }
+    url = os.environ.get("DATABASE_URL", "")
+    if args.postgres:
+        if not url.startswith("postgres"):
+            raise SystemExit("--postgres needs DATABASE_URL of a throwaway cluster")
+        env["DATABASE_URL"] = url
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    (tmp / "var").mkdir(parents=True, exist_ok=True)
+    os.environ.update(env)
+    return env
+
+
+def refuse_non_empty_database() -> None:
+    from django.db import connection
+
+    if connection.introspection.table_names():
+        raise SystemExit(
+            f"Refusing to run: the database {connection.settings_dict['NAME']} already has "
+            "tables. The benchmark only runs on a new, empty database."
+        )
+
+
+def prepare_database() -> tuple[Geography, dict[int, str], dict[str, int]]:
+    from django.core.management import call_command
+
+    from equilibri.services.models import TaxonomyTerm
+    from equilibri.territory.models import Comune
+
+    with Clock("migrate"):
+        call_command("migrate", verbosity=0, interactive=False)
+    with Clock("load_geography"):
+        call_command("load_geography", verbosity=0)
+    rows = list(
+        Comune.objects.order_by("pk").values_list(
+            "pk", "name", "province", "lat", "lon", "population", "istat_code"
+        )
+    )
+    geo = Geography([(r[0], r[1], r[2], float(r[3]), float(r[4]), r[5]) for r in rows])
+    istat = {r[0]: r[6] for r in rows}
+    terms = dict(TaxonomyTerm.objects.values_list("code", "pk"))
+    print(f"  {len(rows)} comuni, {len(terms)} taxonomy terms")
+    return geo, istat, terms
+
+
+def make_organisations(gen: Generator, n: int) -> list[dict]:
+    from importing import reset_sequences
+
+    from equilibri.network.models import Organisation
+
+    orgs = gen.organisations(n, first_id=1)
+    Organisation.objects.bulk_create([Organisation(**o) for o in orgs], batch_size=2000)
+    reset_sequences([Organisation])
+    return orgs
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
+    """The measured import. With the HSDS importer (default when it exists): the catalogue is
+    written once in bulk, exported as HSDS JSON files (the platform's own export, so the format is
+    the importer's), the catalogue tables emptied, and then the files are imported with
+    `import_hsds` — that last step is the import time. Without it: bulk_create of every table
+    plus `reindex_services()`, timed."""
+    import importing
+
+    importer = importing.find_hsds_importer() if args.import_mode in {"auto", "hsds"} else None
+    if importer is None and args.import_mode == "hsds":
+        raise SystemExit("--import hsds: the HSDS importer (import_hsds) is not available")
+    with Clock("bulk write (generation excluded)"):
+        bulk = importing.bulk_write(gen, args.services, orgs)
+    if importer is None:
+        with Clock("search index (reindex_services)"):
+            index_s = importing.reindex_all()
+        return {
+            "mode": "bulk_create + reindex_services (the HSDS importer was not used)",
+            "rows": bulk["rows"],
+            "generate_s": bulk["generate_s"],
+            "write_s": bulk["write_s"],
+            "index_s": index_s,
+            "seconds": round(bulk["write_s"] + index_s, 1),
+        }
+    with Clock("HSDS export to files (not part of the import time)"):
+        files, export_s = importing.export_files(tmp / "hsds", per_file=args.hsds_file_size)
+    importing.wipe_catalogue()
+    with Clock(f"HSDS import of {len(files)} file(s) with import_hsds"):
+        result = importing.hsds_import(importer, files)
+    result.update(
+        {
+            "rows": bulk["rows"],
+            "generate_s": bulk["generate_s"],
+            "bulk_write_s": bulk["write_s"],
+            "export_s": export_s,
+            "files": len(files),
+            "file_mb": round(sum(f.stat().st_size for f in files) / 1024**2, 1),
+        }
+    )
+    return result
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+
+def search_queries(mix: list[BenchQuery]) -> list:
+    from equilibri.services.search import SearchQuery
+    from equilibri.territory.models import Comune
+
+    comuni = Comune.objects.in_bulk([q.comune_id for q in mix if q.comune_id])
+    try:  # the page size of the search view, so the raw statement is the view's
+        from equilibri.services.views import PER_PAGE as per_page
+    except ImportError:
+        per_page = 20
+    return [
+        SearchQuery(
+            per_page=per_page,
+            text=q.text,
+            category=q.category,
+            comune=comuni[q.comune_id] if q.comune_id else None,
+            radius_km=float(q.radius_km) if q.radius_km else None,
+        )
+        for q in mix
+    ]
+
+
+def view_path(q: BenchQuery, istat: dict[int, str]) -> str:
+    params = {"q": q.text}
+    if q.category:
+        params["categoria"] = q.category
+    if q.comune_id:
+        params["comune"] = istat[q.comune_id]
+        params["raggio"] = str(q.radius_km)
+    return "/servizi/?" + urlencode(params)
+
+
+def api_path(q: BenchQuery, term_uuids: dict[str, str]) -> str:
+    params = {"search": q.text}
+    if q.category:
+        params["taxonomy_term_id"] = term_uuids[q.category]
+    if q.comune_id:
+        params["postcode"] = q.postcode or ""
+        params["proximity"] = str(q.radius_km * 1000)  # HSDS: metres
+    return "/api/hsds/services?" + urlencode(params)
+
+
+def time_raw(queries: list) -> tuple[list[float], list[int]]:
+    from django.db import connection
+
+    from equilibri.services.search import raw_search_sql
+
+    times, counts = [], []
+    with connection.cursor() as cursor:
+        for sq in queries:
+            sql, params = raw_search_sql(sq)
+            t0 = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            times.append((time.perf_counter() - t0) * 1000)
+            counts.append(len(rows))
+    return times, counts
+
+
+# --- Server ----------------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn as scripts/serve.sh starts it (sync workers, WEB_WORKERS), on loopback."""
+
+    def __init__(self, args, env: dict[str, str], tmp: Path):
+        self.port = free_port()
+        self.log = tmp / "gunicorn.log"
+        cmd = [
+            str(PROJECT_DIR / ".venv" / "bin" / "gunicorn"),
+            "equilibri.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(args.code_dir or PROJECT_DIR),
+            *args.gunicorn_args.split(),
+        ]
+        self.cmd = cmd
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(  # noqa: S603
+                cmd, cwd=PROJECT_DIR, env={**os.environ, **env}, stdout=out, stderr=out
+            )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited: see {self.log}\n{self.log.read_text()[-3000:]}")
+            try:
+                status, _ = Connection("127.0.0.1", self.port, timeout=5).get("/healthz")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        else:
+            raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+    def pids(self) -> list[int]:
+        pids = [self.proc.pid]
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as fh:
+                pids += [int(p) for p in fh.read().split()]
+        except OSError:
+            pass
+        return pids
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def static_fingerprint() -> str:
+    """Paths, sizes and modification times of every static source file."""
+    import hashlib
+
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            full = storage.path(path)
+            st = os.stat(full)
+            digest.update(f"{full}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def collect_static(args, env: dict[str, str], tmp: Path) -> None:
+    """The production server needs collected static files (manifest storage, DEBUG off). They
+    are collected once into /tmp/equilibri-bench-static-<fingerprint> and reused while the
+    static sources do not change (collecting takes minutes on a busy machine)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if args.static_root:
+        root = Path(args.static_root)
+    else:
+        root = Path(tempfile.gettempdir()) / f"equilibri-bench-static-{static_fingerprint()}"
+    env["STATIC_ROOT"] = os.environ["STATIC_ROOT"] = str(root)
+    settings.STATIC_ROOT = str(root)
+    if (root / "staticfiles.json").exists():
+        print(f"  static files: reusing {root}")
+        return
+    with Clock(f"collectstatic into {root} (once; reused by later runs)"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: float) -> dict:
+    """For each query: the raw statement, then the view, then the API, one after the other
+    (stops early, and says so, when budget_s is spent)."""
+    from django.db import connection
+
+    from equilibri.services.search import raw_search_sql
+
+    view = Connection("127.0.0.1", server.port)
+    api = Connection("127.0.0.1", server.port)
+    raw_ms, view_ms, api_ms, hits = [], [], [], []
+    statuses: dict[str, dict[int, int]] = {"view": {}, "api": {}}
+    deadline = time.perf_counter() + budget_s
+    with connection.cursor() as cursor:
+        for sq, q in zip(queries, mix, strict=True):
+            if time.perf_counter() > deadline:
+                print(f"  latency budget spent after {len(raw_ms)} queries", flush=True)
+                break
+            sql, params = raw_search_sql(sq)
+            t0 = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            raw_ms.append((time.perf_counter() - t0) * 1000)
+            hits.append(len(rows))
+            for name, conn, path, sink in (
+                ("view", view, view_path(q, istat), view_ms),
+                ("api", api, api_path(q, term_uuids), api_ms),
+            ):
+                t0 = time.perf_counter()
+                status, _ = conn.get(path)
+                sink.append((time.perf_counter() - t0) * 1000)
+                statuses[name][status] = statuses[name].get(status, 0) + 1
+    view.close()
+    api.close()
+    return {
+        "raw": pcts(raw_ms),
+        "view": pcts(view_ms),
+        "api": pcts(api_ms),
+        "statuses": statuses,
+        "queries_timed": len(raw_ms),
+        "raw_rows": {"mean": round(sum(hits) / len(hits), 1), "zero": hits.count(0)},
+    }
+
+
+def warm_up(server: Server, paths: list[str], workers: int) -> None:
+    """Every worker compiles its templates and opens its database connection first."""
+    load("127.0.0.1", server.port, paths, connections=workers, duration_s=3, max_requests=300)
+
+
+def throughput(args, server: Server, paths: list[str]) -> dict:
+    result = load(
+        "127.0.0.1",
+        server.port,
+        paths,
+        connections=args.connections,
+        duration_s=args.duration,
+        server_pids=server.pids(),
+        max_requests=args.max_requests,
+    )
+    share = None
+    if result.server_cpu_s is not None and result.client_cpu_s + result.server_cpu_s > 0:
+        share = result.client_cpu_s / (result.client_cpu_s + result.server_cpu_s)
+    return {
+        "requests": result.requests,
+        "seconds": round(result.duration_s, 1),
+        "rps": round(result.rps, 1),
+        **{k: v for k, v in pcts(result.latencies_ms).items()},
+        "errors": result.errors,
+        "statuses": result.statuses,
+        "client_cpu_s": round(result.client_cpu_s, 1),
+        "server_cpu_s": None if result.server_cpu_s is None else round(result.server_cpu_s, 1),
+        "client_share": None if share is None else round(share, 3),
+        "server_cpu_ms_per_request": (
+            round(result.server_cpu_s * 1000 / result.requests, 2)
+            if result.server_cpu_s is not None and result.requests
+            else None
+        ),
+    }
+
+
+def profile_requests(paths: dict[str, list[str]], top: int = 25) -> dict:
+    """Runs requests in-process through Django's test client (DEBUG off, same middleware) under
+    cProfile, counting SQL queries: where the time goes besides the engine statement."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    out = {}
+    for name, items in paths.items():
+        client.get(items[0])  # warm: templates, URL resolver
+        profiler = cProfile.Profile()
+        queries = []
+        sql_ms = []
+        t0 = time.perf_counter()
+        for path in items:
+            with CaptureQueriesContext(connection) as ctx:
+                profiler.enable()
+                client.get(path)
+                profiler.disable()
+            queries.append(len(ctx.captured_queries))
+            sql_ms.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+        wall = (time.perf_counter() - t0) * 1000 / len(items)
+        buf = io.StringIO()
+        stats = pstats.Stats(profiler, stream=buf).sort_stats("cumulative")
+        stats.print_stats(top)
+        by_tottime = io.StringIO()
+        pstats.Stats(profiler, stream=by_tottime).sort_stats("tottime").print_stats(top)
+        out[name] = {
+            "requests": len(items),
+            "ms_per_request_profiled": round(wall, 1),
+            "queries_per_request": round(sum(queries) / len(queries), 1),
+            "sql_ms_per_request": round(sum(sql_ms) / len(sql_ms), 1),
+        }
+        print(f"\n--- profile: {name}, {len(items)} requests: {out[name]}")
+        print(buf.getvalue()[-6000:])
+        print(by_tottime.getvalue()[-5000:])
+        last = ctx.captured_queries
+        print(f"queries of the last request ({len(last)}):")
+        for q in last:
+            print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
+    return out
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def summary(results: dict) -> list[str]:
+    lines = []
+    db = results["database"]
+    n = results["services"]
+    imp = results["import"]
+    lines.append("")
+    lines.append("=" * 78)
+    lines.append(
+        f"SEARCH BENCHMARK — {db}, {n:,} services, {results['locations']:,} locations, "
+        f"{results['queries']} queries"
+    )
+    m = results["machine"]
+    lines.append(
+        f"machine: {m['cpus']} CPU ({m['cpu_model']}), {m['memory_gb']} GB, Python "
+        f"{m['python']}, load {m['loadavg_1min_at_start']} at start; gunicorn "
+        f"{results.get('workers')} sync workers"
+    )
+    lines.append(
+        f"import ({imp['mode']}): {imp['seconds']} s for {imp.get('rows', 0):,} rows "
+        f"(writing {imp.get('write_s')} s, search index {imp.get('index_s')} s)"
+    )
+    lat = results.get("latency")
+    if lat:
+        lines.append("")
+        lines.append(f"per-query latency, one client, {lat['queries_timed']} queries of the mix:")
+        lines.append(f"{'latency (ms)':<28}{'p50':>10}{'p95':>10}{'p99':>10}")
+        for key, label in (("raw", "raw engine statement"), ("view", "search view /servizi/"),
+                           ("api", "HSDS API /services")):  # fmt: skip
+            row = lat[key]
+            lines.append(f"{label:<28}{row['p50']:>10.2f}{row['p95']:>10.2f}{row['p99']:>10.2f}")
+        for key in ("view", "api"):
+            row = lat[key]
+            lines.append(
+                f"{key}: p50 − raw p50 = {row['p50'] - lat['raw']['p50']:.2f} ms; "
+                f"p95 / raw p95 = {row['p95'] / max(lat['raw']['p95'], 1e-9):.2f}×; "
+                f"p99 / raw p99 = {row['p99'] / max(lat['raw']['p99'], 1e-9):.2f}×; "
+                f"statuses {lat['statuses'][key]}"
+            )
+        lines.append(
+            f"raw rows per query: mean {lat['raw_rows']['mean']}, "
+            f"{lat['raw_rows']['zero']} queries with no hit"
+        )
+    for key, label in (("throughput_view", "search view"), ("throughput_api", "HSDS API")):
+        t = results.get(key)
+        if not t:
+            continue
+        share = "n/a" if t["client_share"] is None else f"{t['client_share'] * 100:.0f} %"
+        lines.append(
+            f"throughput {label}, {results['connections']} connections, {t['seconds']} s: "
+            f"{t['rps']} req/s, p50 {t['p50']} ms, p95 {t['p95']} ms, p99 {t['p99']} ms, "
+            f"errors {t['errors']} {t['statuses']}; server CPU "
+            f"{t['server_cpu_ms_per_request']} ms/request, client share of CPU {share}"
+        )
+    lines.append("")
+    lines.extend(check_targets(results))
+    lines.append("=" * 78)
+    return lines
+
+
+def check_targets(results: dict) -> list[str]:
+    out = []
+    n = results["services"]
+    scale = "1M" if n >= 1_000_000 else "100k" if n >= 100_000 else None
+    note = "" if scale else f" (targets are for 100k; this run has {n:,}: indicative only)"
+    t = TARGETS[scale or "100k"]
+    out.append(f"TARGETS ({results['database']}, {scale or '100k'}){note}")
+    imp = results["import"]
+    out.append(f"{verdict(imp['seconds'] <= t['import_s'])} import {imp['seconds']} s ≤ {t['import_s']} s")
+    lat = results.get("latency")
+    if lat and "p50_over_raw_ms" in t:
+        for key in ("view", "api"):
+            d50 = lat[key]["p50"] - lat["raw"]["p50"]
+            ratio = lat[key]["p95"] / max(lat["raw"]["p95"], 1e-9)
+            out.append(
+                f"{verdict(d50 <= t['p50_over_raw_ms'])} {key} p50 {lat[key]['p50']:.2f} ≤ raw p50 "
+                f"{lat['raw']['p50']:.2f} + {t['p50_over_raw_ms']} ms (difference {d50:.2f} ms)"
+            )
+            out.append(
+                f"{verdict(ratio <= t['p95_ratio'])} {key} p95 {lat[key]['p95']:.2f} ≤ "
+                f"{t['p95_ratio']}× raw p95 {lat['raw']['p95']:.2f} (ratio {ratio:.2f}×)"
+            )
+    for key in ("throughput_view", "throughput_api"):
+        tp = results.get(key)
+        if not tp:
+            continue
+        name = key.split("_")[1]
+        out.append(f"{verdict(tp['rps'] >= t['rps'])} {name} {tp['rps']} req/s ≥ {t['rps']}")
+        if "p95_ms" in t:
+            out.append(f"{verdict(tp['p95'] <= t['p95_ms'])} {name} p95 {tp['p95']} ms ≤ {t['p95_ms']} ms")
+        out.append(f"{verdict(tp['errors'] == 0)} {name} no errors ({tp['errors']})")
+    return out
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+def reexec_under_postgres() -> None:
+    """--postgres without a DATABASE_URL: run again under scripts/with-postgres.sh."""
+    script = PROJECT_DIR / "scripts" / "with-postgres.sh"
+    os.execv(str(script), [str(script), sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]])  # noqa: S606
+
+
+def _terminate(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")
+
+
+def main() -> None:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, _terminate)
+    if args.code_dir:
+        sys.path.insert(1, str(args.code_dir.resolve()))
+    url = os.environ.get("DATABASE_URL", "")
+    if args.postgres and not url.startswith("postgres"):
+        reexec_under_postgres()
+    if url.startswith("postgres"):
+        args.postgres = True  # run under scripts/with-postgres.sh by hand
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="equilibri-bench-"))
+    server = None
+    try:
+        env = configure_environment(args, tmp)
+        import django
+
+        django.setup()
+        refuse_non_empty_database()
+        from django.db import connection
+
+        db = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+        with connection.cursor() as cursor:
+            cursor.execute("select version()" if db == "PostgreSQL" else "select sqlite_version()")
+            db_version = cursor.fetchone()[0].split(" on ")[0]
+        print(f"Benchmark database: {db} {db_version} ({connection.settings_dict['NAME']})")
+        results: dict = {
+            "database": db,
+            "database_version": db_version,
+            "services": args.services,
+            "queries": args.queries,
+            "connections": args.connections,
+            "workers": args.workers,
+            "machine": machine(),
+            "django": django.get_version(),
+        }
+        geo, istat, term_ids = prepare_database()
+        gen = Generator(geo, term_ids, seed=args.seed)
+        with Clock("organisations"):
+            orgs = make_organisations(gen, max(20, args.services // 25))
+        with Clock(f"import of {args.services:,} services"):
+            results["import"] = import_catalogue(args, gen, orgs, tmp)
+        from equilibri.services.models import Location, TaxonomyTerm
+
+        results["locations"] = Location.objects.count()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        # Comuni of the mix: those with a location, so every HSDS postcode is a known one.
+        with_locations = set(Location.objects.values_list("comune_id", flat=True).distinct())
+        geo_mix = Geography([c for c in geo.comuni if c[0] in with_locations])
+        mix = query_mix(geo_mix, args.queries, seed=args.seed + 1)
+        queries = search_queries(mix)
+        term_uuids = {code: str(u) for code, u in TaxonomyTerm.objects.values_list("code", "uuid")}
+        # Raw warm-up: the page cache holds the index, as it would in production.
+        time_raw(queries[: min(200, len(queries))])
+        if args.profile:
+            n = args.profile
+            results["profile"] = profile_requests(
+                {
+                    "view": [view_path(q, istat) for q in mix[:n]],
+                    "api": [api_path(q, term_uuids) for q in mix[:n]],
+                }
+            )
+        if args.skip_http:
+            raw, counts = time_raw(queries)
+            results["latency"] = None
+            results["raw_only"] = pcts(raw)
+            print(f"raw engine statement (ms): {results['raw_only']}")
+        else:
+            collect_static(args, env, tmp)
+            connection.close()
+            with Clock("start gunicorn"):
+                server = Server(args, env, tmp)
+            view_paths = [view_path(q, istat) for q in mix]
+            api_paths = [api_path(q, term_uuids) for q in mix]
+            warm_mix = query_mix(geo_mix, 200, seed=args.seed + 2)
+            warm_up(server, [view_path(q, istat) for q in warm_mix]
+                    + [api_path(q, term_uuids) for q in warm_mix], args.workers)  # fmt: skip
+            with Clock("latency: raw, view and API for each query"):
+                results["latency"] = latency_phase(
+                    server, queries, mix, istat, term_uuids, args.latency_budget
+                )
+            with Clock(f"throughput: search view, {args.connections} connections"):
+                results["throughput_view"] = throughput(args, server, view_paths)
+            with Clock(f"throughput: HSDS API, {args.connections} connections"):
+                results["throughput_api"] = throughput(args, server, api_paths)
+            results["server_command"] = " ".join(server.cmd[1:])
+            server.stop()
+            server = None
+        results["total_s"] = round(time.perf_counter() - started, 1)
+        lines = summary(results)
+        print("\n".join(lines))
+        print(f"(whole run {results['total_s']} s)")
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str))
+    finally:
+        if server is not None:
+            server.stop()
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1759 @@
+"""HSDS 3.0 import and export: HSDS JSON and the Tabular Data Package (CSV + datapackage.json).
+
+Export writes the published catalogue. Import (`import_hsds`) reads a file, validates
+everything first (the official schemas, then our rules: each physical location in a Lombard
+comune, each organisation already in the network, each category a known taxonomy term), and
+writes all or nothing in one transaction. Objects match on their HSDS id (`uuid`): re-importing
+the same file changes nothing. The report lists every problem (file, row or object, field,
+message) and the created / updated / unchanged counts.
+"""
+
+import csv
+import io
+import json
+import logging
+import os
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from functools import cache, partial
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from equilibri.core.text import fold
+from equilibri.network.models import Organisation
+from equilibri.network.selectors import managed_ats_ids
+from equilibri.territory.models import Comune
+
+from ..models import (
+    Closure,
+    Contact,
+    CostOption,
+    Language,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+    hsds_organisation_id,
+)
+from . import serializers as ser
+
+logger = logging.getLogger(__name__)
+
+SPEC_DIR = Path(__file__).parent / "spec"
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+BATCH = 2000
+WRITE_BATCH = 5000
+SRC = "__src"  # where an object came from: "file|row"
+BYDAY = {code: i for i, code in enumerate(ser.BYDAY)}
+# Required string fields of the official schemas: an empty CSV cell is an empty string.
+KEEP_EMPTY = {
+    "address_1",
+    "city",
+    "state_province",
+    "postal_code",
+    "country",
+    "name",
+    "description",
+    "number",
+    "identifier",
+    "identifier_type",
+}
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+@dataclass
+class Issue:
+    file: str
+    row: str
+    field: str
+    message: str
+    object_id: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "object_id": self.object_id,
+            "field": self.field,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.file}, {self.row}" if self.row else self.file
+        what = f" [{self.object_id}]" if self.object_id else ""
+        fld = f" {self.field}:" if self.field else ""
+        return f"{where}{what}{fld} {self.message}"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    source: str
+    dry_run: bool = False
+    by: str = ""
+    errors: list[Issue] = field(default_factory=list)
+    services: Counts = field(default_factory=Counts)
+    locations: Counts = field(default_factory=Counts)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, src: str, fld: str, message: str, object_id: str = "") -> None:
+        file, _sep, row = src.partition("|")
+        self.errors.append(Issue(file, row, fld, message, object_id))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "by": self.by,
+            "services": vars(self.services),
+            "locations": vars(self.locations),
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"Importazione rifiutata: {len(self.errors)} errori, nulla è stato scritto."
+        verb = "verificato (prova, nulla scritto)" if self.dry_run else "importato"
+        s, loc = self.services, self.locations
+        return (
+            f"{self.source} {verb}: servizi {s.created} nuovi, {s.updated} aggiornati, "
+            f"{s.unchanged} invariati; sedi {loc.created} nuove, {loc.updated} aggiornate, "
+            f"{loc.unchanged} invariate."
+        )
+
+
+class ImportRefused(Exception):
+    pass
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class Bundle:
+    """Everything read from a file, as nested HSDS dicts (each with its SRC)."""
+
+    services: list[dict] = field(default_factory=list)
+    organizations: dict[str, dict] = field(default_factory=dict)
+    terms: dict[str, dict] = field(default_factory=dict)
+
+
+def _size_of(source: Any) -> int | None:
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        return path.stat().st_size
+    size = getattr(source, "size", None)  # Django UploadedFile
+    if isinstance(size, int):
+        return size
+    try:
+        pos = source.tell()
+        source.seek(0, os.SEEK_END)
+        end = source.tell()
+        source.seek(pos)
+        return end - pos
+    except (AttributeError, OSError):
+        return None
+
+
+def _name_of(source: Any) -> str:
+    if isinstance(source, str | Path):
+        return Path(source).name
+    return Path(getattr(source, "name", "") or "upload").name
+
+
+def _tag(obj: Any, src_file: str, path: str) -> None:
+    """Gives every nested dict a SRC naming its JSON path."""
+    if isinstance(obj, dict):
+        obj.setdefault(SRC, f"{src_file}|{path}")
+        for key, value in obj.items():
+            if isinstance(value, list | dict) and key != SRC:
+                _tag(value, src_file, f"{path}.{key}" if path else key)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            _tag(item, src_file, f"{path}[{i}]")
+
+
+def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
+    bundle = Bundle()
+    services: list = []
+    orgs: list = []
+    terms: list = []
+    if isinstance(data, list):
+        services = data
+    elif isinstance(data, dict):
+        if isinstance(data.get("contents"), list):  # an API page
+            services = data["contents"]
+        elif "status" in data and "name" in data:  # one service
+            services = [data]
+        elif isinstance(data.get("services"), list) and "name" not in data:  # our export
+            services = data["services"]
+            orgs = data.get("organizations") or []
+            terms = data.get("taxonomy_terms") or []
+        elif isinstance(data.get("services"), list):  # one organization with its services
+            orgs = [data]
+            services = data["services"]
+            for s in services:
+                if isinstance(s, dict):
+                    s.setdefault("organization_id", data.get("id"))
+    if not services and not report.errors:
+        report.error(
+            f"{name}|",
+            "",
+            "Il file non contiene servizi HSDS: atteso un servizio, un elenco di servizi, "
+            "una pagina dell'API o un'esportazione di Equilibri.",
+        )
+    _tag(services, name, "services" if not isinstance(data, list) else "")
+    _tag(orgs, name, "organizations")
+    _tag(terms, name, "taxonomy_terms")
+    for i, s in enumerate(services):
+        if not isinstance(s, dict):
+            report.error(f"{name}|services[{i}]", "", "Atteso un oggetto servizio.")
+            continue
+        bundle.services.append(s)
+        org = s.get("organization")
+        if isinstance(org, dict) and org.get("id"):
+            bundle.organizations.setdefault(str(org["id"]), org)
+    for org in orgs:
+        if isinstance(org, dict) and org.get("id"):
+            bundle.organizations[str(org["id"])] = org
+    for term in terms:
+        if isinstance(term, dict) and term.get("id"):
+            bundle.terms[str(term["id"])] = term
+    return bundle
+
+
+@cache
+def datapackage() -> dict[str, Any]:
+    return json.loads((SPEC_DIR / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _field_types() -> dict[str, dict[str, str]]:
+    return {
+        r["path"]: {f["name"]: f["type"] for f in r["schema"]["fields"]}
+        for r in datapackage()["resources"]
+    }
+
+
+def _convert(value: str, kind: str) -> Any:
+    if kind == "number":
+        number = float(value)
+        return int(number) if number.is_integer() and "." not in value else number
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return value.strip().lower() in {"true", "1", "yes"}
+    return value
+
+
+def _read_table(text: str, path: str, report: ImportReport) -> list[dict]:
+    types = _field_types().get(path, {})
+    rows = []
+    reader = csv.DictReader(io.StringIO(text))
+    for line, raw in enumerate(reader, start=2):
+        row: dict[str, Any] = {SRC: f"{path}|riga {line}"}
+        for key, value in raw.items():
+            if key is None or value is None:
+                continue
+            if value == "":
+                if key in KEEP_EMPTY and types.get(key, "string") == "string":
+                    row[key] = ""
+                continue
+            try:
+                row[key] = _convert(value, types.get(key, "string"))
+            except ValueError:
+                report.error(row[SRC], key, f"'{value}' non è un valore di tipo {types[key]}.")
+        rows.append(row)
+    return rows
+
+
+def read_tabular(files: dict[str, str], report: ImportReport) -> Bundle:
+    """`files`: CSV name -> text. Rebuilds nested services from the flat tables."""
+    t = {name: _read_table(text, name, report) for name, text in files.items()}
+    if "services.csv" not in t:
+        report.error("services.csv|", "", "Il pacchetto non contiene services.csv.")
+        return Bundle()
+
+    def by(table: str, key: str) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for row in t.get(table, []):
+            if row.get(key):
+                out[str(row[key])].append(row)
+        return out
+
+    attributes = by("attributes.csv", "link_id")
+    contact_phones = by("phones.csv", "contact_id")
+    addresses = by("addresses.csv", "location_id")
+    accessibility = by("accessibility.csv", "location_id")
+    location_phones = by("phones.csv", "location_id")
+    locations = {str(r.get("id")): r for r in t.get("locations.csv", [])}
+    for loc_id, loc in locations.items():
+        loc["addresses"] = addresses.get(loc_id, [])
+        loc["accessibility"] = accessibility.get(loc_id, [])
+        loc["phones"] = [
+            p
+            for p in location_phones.get(loc_id, [])
+            if not p.get("service_id") and not p.get("contact_id")
+        ]
+        loc["attributes"] = attributes.get(loc_id, [])
+    schedules_of_sal = by("schedules.csv", "service_at_location_id")
+    for rows in by("schedules.csv", "id").values():
+        for row in rows:
+            row["attributes"] = attributes.get(str(row["id"]), [])
+    sals = by("service_at_location.csv", "service_id")
+    services = []
+    service_phones = by("phones.csv", "service_id")
+    service_schedules = by("schedules.csv", "service_id")
+    languages = by("languages.csv", "service_id")
+    costs = by("cost_options.csv", "service_id")
+    funding = by("funding.csv", "service_id")
+    contacts = by("contacts.csv", "service_id")
+    for s in t["services.csv"]:
+        sid = str(s.get("id", ""))
+        s["phones"] = [p for p in service_phones.get(sid, []) if not p.get("contact_id")]
+        s["schedules"] = [
+            x for x in service_schedules.get(sid, []) if not x.get("service_at_location_id")
+        ]
+        s["service_at_locations"] = []
+        for sal in sals.get(sid, []):
+            sal_location = locations.get(str(sal.get("location_id")))
+            if sal_location is None:
+                report.error(
+                    sal[SRC],
+                    "location_id",
+                    f"La sede {sal.get('location_id')} non è in locations.csv.",
+                    str(sal.get("id", "")),
+                )
+                continue
+            sal["location"] = sal_location
+            sal["schedules"] = schedules_of_sal.get(str(sal.get("id")), [])
+            s["service_at_locations"].append(sal)
+        s["languages"] = languages.get(sid, [])
+        s["cost_options"] = costs.get(sid, [])
+        s["funding"] = funding.get(sid, [])
+        s["contacts"] = contacts.get(sid, [])
+        for contact in s["contacts"]:
+            contact["phones"] = contact_phones.get(str(contact.get("id")), [])
+        s["attributes"] = attributes.get(sid, [])
+        services.append(s)
+    bundle = Bundle(services=services)
+    identifiers = by("organization_identifiers.csv", "organization_id")
+    for org in t.get("organizations.csv", []):
+        org["organization_identifiers"] = identifiers.get(str(org.get("id")), [])
+        bundle.organizations[str(org.get("id"))] = org
+    for term in t.get("taxonomy_terms.csv", []):
+        bundle.terms[str(term.get("id"))] = term
+    return bundle
+
+
+def read_source(source: Any, report: ImportReport) -> Bundle:
+    """Reads a path (JSON file, zip package or a folder of CSVs) or an open binary file."""
+    name = report.source
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        files = {p.name: p.read_text(encoding="utf-8-sig") for p in Path(source).glob("*.csv")}
+        return read_tabular(files, report)
+    if isinstance(source, str | Path):
+        with open(source, "rb") as fh:
+            raw = fh.read()
+    else:
+        raw = source.read()
+    if raw[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                files = {
+                    Path(n).name: zf.read(n).decode("utf-8-sig")
+                    for n in zf.namelist()
+                    if n.endswith(".csv")
+                }
+        except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
+            report.error(f"{name}|", "", f"Archivio zip non leggibile: {exc}.")
+            return Bundle()
+        return read_tabular(files, report)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.error(
+            f"{name}|",
+            "",
+            f"Il file non è un JSON valido né un pacchetto zip di CSV: {exc}.",
+        )
+        return Bundle()
+    return read_json(data, name, report)
+
+
+# --- the import plan ----------------------------------------------------------------------
+
+SERVICE_FIELDS = [
+    "organisation_id",
+    "name",
+    "alternate_name",
+    "description",
+    "status",
+    "url",
+    "email",
+    "application_process",
+    "fees_description",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "wait_time",
+    "eligible_project_id",
+    "funding_action_id",
+]
+LOCATION_FIELDS = [
+    "organisation_id",
+    "kind",
+    "name",
+    "description",
+    "url",
+    "address",
+    "postal_code",
+    "comune_id",
+    "latitude",
+    "longitude",
+    "transportation",
+    "accessibility",
+    "wheelchair_accessible",
+]
+
+
+@dataclass
+class ServicePlan:
+    uuid: uuid.UUID
+    fields: dict[str, Any]
+    terms: frozenset[int]
+    comuni: frozenset[int]
+    sals: tuple  # (uuid, location uuid, description)
+    schedules: tuple  # (uuid, location uuid|None, weekday, opens, closes, from, to, notes)
+    closures: tuple  # (uuid, location uuid|None, date_from, date_to, reason)
+    phones: tuple  # (uuid, number, extension, kind, description)
+    contacts: tuple  # (uuid, name, title, department, email, phone)
+    languages: tuple  # (uuid, code, name, note)
+    costs: tuple  # (uuid, option, amount, amount_description, valid_from, valid_to)
+
+    def key(self) -> tuple:
+        return (
+            tuple(self.fields[f] for f in SERVICE_FIELDS),
+            self.terms,
+            self.comuni,
+            *(
+                _sorted(x)
+                for x in (
+                    self.sals,
+                    self.schedules,
+                    self.closures,
+                    self.phones,
+                    self.contacts,
+                    self.languages,
+                    self.costs,
+                )
+            ),
+        )
+
+
+@dataclass
+class LocationPlan:
+    uuid: uuid.UUID
+    fields: dict[str, Any]
+    phones: tuple  # (uuid, number, extension, kind, description)
+
+    def key(self) -> tuple:
+        return (tuple(self.fields[f] for f in LOCATION_FIELDS), _sorted(self.phones))
+
+
+@cache
+def _max_length(model: type[Model], name: str) -> int | None:
+    return getattr(model._meta.get_field(name), "max_length", None)
+
+
+class Planner:
+    """Turns a Bundle into plans, recording every problem in the report."""
+
+    def __init__(self, report: ImportReport, allowed_orgs: set[int] | None = None):
+        self.report = report
+        self.allowed_orgs = allowed_orgs
+        self.service_validator = _validator("service.json")
+        self.org_validator = _validator("organization_list.json")
+        self.terms_by_uuid = {str(t.uuid): t for t in TaxonomyTerm.objects.all()}
+        self.terms_by_code = {t.code: t for t in self.terms_by_uuid.values()}
+        comuni = list(
+            Comune.objects.only("pk", "istat_code", "name_folded", "province", "lat", "lon")
+        )
+        self.comuni_by_istat = {c.istat_code: c for c in comuni}
+        self.comuni_by_name: dict[str, list[Comune]] = defaultdict(list)
+        for c in comuni:
+            self.comuni_by_name[c.name_folded].append(c)
+        self.comuni_by_postcode = dict(
+            Location.objects.filter(comune__isnull=False)
+            .exclude(postal_code="")
+            .values_list("postal_code", "comune_id")
+        )
+        self.comune_by_pk = {c.pk: c for c in comuni}
+        orgs = list(Organisation.objects.values_list("pk", "fiscal_code", "vat_number"))
+        self.org_by_uuid = {str(hsds_organisation_id(pk)): pk for pk, _cf, _iva in orgs}
+        self.org_by_tax: dict[str, int] = {}
+        for pk, cf, iva in orgs:
+            for code in (cf, iva):
+                if code:
+                    self.org_by_tax[code.strip().upper()] = pk
+        self.org_cache: dict[str, tuple[int | None, str]] = {}
+        from equilibri.plans.models import Action, Project
+
+        self.project_ids = set(Project.objects.values_list("pk", flat=True))
+        self.action_ids = set(Action.objects.values_list("pk", flat=True))
+        self.url = URLValidator()
+        self.email = EmailValidator()
+        self.locations: dict[uuid.UUID, LocationPlan] = {}
+        self.location_src: dict[uuid.UUID, str] = {}
+        self.seen: dict[str, dict[uuid.UUID, str]] = defaultdict(dict)
+        self.owner = ""
+
+    # -- helpers --
+
+    def err(self, obj: dict, fld: str, message: str) -> None:
+        self.report.error(str(obj.get(SRC, "|")), fld, message, str(obj.get("id", "")))
+
+    def text(self, obj: dict, key: str, model: type[Model], model_field: str) -> str:
+        value = obj.get(key)
+        if value is None:
+            return ""
+        value = str(value).strip()
+        limit = _max_length(model, model_field)
+        if limit and len(value) > limit:
+            self.err(obj, key, f"Testo troppo lungo ({len(value)} caratteri, massimo {limit}).")
+        return value
+
+    def uuid_of(self, obj: dict, kind: str) -> uuid.UUID | None:
+        raw = obj.get("id")
+        try:
+            value = uuid.UUID(str(raw))
+        except ValueError:
+            self.err(obj, "id", f"L'id '{raw}' non è un UUID.")
+            return None
+        owner = self.seen[kind].get(value)
+        if owner == self.owner or (owner is not None and kind in {"phone", "schedule"}):
+            # The same object repeated (e.g. a phone under a service and its location): the
+            # first occurrence wins.
+            return None
+        if owner is not None:
+            self.err(obj, "id", f"L'id {value} compare due volte nel file.")
+            return None
+        self.seen[kind][value] = self.owner
+        return value
+
+    def checked_url(self, obj: dict, key: str, model: type[Model], model_field: str) -> str:
+        value = self.text(obj, key, model, model_field)
+        if value:
+            try:
+                self.url(value)
+            except ValidationError:
+                self.err(obj, key, f"'{value}' non è un indirizzo web valido.")
+        return value
+
+    def checked_email(self, obj: dict, key: str, model: type[Model]) -> str:
+        value = self.text(obj, key, model, "email")
+        if value:
+            try:
+                self.email(value)
+            except ValidationError:
+                self.err(obj, key, f"'{value}' non è un indirizzo e-mail valido.")
+        return value
+
+    def date_of(self, obj: dict, key: str) -> date | None:
+        raw = obj.get(key)
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(str(raw)[:10])
+        except ValueError:
+            self.err(obj, key, f"'{raw}' non è una data AAAA-MM-GG.")
+            return None
+
+    def time_of(self, obj: dict, key: str) -> time | None:
+        raw = str(obj.get(key) or "").strip()
+        if not raw:
+            self.err(obj, key, "Manca l'orario (HH:MM).")
+            return None
+        clock = raw.rstrip("Zz").split("+")[0]
+        if clock.count("-"):
+            clock = clock.split("-")[0]
+        try:
+            return time.fromisoformat(clock)
+        except ValueError:
+            self.err(obj, key, f"'{raw}' non è un orario HH:MM.")
+            return None
+
+    def attribute_code(self, attr: dict) -> str | None:
+        term_id = str(attr.get("taxonomy_term_id") or "")
+        if term_id in ser.PROFILE_TERM_BY_ID:
+            return ser.PROFILE_TERM_BY_ID[term_id]
+        term = attr.get("taxonomy_term")
+        if isinstance(term, dict) and term.get("code") in ser.PROFILE_TERMS and not term_id:
+            return str(term["code"])
+        return None
+
+    # -- organisations --
+
+    def organisation(self, org_id: Any, embedded: dict | None, owner: dict) -> int | None:
+        key = str(org_id or (embedded or {}).get("id") or "")
+        if not key:
+            self.err(owner, "organization_id", "Manca l'organizzazione che eroga il servizio.")
+            return None
+        if key in self.org_cache:
+            pk, message = self.org_cache[key]
+            if pk is None:
+                self.err(owner, "organization_id", message)
+            return pk
+        pk = self.org_by_uuid.get(key)
+        org = embedded
+        if pk is None and org is not None:
+            for error in self.org_validator.iter_errors(_plain(org)):
+                self.err(org, _path_field(error), f"Schema HSDS: {error.message}")
+            codes = [str(org.get("tax_id") or "")]
+            codes += [
+                str(i.get("identifier") or "") for i in org.get("organization_identifiers") or []
+            ]
+            for code in codes:
+                pk = self.org_by_tax.get(code.strip().upper()) if code.strip() else None
+                if pk:
+                    break
+        if pk is not None and self.allowed_orgs is not None and pk not in self.allowed_orgs:
+            self.err(
+                owner,
+                "organization_id",
+                f"L'organizzazione {key} non è nella rete della tua ATS: non puoi importarne i "
+                "servizi.",
+            )
+            self.org_cache[key] = (None, self.report.errors[-1].message)
+            return None
+        if pk is None:
+            name = (org or {}).get("name") or key
+            self.err(
+                owner,
+                "organization_id",
+                f"Organizzazione '{name}' non trovata nella rete: registrala prima o indica "
+                "il suo codice fiscale / partita IVA in tax_id.",
+            )
+            self.org_cache[key] = (None, self.report.errors[-1].message)
+            return None
+        self.org_cache[key] = (pk, "")
+        return pk
+
+    # -- locations --
+
+    def comune(self, loc: dict) -> Comune | None:
+        for attr in loc.get("attributes") or []:
+            if self.attribute_code(attr) == "istat-comune":
+                code = str(attr.get("value") or "").zfill(6)
+                comune = self.comuni_by_istat.get(code)
+                if comune is None:
+                    self.err(attr, "value", f"Codice ISTAT {code} sconosciuto.")
+                return comune
+        for address in loc.get("addresses") or []:
+            candidates = self.comuni_by_name.get(fold(str(address.get("city") or "")), [])
+            province = str(address.get("state_province") or "").upper()
+            if len(candidates) > 1 and province:
+                candidates = [c for c in candidates if c.province == province]
+            if len(candidates) == 1:
+                return candidates[0]
+            postcode = str(address.get("postal_code") or "")
+            if postcode in self.comuni_by_postcode:
+                return self.comune_by_pk[self.comuni_by_postcode[postcode]]
+        return None
+
+    def location(self, loc: dict) -> uuid.UUID | None:
+        try:
+            lid = uuid.UUID(str(loc.get("id")))
+        except ValueError:
+            self.err(loc, "id", f"L'id '{loc.get('id')}' non è un UUID.")
+            return None
+        if lid in self.locations:
+            return lid
+        kind = str(loc.get("location_type") or "physical")
+        comune = None
+        if kind == "postal":
+            kind = "physical"
+        url = self.checked_url(loc, "url", Location, "url")
+        if kind == "physical":
+            comune = self.comune(loc)
+            if comune is None:
+                cities = ", ".join(
+                    f"{a.get('city', '')} {a.get('postal_code', '')}".strip()
+                    for a in loc.get("addresses") or []
+                )
+                self.err(
+                    loc,
+                    "addresses",
+                    f"Comune della sede non riconosciuto ({cities or 'nessun indirizzo'}): "
+                    "serve un comune lombardo (città e provincia, CAP noto o attributo "
+                    "istat-comune), oppure location_type 'virtual' con url.",
+                )
+        elif not url:
+            self.err(loc, "url", "Una sede online (virtual) deve avere un indirizzo web.")
+        address: dict = next(iter(loc.get("addresses") or []), {})
+        loc_org = None
+        if loc.get("organization_id"):
+            loc_org = self.org_by_uuid.get(str(loc["organization_id"]))
+        latitude, longitude = loc.get("latitude"), loc.get("longitude")
+        if (latitude is None or longitude is None) and comune is not None:
+            latitude, longitude = float(comune.lat), float(comune.lon)
+        accessibility = "\n".join(
+            str(a.get("description") or a.get("details") or "")
+            for a in loc.get("accessibility") or []
+        ).strip()
+        wheelchair = any(
+            self.attribute_code(a) == "wheelchair-accessible"
+            and str(a.get("value")).lower() == "true"
+            for a in loc.get("attributes") or []
+        )
+        name = self.text(loc, "name", Location, "name") or (
+            comune.name if comune else str(address.get("address_1") or "Sede")
+        )
+        fields = {
+            "organisation_id": loc_org,
+            "kind": kind,
+            "name": name[:200],
+            "description": str(loc.get("description") or ""),
+            "url": url,
+            "address": _join(address.get("address_1"), address.get("address_2"))[:200],
+            "postal_code": str(address.get("postal_code") or "")[:5] if comune else "",
+            "comune_id": comune.pk if comune else None,
+            "latitude": float(latitude) if latitude is not None else None,
+            "longitude": float(longitude) if longitude is not None else None,
+            "transportation": str(loc.get("transportation") or ""),
+            "accessibility": accessibility,
+            "wheelchair_accessible": wheelchair,
+        }
+        owner, self.owner = self.owner, str(lid)
+        phones = tuple(x for x in (self.phone(p) for p in loc.get("phones") or []) if x[0])
+        self.owner = owner
+        self.locations[lid] = LocationPlan(lid, fields, phones)
+        self.location_src[lid] = str(loc.get(SRC, ""))
+        return lid
+
+    def phone(self, p: dict) -> tuple:
+        pid = self.uuid_of(p, "phone")
+        number = self.text(p, "number", Phone, "number")
+        if not number:
+            self.err(p, "number", "Manca il numero di telefono.")
+        kind = str(p.get("type") or "voice")
+        if kind not in Phone.Kind.values:
+            kind = "voice"
+        ext = p.get("extension")
+        extension = str(int(ext)) if isinstance(ext, int | float) else str(ext or "")
+        return (pid, number, extension[:10], kind, str(p.get("description") or "")[:200])
+
+    # -- schedules --
+
+    def schedules(self, items: list, location_uuid, out_s: list, out_c: list) -> None:
+        for x in items or []:
+            is_closure = any(
+                self.attribute_code(a) == "closure" for a in x.get("attributes") or []
+            ) or (not x.get("freq") and not x.get("opens_at") and x.get("valid_from"))
+            xid = self.uuid_of(x, "schedule")
+            if xid is None:
+                continue
+            loc = location_uuid
+            if loc is None and x.get("location_id"):
+                try:
+                    loc = uuid.UUID(str(x["location_id"]))
+                except ValueError:
+                    self.err(x, "location_id", "location_id non è un UUID.")
+            if is_closure:
+                start, end = self.date_of(x, "valid_from"), self.date_of(x, "valid_to")
+                if start is None:
+                    self.err(x, "valid_from", "Una chiusura deve avere la data di inizio.")
+                    continue
+                end = end or start
+                if end < start:
+                    self.err(x, "valid_to", "La fine della chiusura precede l'inizio.")
+                out_c.append((xid, loc, start, end, str(x.get("notes") or "")[:200]))
+                continue
+            if str(x.get("freq") or "WEEKLY").upper() != "WEEKLY":
+                self.err(x, "freq", "Sono accettati solo orari settimanali (freq WEEKLY).")
+                continue
+            days = [d.strip().upper() for d in str(x.get("byday") or "").split(",") if d.strip()]
+            if not days or any(d[-2:] not in BYDAY for d in days):
+                self.err(
+                    x, "byday", "Indica i giorni della settimana (MO, TU, WE, TH, FR, SA, SU)."
+                )
+                continue
+            opens, closes = self.time_of(x, "opens_at"), self.time_of(x, "closes_at")
+            if opens is None or closes is None:
+                continue
+            if opens >= closes:
+                self.err(x, "closes_at", "L'orario di chiusura deve seguire quello di apertura.")
+            valid_from, valid_to = self.date_of(x, "valid_from"), self.date_of(x, "valid_to")
+            if valid_from and valid_to and valid_from > valid_to:
+                self.err(x, "valid_to", "La fine della validità precede l'inizio.")
+            notes = str(x.get("notes") or "")[:200]
+            for i, day in enumerate(days):
+                sid = xid if i == 0 else uuid.uuid5(xid, day)
+                out_s.append(
+                    (sid, loc, BYDAY[day[-2:]], opens, closes, valid_from, valid_to, notes)
+                )
+
+    # -- services --
+
+    def service(self, s: dict) -> ServicePlan | None:
+        errors_before = len(self.report.errors)
+        for error in self.service_validator.iter_errors(s):
+            target = _walk(s, list(error.instance_path))
+            self.report.error(
+                str(target.get(SRC, s.get(SRC, "|"))),
+                _path_field(error),
+                f"Schema HSDS: {error.message}",
+                str(target.get("id", "")),
+            )
+        if len(self.report.errors) > errors_before:
+            return None
+        self.owner = str(s.get("id"))
+        sid = self.uuid_of(s, "service")
+        name = self.text(s, "name", Service, "name")
+        if not name:
+            self.err(s, "name", "Manca il nome del servizio.")
+        org = s.get("organization") if isinstance(s.get("organization"), dict) else None
+        org_id = s.get("organization_id") or (org or {}).get("id")
+        # The organisation object may be in the bundle (our export, tabular) or embedded.
+        org_pk = self.organisation(org_id, self.bundle_orgs.get(str(org_id), org), s)
+        fields: dict[str, Any] = {
+            "organisation_id": org_pk,
+            "name": name,
+            "alternate_name": self.text(s, "alternate_name", Service, "alternate_name"),
+            "description": str(s.get("description") or ""),
+            "status": str(s.get("status")),
+            "url": self.checked_url(s, "url", Service, "url"),
+            "email": self.checked_email(s, "email", Service),
+            "application_process": str(s.get("application_process") or ""),
+            "fees_description": str(s.get("fees_description") or s.get("fees") or ""),
+            "eligibility_description": str(s.get("eligibility_description") or ""),
+            "minimum_age": _age(s.get("minimum_age")),
+            "maximum_age": _age(s.get("maximum_age")),
+            "wait_time": self.text(s, "wait_time", Service, "wait_time"),
+            "eligible_project_id": None,
+            "funding_action_id": None,
+        }
+        if (
+            fields["minimum_age"] is not None
+            and fields["maximum_age"] is not None
+            and fields["minimum_age"] > fields["maximum_age"]
+        ):
+            self.err(s, "maximum_age", "L'età massima non può essere minore dell'età minima.")
+        terms: set[int] = set()
+        comuni: set[int] = set()
+        for attr in s.get("attributes") or []:
+            code = self.attribute_code(attr)
+            value = str(attr.get("value") or "")
+            if code == "eligible-comune":
+                comune = self.comuni_by_istat.get(value.zfill(6))
+                if comune is None:
+                    self.err(attr, "value", f"Codice ISTAT {value} sconosciuto.")
+                else:
+                    comuni.add(comune.pk)
+            elif code == "eligible-project":
+                if value.isdigit() and int(value) in self.project_ids:
+                    fields["eligible_project_id"] = int(value)
+                else:
+                    self.err(attr, "value", f"Progetto {value} sconosciuto.")
+            elif code == "funding-action":
+                if value.isdigit() and int(value) in self.action_ids:
+                    fields["funding_action_id"] = int(value)
+                else:
+                    self.err(attr, "value", f"Azione {value} sconosciuta.")
+            elif code is not None:
+                continue
+            elif _term_id(attr):
+                term = self.term(attr)
+                if term is None:
+                    self.err(
+                        attr,
+                        "taxonomy_term_id",
+                        f"Categoria {_term_id(attr)} sconosciuta: usa i termini della "
+                        "tassonomia Conciliazione vita-lavoro (/api/hsds/taxonomy_terms).",
+                    )
+                else:
+                    terms.add(term.pk)
+        if not terms:
+            self.err(
+                s,
+                "attributes",
+                "Il servizio non ha nessuna categoria della tassonomia Conciliazione vita-lavoro.",
+            )
+        sals: list[tuple] = []
+        schedules: list = []
+        closures: list = []
+        self.schedules(s.get("schedules") or [], None, schedules, closures)
+        for sal in s.get("service_at_locations") or []:
+            sal_id = self.uuid_of(sal, "service_at_location")
+            loc = sal.get("location")
+            if not isinstance(loc, dict):
+                self.err(sal, "location", "Manca la sede (location).")
+                continue
+            lid = self.location(loc)
+            if sal_id is None or lid is None:
+                continue
+            if any(lid == other for _u, other, _d in sals):
+                self.err(sal, "location_id", f"La sede {lid} compare due volte per il servizio.")
+                continue
+            sals.append((sal_id, lid, str(sal.get("description") or "")))
+            self.schedules(sal.get("schedules") or [], lid, schedules, closures)
+        known_locations = {lid for _sal, lid, _d in sals}
+        for row in schedules + closures:
+            if row[1] is not None and row[1] not in known_locations:
+                self.report.error(
+                    str(s.get(SRC, "|")),
+                    "schedules",
+                    f"L'orario {row[0]} riguarda la sede {row[1]}, che non è tra le sedi del "
+                    "servizio.",
+                    str(sid or ""),
+                )
+        costs = []
+        for c in s.get("cost_options") or []:
+            cid = self.uuid_of(c, "cost_option")
+            option = str(c.get("option") or "").strip().lower()
+            amount = c.get("amount")
+            description = str(c.get("amount_description") or "")
+            if option not in CostOption.Option.values:
+                if amount is None:
+                    self.err(c, "option", "option deve essere free, fee o voucher.")
+                    continue
+                description = _join(c.get("option"), description)
+                option = "free" if amount == 0 else "fee"
+            if c.get("currency") and str(c["currency"]).upper() != "EUR":
+                self.err(c, "currency", "Sono accettati solo importi in EUR.")
+            price: Decimal | None = None
+            if amount is not None:
+                try:
+                    price = Decimal(str(amount)).quantize(Decimal("0.01"))
+                except InvalidOperation:
+                    self.err(c, "amount", f"'{amount}' non è un importo.")
+                if price is not None and (price < 0 or price >= Decimal("10000000")):
+                    self.err(c, "amount", "Importo fuori intervallo.")
+            if option == "fee" and price is None:
+                self.err(c, "amount", "Indica l'importo per un servizio a pagamento.")
+            costs.append(
+                (
+                    cid,
+                    option,
+                    price,
+                    description[:200],
+                    self.date_of(c, "valid_from"),
+                    self.date_of(c, "valid_to"),
+                )
+            )
+        contacts = []
+        for c in s.get("contacts") or []:
+            phone = next((str(p.get("number") or "") for p in c.get("phones") or []), "")
+            contacts.append(
+                (
+                    self.uuid_of(c, "contact"),
+                    self.text(c, "name", Contact, "name"),
+                    self.text(c, "title", Contact, "title"),
+                    self.text(c, "department", Contact, "department"),
+                    self.checked_email(c, "email", Contact),
+                    phone[:30],
+                )
+            )
+        languages = []
+        codes = set()
+        for lang in s.get("languages") or []:
+            code = str(lang.get("code") or "").strip().lower()
+            if not code or len(code) > 3:
+                self.err(lang, "code", "Serve il codice ISO 639-1 della lingua (es. it, en).")
+                continue
+            if code in codes:
+                continue
+            codes.add(code)
+            languages.append(
+                (
+                    self.uuid_of(lang, "language"),
+                    code,
+                    (self.text(lang, "name", Language, "name") or code),
+                    self.text(lang, "note", Language, "note"),
+                )
+            )
+        phones = [self.phone(p) for p in s.get("phones") or []]
+        if len(self.report.errors) > errors_before or sid is None:
+            return None
+
+        def known(rows: Iterable[tuple]) -> tuple:
+            return tuple(row for row in rows if row[0] is not None)
+
+        return ServicePlan(
+            sid,
+            fields,
+            frozenset(terms),
+            frozenset(comuni),
+            known(sals),
+            known(schedules),
+            known(closures),
+            known(phones),
+            known(contacts),
+            known(languages),
+            known(costs),
+        )
+
+    def term(self, attr: dict) -> TaxonomyTerm | None:
+        term_id = _term_id(attr)
+        term = self.terms_by_uuid.get(term_id)
+        if term is None:
+            # A term of another taxonomy copy: match on its code.
+            embedded = attr.get("taxonomy_term") or self.bundle_terms.get(term_id) or {}
+            term = self.terms_by_code.get(str(embedded.get("code") or ""))
+        return term
+
+    def plan(self, bundle: Bundle) -> list[ServicePlan]:
+        self.bundle_orgs = bundle.organizations
+        self.bundle_terms = bundle.terms
+        plans = []
+        for s in bundle.services:
+            plan = self.service(s)
+            if plan is not None:
+                plans.append(plan)
+        return plans
+
+
+def _term_id(attr: dict) -> str:
+    term = attr.get("taxonomy_term")
+    embedded = term.get("id") if isinstance(term, dict) else None
+    return str(attr.get("taxonomy_term_id") or embedded or "")
+
+
+def _join(*parts: Any) -> str:
+    return ", ".join(str(p).strip() for p in parts if p and str(p).strip())
+
+
+def _age(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        age = int(float(value))
+    except (TypeError, ValueError):
+        return None
+    return max(0, min(age, 32767))
+
+
+def _plain(obj: Any) -> Any:
+    """The object without our SRC keys (the official schemas allow extra keys, but this keeps
+    error messages clean)."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items() if k != SRC}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def _walk(obj: Any, path: list) -> dict:
+    """The innermost dict on the path (to report the row it came from)."""
+    found = obj
+    for step in path:
+        try:
+            obj = obj[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(obj, dict):
+            found = obj
+    return found
+
+
+def _path_field(error: Any) -> str:
+    names = [str(p) for p in error.instance_path if isinstance(p, str)]
+    return names[-1] if names else ""
+
+
+@cache
+def _validator(name: str):
+    schema = json.loads((SPEC_DIR / name).read_text(encoding="utf-8"))
+    try:
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(schema, validate_formats=True)
+    except ImportError:  # pragma: no cover - the pure-Python fallback
+        import jsonschema
+
+        return jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
+
+
+# --- comparing with what is there ---------------------------------------------------------
+
+
+LOOKUP_BATCH = 500
+
+
+def _batches(items: list, size: int = LOOKUP_BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _sorted(rows: Iterable[tuple]) -> tuple:
+    return tuple(sorted(rows, key=lambda row: row[0]))
+
+
+def _group(children: dict[str, dict[int, list]], name: str, rows: Iterable[tuple]) -> None:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(tuple(row[1:]))
+    children[name] = grouped
+
+
+def _existing_plans(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, ServicePlan]]:
+    """The catalogue's current state of these services, as plans (plain value queries)."""
+    out: dict[uuid.UUID, tuple[int, ServicePlan]] = {}
+    for batch in _batches(uuids):
+        rows = list(
+            Service.objects.filter(uuid__in=batch).values_list("pk", "uuid", *SERVICE_FIELDS)
+        )
+        if not rows:
+            continue
+        pks = [row[0] for row in rows]
+        children: dict[str, dict[int, list]] = {}
+        group = partial(_group, children)
+        group(
+            "terms",
+            Service.terms.through.objects.filter(service_id__in=pks).values_list(
+                "service_id", "taxonomyterm_id"
+            ),
+        )
+        group(
+            "comuni",
+            Service.eligible_comuni.through.objects.filter(service_id__in=pks).values_list(
+                "service_id", "comune_id"
+            ),
+        )
+        group(
+            "sals",
+            ServiceAtLocation.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "location__uuid", "description"
+            ),
+        )
+        group(
+            "schedules",
+            Schedule.objects.filter(service_id__in=pks).values_list(
+                "service_id",
+                "uuid",
+                "location__uuid",
+                "weekday",
+                "opens_at",
+                "closes_at",
+                "valid_from",
+                "valid_to",
+                "notes",
+            ),
+        )
+        group(
+            "closures",
+            Closure.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "location__uuid", "date_from", "date_to", "reason"
+            ),
+        )
+        group(
+            "phones",
+            Phone.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "number", "extension", "kind", "description"
+            ),
+        )
+        group(
+            "contacts",
+            Contact.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "name", "title", "department", "email", "phone"
+            ),
+        )
+        group(
+            "languages",
+            Language.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "code", "name", "note"
+            ),
+        )
+        group(
+            "costs",
+            CostOption.objects.filter(service_id__in=pks).values_list(
+                "service_id",
+                "uuid",
+                "option",
+                "amount",
+                "amount_description",
+                "valid_from",
+                "valid_to",
+            ),
+        )
+        for row in rows:
+            pk, service_uuid = row[0], row[1]
+            out[service_uuid] = (
+                pk,
+                ServicePlan(
+                    service_uuid,
+                    dict(zip(SERVICE_FIELDS, row[2:], strict=True)),
+                    frozenset(t for (t,) in children["terms"].get(pk, [])),
+                    frozenset(c for (c,) in children["comuni"].get(pk, [])),
+                    *(
+                        _sorted(children[name].get(pk, []))
+                        for name in (
+                            "sals",
+                            "schedules",
+                            "closures",
+                            "phones",
+                            "contacts",
+                            "languages",
+                            "costs",
+                        )
+                    ),
+                ),
+            )
+    return out
+
+
+def _existing_locations(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, LocationPlan]]:
+    out = {}
+    for batch in _batches(uuids):
+        rows = list(
+            Location.objects.filter(uuid__in=batch).values_list("pk", "uuid", *LOCATION_FIELDS)
+        )
+        phones: dict[int, list] = defaultdict(list)
+        for row in Phone.objects.filter(
+            location_id__in=[r[0] for r in rows], service__isnull=True
+        ).values_list("location_id", "uuid", "number", "extension", "kind", "description"):
+            phones[row[0]].append(tuple(row[1:]))
+        for row in rows:
+            out[row[1]] = (
+                row[0],
+                LocationPlan(
+                    row[1],
+                    dict(zip(LOCATION_FIELDS, row[2:], strict=True)),
+                    _sorted(phones.get(row[0], [])),
+                ),
+            )
+    return out
+
+
+def _check_foreign_uuids(plans: list[ServicePlan], report: ImportReport) -> None:
+    """Child ids must not belong to another service already in the catalogue."""
+    checks = [
+        (ServiceAtLocation, [(x[0], p.uuid) for p in plans for x in p.sals]),
+        (Schedule, [(x[0], p.uuid) for p in plans for x in p.schedules]),
+        (Closure, [(x[0], p.uuid) for p in plans for x in p.closures]),
+        (Phone, [(x[0], p.uuid) for p in plans for x in p.phones]),
+        (Contact, [(x[0], p.uuid) for p in plans for x in p.contacts]),
+        (Language, [(x[0], p.uuid) for p in plans for x in p.languages]),
+        (CostOption, [(x[0], p.uuid) for p in plans for x in p.costs]),
+    ]
+    for model, pairs in checks:
+        owner = dict(pairs)
+        for batch in _batches(list(owner)):
+            rows = model._default_manager.filter(uuid__in=batch).values_list(
+                "uuid", "service__uuid"
+            )
+            for child, service_uuid in rows:
+                if service_uuid is not None and service_uuid != owner[child]:
+                    report.error(
+                        f"{report.source}|",
+                        "id",
+                        f"L'id {child} ({model._meta.model_name}) appartiene già a un altro "
+                        f"servizio ({service_uuid}).",
+                        str(owner[child]),
+                    )
+
+
+# --- writing (plain SQL: the catalogue can be imported by the hundred thousand) -------------
+
+
+class _Table:
+    """INSERT / UPDATE of a model's rows given as {attname: value}, with Django's adapters."""
+
+    def __init__(self, model: type[Model], now: datetime):
+        ops = connection.ops
+        qn = ops.quote_name
+        self.model = model
+        self.table = qn(model._meta.db_table)
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.defaults: dict[str, Any] = {}
+        self.adapters: dict[str, Any] = {}
+        for f in self.fields:
+            kind = f.get_internal_type()
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.defaults[f.attname] = now
+            elif f.has_default() and not callable(f.default):
+                self.defaults[f.attname] = f.default
+            else:
+                self.defaults[f.attname] = None
+            self.adapters[f.attname] = _adapter(kind, f)
+        self.columns = ", ".join(qn(f.column) for f in self.fields)
+        self.marks = ", ".join(["%s"] * len(self.fields))
+        self.qn = qn
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        # Table and column names come from the models, quoted.
+        sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({self.marks})"  # noqa: S608
+        values = [
+            [
+                self.adapters[f.attname](row.get(f.attname, self.defaults[f.attname]))
+                for f in self.fields
+            ]
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            for batch in _batches(values, WRITE_BATCH):
+                cursor.executemany(sql, batch)
+
+    def update(self, names: list[str], rows: list[tuple[int, dict[str, Any]]]) -> None:
+        by_name = {f.attname: f for f in self.fields}
+        sets = ", ".join(f"{self.qn(by_name[n].column)} = %s" for n in names)
+        sql = f"UPDATE {self.table} SET {sets} WHERE {self.qn('id')} = %s"  # noqa: S608
+        values = [[*(self.adapters[n](row[n]) for n in names), pk] for pk, row in rows]
+        with connection.cursor() as cursor:
+            for batch in _batches(values, WRITE_BATCH):
+                cursor.executemany(sql, batch)
+
+    def delete_where(self, column: str, ids: list[int], extra: str = "") -> None:
+        with connection.cursor() as cursor:
+            for batch in _batches(ids):
+                marks = ", ".join(["%s"] * len(batch))
+                sql = f"DELETE FROM {self.table} WHERE {self.qn(column)} IN ({marks}){extra}"  # noqa: S608
+                cursor.execute(sql, batch)
+
+    def pks(self, uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        out: dict[uuid.UUID, int] = {}
+        for batch in _batches(uuids):
+            out.update(self.model._default_manager.filter(uuid__in=batch).values_list("uuid", "pk"))
+        return out
+
+
+def _adapter(kind: str, f: Any):
+    ops = connection.ops
+    if kind == "UUIDField":
+        if connection.features.has_native_uuid_field:
+            return lambda v: v
+        return lambda v: v.hex if v is not None else None
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "TimeField":
+        return ops.adapt_timefield_value
+    if kind == "DecimalField":
+        return lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+    return lambda v: v
+
+
+def _write(
+    plans: list[ServicePlan],
+    existing: dict[uuid.UUID, tuple[int, ServicePlan]],
+    locations: dict[uuid.UUID, LocationPlan],
+    existing_locations: dict[uuid.UUID, tuple[int, LocationPlan]],
+    report: ImportReport,
+    by: Any,
+) -> list[int]:
+    now = timezone.now()
+    tables = {
+        model: _Table(model, now)
+        for model in (
+            Location,
+            Service,
+            ServiceAtLocation,
+            Schedule,
+            Closure,
+            Phone,
+            Contact,
+            Language,
+            CostOption,
+            Service.terms.through,
+            Service.eligible_comuni.through,
+        )
+    }
+    # Locations first.
+    loc_pk: dict[uuid.UUID, int] = {u: pk for u, (pk, _p) in existing_locations.items()}
+    new_locs, changed_locs = [], []
+    for lid, plan in locations.items():
+        if lid not in existing_locations:
+            new_locs.append(plan)
+        elif existing_locations[lid][1].key() != plan.key():
+            changed_locs.append(plan)
+    report.locations.created = len(new_locs)
+    report.locations.updated = len(changed_locs)
+    report.locations.unchanged = len(locations) - len(new_locs) - len(changed_locs)
+    tables[Location].insert([{"uuid": p.uuid, **p.fields} for p in new_locs])
+    loc_pk.update(tables[Location].pks([p.uuid for p in new_locs]))
+    if changed_locs:
+        tables[Location].update(LOCATION_FIELDS, [(loc_pk[p.uuid], p.fields) for p in changed_locs])
+        tables[Phone].delete_where(
+            "location_id",
+            [loc_pk[p.uuid] for p in changed_locs],
+            " AND service_id IS NULL",
+        )
+    rows: dict[type[Model], list[dict[str, Any]]] = defaultdict(list)
+    rows[Phone] += [
+        {
+            "uuid": x[0],
+            "location_id": loc_pk[p.uuid],
+            "number": x[1],
+            "extension": x[2],
+            "kind": x[3],
+            "description": x[4],
+        }
+        for p in new_locs + changed_locs
+        for x in p.phones
+    ]
+
+    # Services.
+    new = [p for p in plans if p.uuid not in existing]
+    changed = [p for p in plans if p.uuid in existing and existing[p.uuid][1].key() != p.key()]
+    report.services.created = len(new)
+    report.services.updated = len(changed)
+    report.services.unchanged = len(plans) - len(new) - len(changed)
+    who = getattr(by, "email", "") or str(by or "sistema")
+    note = f"Importato da file HSDS ({report.source}) da {who} il {now:%d/%m/%Y}."
+    extra = {"moderation_note": note} if hasattr(Service, "moderation_note") else {}
+    tables[Service].insert(
+        [
+            {
+                "uuid": p.uuid,
+                "review_state": Service.Review.PUBLISHED.value,
+                "published_at": now,
+                "reviewed_at": now,
+                "listed_object": "",
+                **extra,
+                **p.fields,
+            }
+            for p in new
+        ]
+    )
+    service_pk = tables[Service].pks([p.uuid for p in new])
+    if changed:
+        service_pk.update({p.uuid: existing[p.uuid][0] for p in changed})
+        tables[Service].update(
+            [*SERVICE_FIELDS, "last_modified"],
+            [(existing[p.uuid][0], {**p.fields, "last_modified": now}) for p in changed],
+        )
+        changed_pks = [existing[p.uuid][0] for p in changed]
+        for model in (ServiceAtLocation, Schedule, Closure, Phone, Contact, Language, CostOption):
+            tables[model].delete_where("service_id", changed_pks)
+        tables[Service.terms.through].delete_where("service_id", changed_pks)
+        tables[Service.eligible_comuni.through].delete_where("service_id", changed_pks)
+    for p in new + changed:
+        spk = service_pk[p.uuid]
+        rows[Service.terms.through] += [{"service_id": spk, "taxonomyterm_id": t} for t in p.terms]
+        rows[Service.eligible_comuni.through] += [
+            {"service_id": spk, "comune_id": c} for c in p.comuni
+        ]
+        rows[ServiceAtLocation] += [
+            {"uuid": u, "service_id": spk, "location_id": loc_pk[lid], "description": d}
+            for u, lid, d in p.sals
+        ]
+        rows[Schedule] += [
+            {
+                "uuid": u,
+                "service_id": spk,
+                "location_id": loc_pk[lid] if lid else None,
+                "weekday": day,
+                "opens_at": opens,
+                "closes_at": closes,
+                "valid_from": vf,
+                "valid_to": vt,
+                "notes": notes,
+            }
+            for u, lid, day, opens, closes, vf, vt, notes in p.schedules
+        ]
+        rows[Closure] += [
+            {
+                "uuid": u,
+                "service_id": spk,
+                "location_id": loc_pk[lid] if lid else None,
+                "date_from": df,
+                "date_to": dt,
+                "reason": reason,
+            }
+            for u, lid, df, dt, reason in p.closures
+        ]
+        rows[Phone] += [
+            {"uuid": u, "service_id": spk, "number": n, "extension": e, "kind": k, "description": d}
+            for u, n, e, k, d in p.phones
+        ]
+        rows[Contact] += [
+            {
+                "uuid": u,
+                "service_id": spk,
+                "name": n,
+                "title": t,
+                "department": d,
+                "email": e,
+                "phone": ph,
+            }
+            for u, n, t, d, e, ph in p.contacts
+        ]
+        rows[Language] += [
+            {"uuid": u, "service_id": spk, "code": c, "name": n, "note": note}
+            for u, c, n, note in p.languages
+        ]
+        rows[CostOption] += [
+            {
+                "uuid": u,
+                "service_id": spk,
+                "option": o,
+                "amount": a,
+                "amount_description": d,
+                "valid_from": vf,
+                "valid_to": vt,
+            }
+            for u, o, a, d, vf, vt in p.costs
+        ]
+    for table_model, model_rows in rows.items():
+        tables[table_model].insert(model_rows)
+    return list(service_pk.values()) if (new or changed) else []
+
+
+def _reindex(ids: list[int]) -> None:
+    if not ids:
+        return
+    try:
+        from .. import search
+    except ImportError:  # the search engine is not there yet
+        return
+    reindex = getattr(search, "reindex_services", None)
+    if reindex is not None:
+        reindex(ids)
+
+
+def _allowed_organisations(by: Any) -> set[int] | None:
+    """The organisations whose services `by` may import: those of the ATS networks they manage
+    (None: all, for superusers and for system imports with no user)."""
+    if by is None:
+        return None
+    ats_ids = managed_ats_ids(by)
+    if ats_ids is None:
+        return None
+    return set(Organisation.objects.filter(comune__ats_id__in=ats_ids).values_list("pk", flat=True))
+
+
+def import_hsds(source: Any, *, by: Any, dry_run: bool = False) -> ImportReport:
+    """Imports an HSDS file: a path (JSON file, zip of CSVs, folder of CSVs) or an open binary
+    file (e.g. an upload). Validates everything, then writes all or nothing; `dry_run` only
+    validates and counts. Returns the report (never raises for bad content)."""
+    report = ImportReport(source=_name_of(source), dry_run=dry_run, by=str(by or ""))
+    limit = getattr(settings, "HSDS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    size = _size_of(source)
+    if size is not None and size > limit:
+        report.error(
+            f"{report.source}|",
+            "",
+            f"Il file è troppo grande ({size:,} byte; massimo {limit:,}).".replace(",", "."),
+        )
+        return report
+    allowed = _allowed_organisations(by)
+    if allowed is not None and not allowed:
+        report.error(
+            f"{report.source}|", "", "Solo gli operatori di rete ATS possono importare servizi."
+        )
+        return report
+    bundle = read_source(source, report)
+    if not report.ok:
+        return report
+    planner = Planner(report, allowed)
+    plans = planner.plan(bundle)
+    if not report.ok:
+        return report
+    _check_foreign_uuids(plans, report)
+    if not report.ok:
+        return report
+    existing = _existing_plans([p.uuid for p in plans])
+    existing_locations = _existing_locations(list(planner.locations))
+    try:
+        with transaction.atomic():
+            ids = _write(plans, existing, planner.locations, existing_locations, report, by)
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                _reindex(ids)
+    except (IntegrityError, ValueError) as exc:
+        report.error(f"{report.source}|", "", f"Scrittura annullata, nulla è cambiato: {exc}")
+        return report
+    if dry_run:
+        return report
+    report.written = True
+    logger.info(
+        "hsds import",
+        extra={
+            "source": report.source,
+            "by": report.by,
+            "services": vars(report.services),
+            "locations": vars(report.locations),
+        },
+    )
+    return report
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _published_ids() -> list[int]:
+    return list(ser.published_services().order_by("pk").values_list("pk", flat=True))
+
+
+def iter_full_services(ids: list[int] | None = None) -> Iterator[dict]:
+    ids = _published_ids() if ids is None else ids
+    parents = ser.term_parents()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        qs = ser.full_services(Service.objects.filter(pk__in=chunk)).order_by("pk")
+        for s in qs:
+            yield ser.service_full(s, parents)
+
+
+def _organizations() -> list[dict]:
+    orgs = Organisation.objects.filter(
+        pk__in=ser.published_services().values("organisation_id")
+    ).select_related("comune")
+    return [ser.organization_full(o) for o in orgs.order_by("pk")]
+
+
+def _taxonomy() -> tuple[list[dict], list[dict]]:
+    from .api import all_taxonomies, all_terms
+
+    return all_taxonomies(), all_terms()
+
+
+def export_json(out: IO[str]) -> int:
+    """Writes the published catalogue as one HSDS JSON document (services fully nested,
+    organizations, taxonomies); returns the number of services."""
+    taxonomies, terms = _taxonomy()
+    head = {
+        "hsds_version": "3.0",
+        "profile": "equilibri",
+        "generated_at": ser.iso_datetime(timezone.now()),
+        "organizations": _organizations(),
+        "taxonomies": taxonomies,
+        "taxonomy_terms": terms,
+    }
+    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2])
+    out.write(',\n "services": [\n')
+    count = 0
+    for item in iter_full_services():
+        if count:
+            out.write(",\n")
+        out.write(json.dumps(item, ensure_ascii=False))
+        count += 1
+    out.write("\n ]\n}\n")
+    return count
+
+
+def _resources() -> list[dict]:
+    return datapackage()["resources"]
+
+
+def flatten(services: Iterable[dict], organizations: list[dict], taxonomies, terms):
+    """Yields (csv name, row dict) for every object of the nested services."""
+    for org in organizations:
+        yield "organizations.csv", org
+        for ident in org.get("organization_identifiers", []):
+            yield "organization_identifiers.csv", ident
+        for p in org.get("phones", []):
+            yield "phones.csv", p
+        for a in org.get("attributes", []):
+            yield "attributes.csv", a
+    for t in taxonomies:
+        yield "taxonomies.csv", t
+    for t in terms:
+        yield "taxonomy_terms.csv", t
+    seen_locations: set[str] = set()
+    for s in services:
+        yield "services.csv", s
+        for p in s.get("phones", []):
+            yield "phones.csv", p
+        for x in s.get("schedules", []):
+            yield "schedules.csv", x
+            for a in x.get("attributes", []):
+                yield "attributes.csv", a
+        for name in ("languages", "funding", "cost_options"):
+            for item in s.get(name, []):
+                yield f"{name}.csv", item
+        for c in s.get("contacts", []):
+            yield "contacts.csv", c
+            for p in c.get("phones", []):
+                yield "phones.csv", p
+        for a in s.get("attributes", []):
+            yield "attributes.csv", a
+        for sal in s.get("service_at_locations", []):
+            yield "service_at_location.csv", sal
+            for x in sal.get("schedules", []):
+                yield "schedules.csv", {**x, "service_at_location_id": sal["id"]}
+                for a in x.get("attributes", []):
+                    yield "attributes.csv", a
+            loc = sal["location"]
+            if loc["id"] in seen_locations:
+                continue
+            seen_locations.add(loc["id"])
+            yield "locations.csv", loc
+            for address in loc.get("addresses", []):
+                yield "addresses.csv", address
+            for acc in loc.get("accessibility", []):
+                yield "accessibility.csv", acc
+            for p in loc.get("phones", []):
+                yield "phones.csv", p
+            for a in loc.get("attributes", []):
+                yield "attributes.csv", a
+
+
+def _cell(value: Any) -> str:
+    if value is None or isinstance(value, list | dict):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def export_tabular(out: IO[bytes]) -> int:
+    """Writes the published catalogue as a zipped Tabular Data Package: one CSV per HSDS
+    object (columns as the official datapackage.json) and datapackage.json."""
+    resources = _resources()
+    columns = {r["path"]: [f["name"] for f in r["schema"]["fields"]] for r in resources}
+    buffers = {path: io.StringIO() for path in columns}
+    writers = {}
+    for path, cols in columns.items():
+        writer = csv.writer(buffers[path], lineterminator="\n")
+        writer.writerow(cols)
+        writers[path] = writer
+    taxonomies, terms = _taxonomy()
+    count = 0
+
+    def counted() -> Iterator[dict]:
+        nonlocal count
+        for item in iter_full_services():
+            count += 1
+            yield item
+
+    for path, row in flatten(counted(), _organizations(), taxonomies, terms):
+        writers[path].writerow([_cell(row.get(c)) for c in columns[path]])
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path, buffer in buffers.items():
+            zf.writestr(path, buffer.getvalue())
+        zf.writestr("datapackage.json", json.dumps(datapackage(), ensure_ascii=False, indent=2))
+    return count

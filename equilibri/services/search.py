@@ -1,0 +1,625 @@
+"""One search interface, two engines: SQLite FTS5 (default) and PostgreSQL full text.
+
+`search_services(SearchQuery(...))` returns a `SearchPage` of `Hit`s; `raw_search_sql(query)` is
+the single engine statement it runs for the ids (full-text match + every filter + order +
+limit/offset, with the total as a window count), so the benchmark can time the database alone.
+Placeholders are `%s` (a Django cursor: `connection.cursor().execute(sql, params)`).
+
+Text: lower case, accents folded, a few Italian stop words dropped; synonyms expanded at query
+time (doposcuola ~ post-scuola, badante ~ assistenza domiciliare). SQLite: the words are stemmed
+in Python with the Italian Snowball stemmer (`snowballstemmer`) and stored in the FTS5 table
+`services_fts` (rowid = service id, columns name and body). PostgreSQL: a `tsvector` built with
+the `italian` configuration over `unaccent()` in the table `services_search` (GIN index); the
+query words go to `to_tsquery('italian', ...)`, which stems them the same way.
+
+Only published, publicly visible services are indexed (`index_service` removes the others), so
+the catalogue's services call `index_service` on every publish / edit / hide and imports call
+`reindex_services(ids)` in bulk. Distances: a bounding-box prefilter on the locations, then the
+exact haversine in SQL (kilometres).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Literal
+
+import snowballstemmer
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from equilibri.core.text import fold
+from equilibri.territory.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
+from equilibri.territory.models import Comune
+
+from .models import Location, Service, ServiceAtLocation, TaxonomyTerm
+
+PUBLIC_STATUSES = (Service.Status.ACTIVE.value, Service.Status.TEMPORARILY_CLOSED.value)
+# Stale services stay visible (flagged) until the grace period ends and they are hidden.
+PUBLIC_REVIEW_STATES = (Service.Review.PUBLISHED.value, Service.Review.STALE.value)
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "ad",
+        "al",
+        "allo",
+        "ai",
+        "agli",
+        "all",
+        "alla",
+        "alle",
+        "c",
+        "che",
+        "chi",
+        "ci",
+        "con",
+        "d",
+        "da",
+        "dal",
+        "dallo",
+        "dai",
+        "dagli",
+        "dall",
+        "dalla",
+        "dalle",
+        "di",
+        "del",
+        "dello",
+        "dei",
+        "degli",
+        "dell",
+        "della",
+        "delle",
+        "e",
+        "ed",
+        "gli",
+        "i",
+        "il",
+        "in",
+        "l",
+        "la",
+        "le",
+        "lo",
+        "ma",
+        "mi",
+        "ne",
+        "nel",
+        "nello",
+        "nei",
+        "negli",
+        "nell",
+        "nella",
+        "nelle",
+        "o",
+        "per",
+        "si",
+        "su",
+        "sul",
+        "sullo",
+        "sui",
+        "sugli",
+        "sull",
+        "sulla",
+        "sulle",
+        "ti",
+        "tra",
+        "fra",
+        "un",
+        "uno",
+        "una",
+        "vi",
+    ]
+)
+
+# Groups of equivalent phrases (as typed: folded and stemmed like the text).
+SYNONYMS: list[tuple[str, ...]] = [
+    ("doposcuola", "post scuola", "postscuola", "dopo scuola"),
+    ("prescuola", "pre scuola"),
+    ("badante", "assistenza domiciliare", "assistente familiare", "assistenza a domicilio"),
+    ("centro estivo", "campo estivo", "grest", "centri estivi"),
+    ("asilo nido", "nido", "micronido"),
+    ("stireria", "stiro"),
+    ("maggiordomo", "maggiordomo aziendale", "portineria aziendale", "concierge"),
+    ("commissioni", "disbrigo pratiche"),
+    ("smart working", "lavoro agile", "telelavoro"),
+    ("coworking", "co working", "spazio coworking"),
+    ("sportello", "punto informativo", "punto famiglia", "info point"),
+]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_stemmer = snowballstemmer.stemmer("italian")
+
+
+def words(text: str) -> list[str]:
+    """Folded words without stop words: "Città di Tradate" -> ["citta", "tradate"]."""
+    return [w for w in _WORD.findall(fold(text or "")) if w not in STOPWORDS]
+
+
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+@lru_cache(maxsize=1)
+def _synonym_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Each phrase (as stems) -> every phrase of its group (as words)."""
+    index: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for group in SYNONYMS:
+        phrases = tuple(tuple(words(p)) for p in group)
+        for phrase in phrases:
+            index[tuple(stem(w) for w in phrase)] = phrases
+    return index
+
+
+def query_units(text: str) -> list[tuple[tuple[str, ...], ...]]:
+    """The query as AND-ed units, each a tuple of alternative phrases (tuples of words)."""
+    ws = words(text)[:12]
+    ss = [stem(w) for w in ws]
+    index = _synonym_index()
+    longest = max((len(k) for k in index), default=1)
+    units: list[tuple[tuple[str, ...], ...]] = []
+    i = 0
+    while i < len(ws):
+        for size in range(min(longest, len(ws) - i), 0, -1):
+            phrases = index.get(tuple(ss[i : i + size]))
+            if phrases:
+                units.append(phrases)
+                i += size
+                break
+        else:
+            units.append(((ws[i],),))
+            i += 1
+    return units
+
+
+def fts5_match(units: list[tuple[tuple[str, ...], ...]]) -> str:
+    """SQLite FTS5 MATCH expression: ("centr" OR "camp estiv") AND "tradat"."""
+    parts = []
+    for unit in units:
+        alternatives = sorted({'"' + " ".join(stem(w) for w in phrase) + '"' for phrase in unit})
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def pg_tsquery(units: list[tuple[tuple[str, ...], ...]]) -> str:
+    """PostgreSQL to_tsquery('italian', ...) text: (centro <-> estivo | grest) & tradate."""
+    parts = []
+    for unit in units:
+        alternatives = sorted({" <-> ".join(phrase) for phrase in unit})
+        parts.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts)
+
+
+# --- The query -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    category: str | None = None
+    comune: Comune | None = None
+    radius_km: float | None = None
+    age: int | None = None
+    open_on: date | None = None
+    open_now: bool = False
+    free_only: bool = False
+    voucher: bool = False
+    language: str | None = None
+    organisation_id: int | None = None
+    modified_after: datetime | None = None
+    sort: Literal["relevance", "distance"] = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    service: Service
+    distance_km: float | None
+    location: Location | None
+    rank: float
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    # The Django Page interface used by includes/pagination.html.
+    @property
+    def number(self) -> int:
+        return self.page
+
+    @property
+    def paginator(self) -> SearchPage:
+        return self
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.page - 1
+
+    def next_page_number(self) -> int:
+        return self.page + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.hits else 0
+
+
+def category_term_ids(code: str) -> list[int]:
+    """The term and its descendants (two levels are enough for our taxonomy)."""
+    ids = list(TaxonomyTerm.objects.filter(code=code).values_list("id", flat=True))
+    frontier = ids
+    for _ in range(3):
+        if not frontier:
+            break
+        frontier = list(
+            TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def _haversine_sql(lat: float, lon: float) -> tuple[str, list]:
+    clamp = "LEAST" if connection.vendor == "postgresql" else "min"  # rounding: asin(<= 1)
+    sql = (
+        f"2 * {EARTH_RADIUS_KM!r} * asin({clamp}(1.0, sqrt("
+        "power(sin(radians(l.latitude - %s) / 2), 2) + "
+        "%s * cos(radians(l.latitude)) * power(sin(radians(l.longitude - %s) / 2), 2))))"
+    )
+    return sql, [lat, math.cos(math.radians(lat)), lon]
+
+
+def _clamp_page(query: SearchQuery) -> tuple[int, int]:
+    per_page = min(max(int(query.per_page or 20), 1), 100)
+    page = min(max(int(query.page or 1), 1), 10_000)
+    return page, per_page
+
+
+def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
+    """The engine statement: rows of (service id, rank, distance_km, total)."""
+    vendor = connection.vendor
+    ops = connection.ops
+    params: list = []
+    select_rank = "0.0"
+    source = "services_service s"
+    units = query_units(query.text) if query.text else []
+
+    if units:
+        if vendor == "postgresql":
+            source = (
+                "services_search f JOIN services_service s ON s.id = f.service_id "
+                "CROSS JOIN to_tsquery('italian', %s) q"
+            )
+            params.append(pg_tsquery(units))
+            select_rank = "ts_rank(f.document, q)"
+        else:
+            source = (
+                "(SELECT rowid AS id, -bm25(services_fts, 5.0, 1.0) AS score FROM services_fts "
+                "WHERE services_fts MATCH %s) f JOIN services_service s ON s.id = f.id"
+            )
+            params.append(fts5_match(units))
+            select_rank = "f.score"
+
+    select_distance = "NULL"
+    where: list[str] = ["s.review_state IN (%s, %s)", "s.status IN (%s, %s)"]
+    where_params: list = [*PUBLIC_REVIEW_STATES, *PUBLIC_STATUSES]
+    if query.comune is not None:
+        lat, lon = float(query.comune.lat), float(query.comune.lon)
+        dist_sql, dist_params = _haversine_sql(lat, lon)
+        radius = query.radius_km
+        if radius is not None:
+            radius = min(max(float(radius), 0.0), float(settings.MAX_SEARCH_RADIUS_KM))
+            min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+            source += (
+                f" JOIN (SELECT sal.service_id, MIN({dist_sql}) AS distance"  # noqa: S608 (constant SQL, values bound)
+                " FROM services_location l JOIN services_serviceatlocation sal"
+                " ON sal.location_id = l.id"
+                " WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
+                f" AND {dist_sql} <= %s"
+                " GROUP BY sal.service_id) d ON d.service_id = s.id"
+            )
+            params += [*dist_params, min_lat, max_lat, min_lon, max_lon, *dist_params, radius]
+        else:
+            source += (
+                f" LEFT JOIN (SELECT sal.service_id, MIN({dist_sql}) AS distance"  # noqa: S608 (constant SQL, values bound)
+                " FROM services_location l JOIN services_serviceatlocation sal"
+                " ON sal.location_id = l.id WHERE l.latitude IS NOT NULL"
+                " GROUP BY sal.service_id) d ON d.service_id = s.id"
+            )
+            params += dist_params
+        select_distance = "d.distance"
+
+    if query.organisation_id is not None:
+        where.append("s.organisation_id = %s")
+        where_params.append(int(query.organisation_id))
+    if query.modified_after is not None:
+        where.append("s.last_modified > %s")
+        where_params.append(ops.adapt_datetimefield_value(query.modified_after))
+    if query.age is not None:
+        where.append(
+            "(s.minimum_age IS NULL OR s.minimum_age <= %s)"
+            " AND (s.maximum_age IS NULL OR s.maximum_age >= %s)"
+        )
+        where_params += [int(query.age), int(query.age)]
+    if query.category:
+        term_ids = category_term_ids(query.category) or [-1]
+        where.append(
+            "EXISTS (SELECT 1 FROM services_service_terms st WHERE st.service_id = s.id"  # noqa: S608 (constant SQL, values bound)
+            f" AND st.taxonomyterm_id IN ({', '.join(['%s'] * len(term_ids))}))"
+        )
+        where_params += term_ids
+    if query.free_only:
+        where.append(
+            "EXISTS (SELECT 1 FROM services_costoption co WHERE co.service_id = s.id"
+            " AND co.option = %s)"
+        )
+        where_params.append("free")
+    if query.voucher:
+        where.append(
+            "EXISTS (SELECT 1 FROM services_costoption co WHERE co.service_id = s.id"
+            " AND co.option = %s)"
+        )
+        where_params.append("voucher")
+    if query.language:
+        where.append(
+            "EXISTS (SELECT 1 FROM services_language lg WHERE lg.service_id = s.id"
+            " AND lg.code = %s)"
+        )
+        where_params.append(str(query.language).lower()[:3])
+    day: date | None = None
+    at_time = None
+    if query.open_now:
+        now = timezone.localtime()
+        day, at_time = now.date(), now.time().replace(microsecond=0)
+    elif query.open_on is not None:
+        day = query.open_on
+    if day is not None:
+        d = ops.adapt_datefield_value(day)
+        time_sql = ""
+        time_params: list = []
+        if at_time is not None:
+            t = ops.adapt_timefield_value(at_time)
+            time_sql = " AND sc.opens_at <= %s AND sc.closes_at > %s"
+            time_params = [t, t]
+        where.append(
+            "EXISTS (SELECT 1 FROM services_schedule sc WHERE sc.service_id = s.id"  # noqa: S608 (constant SQL, values bound)
+            " AND sc.weekday = %s AND (sc.valid_from IS NULL OR sc.valid_from <= %s)"
+            f" AND (sc.valid_to IS NULL OR sc.valid_to >= %s){time_sql})"
+            " AND NOT EXISTS (SELECT 1 FROM services_closure cl WHERE cl.service_id = s.id"
+            " AND cl.location_id IS NULL AND cl.date_from <= %s AND cl.date_to >= %s)"
+        )
+        where_params += [day.weekday(), d, d, *time_params, d, d]
+
+    order: list[str] = []
+    has_distance = query.comune is not None
+    if query.sort == "distance" and has_distance:
+        order += ["distance ASC NULLS LAST", "rank DESC"]
+    elif units and has_distance:
+        # Relevance near a comune: the text rank, discounted with the distance (5 km halves it).
+        order += ["rank / (1.0 + distance / 5.0) DESC NULLS LAST", "distance ASC NULLS LAST"]
+    elif units:
+        order.append("rank DESC")
+    elif has_distance:
+        order.append("distance ASC NULLS LAST")
+    order += ["s.name ASC", "s.id ASC"]
+
+    page, per_page = _clamp_page(query)
+    sql = (
+        f"SELECT s.id, {select_rank} AS rank, {select_distance} AS distance,"  # noqa: S608 (constant SQL, values bound)
+        f" COUNT(*) OVER () AS total FROM {source}"
+        f" WHERE {' AND '.join(where)}"
+        f" ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
+    )
+    return sql, [*params, *where_params, per_page, (page - 1) * per_page]
+
+
+def _count(query: SearchQuery) -> int:
+    sql, params = raw_search_sql(SearchQuery(**{**query.__dict__, "page": 1, "per_page": 1}))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[3]) if row else 0
+
+
+def public_services():
+    return Service.objects.filter(review_state__in=PUBLIC_REVIEW_STATES, status__in=PUBLIC_STATUSES)
+
+
+def hits_queryset(ids: Iterable[int]):
+    return (
+        Service.objects.filter(id__in=list(ids))
+        .select_related("organisation")
+        .prefetch_related(
+            "terms",
+            Prefetch(
+                "at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location__comune"),
+            ),
+        )
+    )
+
+
+def service_locations(service: Service) -> list[Location]:
+    return [sal.location for sal in service.at_locations.all()]
+
+
+def nearest_location(
+    service: Service, comune: Comune | None
+) -> tuple[Location | None, float | None]:
+    locations = service_locations(service)
+    if not locations:
+        return None, None
+    if comune is None:
+        physical = [loc for loc in locations if loc.kind == Location.Kind.PHYSICAL]
+        return (physical or locations)[0], None
+    best: tuple[Location | None, float | None] = (locations[0], None)
+    for loc in locations:
+        if loc.latitude is None or loc.longitude is None:
+            continue
+        km = haversine_km(comune.lat, comune.lon, loc.latitude, loc.longitude)
+        if best[1] is None or km < best[1]:
+            best = (loc, km)
+    return best
+
+
+def search_services(query: SearchQuery) -> SearchPage:
+    page, per_page = _clamp_page(query)
+    sql, params = raw_search_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = int(rows[0][3]) if rows else (_count(query) if page > 1 else 0)
+    services = {s.id: s for s in hits_queryset(row[0] for row in rows)}
+    hits = []
+    for service_id, rank, distance, _total in rows:
+        service = services.get(service_id)
+        if service is None:
+            continue
+        location, km = nearest_location(service, query.comune)
+        hits.append(
+            Hit(
+                service=service,
+                distance_km=float(distance) if distance is not None else km,
+                location=location,
+                rank=float(rank or 0.0),
+            )
+        )
+    return SearchPage(hits=hits, total=total, page=page, per_page=per_page)
+
+
+# --- Index maintenance -----------------------------------------------------------------------
+
+
+def _documents(services: Iterable[Service]) -> list[tuple[int, str, str]]:
+    out = []
+    for s in services:
+        locations = [sal.location for sal in s.at_locations.all()]
+        body_parts = [
+            s.description,
+            " ".join(t.name for t in s.terms.all()),
+            s.organisation.name,
+            " ".join(
+                f"{loc.name} {loc.address} {loc.comune.name if loc.comune else ''}"
+                for loc in locations
+            ),
+            s.eligibility_description,
+            s.application_process,
+            " ".join(lang.name for lang in s.languages.all()),
+        ]
+        out.append((s.id, f"{s.name} {s.alternate_name}", " ".join(p for p in body_parts if p)))
+    return out
+
+
+def _fill_coordinates(ids: list[int] | None) -> None:
+    missing = Location.objects.filter(
+        Q(latitude__isnull=True) | Q(longitude__isnull=True), comune__isnull=False
+    ).select_related("comune")
+    if ids is not None:
+        missing = missing.filter(services_at__service_id__in=ids)
+    for loc in missing:
+        assert loc.comune is not None
+        Location.objects.filter(pk=loc.pk).update(
+            latitude=float(loc.comune.lat), longitude=float(loc.comune.lon)
+        )
+
+
+def _remove(cursor, ids: list[int]) -> None:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM services_search WHERE service_id IN ({marks})", chunk)  # noqa: S608
+        else:
+            cursor.execute(f"DELETE FROM services_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
+
+
+def reindex_services(ids: Iterable[int] | None = None, *, batch: int = 1000) -> int:
+    """(Re)build the index rows of these services (all when None); returns how many are indexed.
+    Also fills missing location coordinates from their comune."""
+    id_list = None if ids is None else sorted({int(i) for i in ids})
+    with transaction.atomic():
+        _fill_coordinates(id_list)
+        with connection.cursor() as cursor:
+            if id_list is None:
+                cursor.execute(
+                    "DELETE FROM services_search"
+                    if connection.vendor == "postgresql"
+                    else "DELETE FROM services_fts"
+                )
+            else:
+                _remove(cursor, id_list)
+            qs = public_services().order_by("id")
+            if id_list is not None:
+                qs = qs.filter(id__in=id_list)
+            all_ids = list(qs.values_list("id", flat=True))
+            count = 0
+            for start in range(0, len(all_ids), batch):
+                chunk = all_ids[start : start + batch]
+                services = (
+                    Service.objects.filter(id__in=chunk)
+                    .select_related("organisation")
+                    .prefetch_related(
+                        "terms",
+                        "languages",
+                        Prefetch(
+                            "at_locations",
+                            queryset=ServiceAtLocation.objects.select_related("location__comune"),
+                        ),
+                    )
+                )
+                docs = _documents(services)
+                if connection.vendor == "postgresql":
+                    cursor.executemany(
+                        "INSERT INTO services_search (service_id, document) VALUES (%s,"
+                        " setweight(to_tsvector('italian', unaccent(%s)), 'A') ||"
+                        " setweight(to_tsvector('italian', unaccent(%s)), 'B'))",
+                        [(i, _pg_text(name), _pg_text(body)) for i, name, body in docs],
+                    )
+                else:
+                    cursor.executemany(
+                        "INSERT INTO services_fts (rowid, name, body) VALUES (%s, %s, %s)",
+                        [
+                            (i, " ".join(stems(name)), " ".join(stems(body)))
+                            for i, name, body in docs
+                        ],
+                    )
+                count += len(docs)
+    return count
+
+
+def _pg_text(text: str) -> str:
+    # Stop words dropped here too, so phrase queries (<->) see the same adjacency as SQLite.
+    return " ".join(words(text))
+
+
+def index_service(service: Service) -> None:
+    reindex_services([service.pk])

@@ -1,0 +1,104 @@
+"""Reads of the catalogue, scoped.
+
+- public: published (or stale, still shown while the provider is asked to confirm) and running;
+- provider operators: the services of their organisations;
+- ATS operators: the services of the organisations of their ATS (moderation, mistake reports);
+- regional viewer: everything, read only; superuser: everything.
+"""
+
+from django.db.models import Q, QuerySet
+
+from equilibri.accounts.roles import Role, ats_ids_for, has_role, is_region_wide, object_ids_for
+from equilibri.network.models import Organisation
+
+from .models import MistakeReport, Service, ServiceRevision, TaxonomyTerm
+
+PUBLIC_REVIEW_STATES = (Service.Review.PUBLISHED, Service.Review.STALE)
+PUBLIC_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
+
+
+def public_services() -> QuerySet[Service]:
+    return Service.objects.filter(
+        review_state__in=PUBLIC_REVIEW_STATES, status__in=PUBLIC_STATUSES
+    ).select_related("organisation")
+
+
+def services_visible_to(user) -> QuerySet[Service]:
+    """Services the user may see in the reserved area."""
+    qs = Service.objects.select_related("organisation__comune")
+    if is_region_wide(user):
+        return qs
+    own = object_ids_for(user, Role.PROVIDER_OPERATOR)
+    return qs.filter(
+        Q(organisation_id__in=own)
+        | Q(organisation__comune__ats_id__in=ats_ids_for(user, Role.ATS_OPERATOR))
+    )
+
+
+def services_edited_by(user) -> QuerySet[Service]:
+    """Services the user may edit as provider (superuser: all). Listings kept by another app
+    (help desks) are edited there, not here."""
+    qs = Service.objects.select_related("organisation__comune").filter(listed_object="")
+    if has_role(user, Role.SUPERUSER):
+        return qs
+    return qs.filter(organisation_id__in=object_ids_for(user, Role.PROVIDER_OPERATOR))
+
+
+def provider_organisations(user) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("comune")
+    if has_role(user, Role.SUPERUSER):
+        return qs
+    return qs.filter(pk__in=object_ids_for(user, Role.PROVIDER_OPERATOR))
+
+
+def moderated_ats_ids(user) -> set[int] | None:
+    if has_role(user, Role.SUPERUSER):
+        return None
+    return ats_ids_for(user, Role.ATS_OPERATOR)
+
+
+def services_moderated_by(user) -> QuerySet[Service]:
+    qs = Service.objects.select_related("organisation__comune")
+    ids = moderated_ats_ids(user)
+    return qs if ids is None else qs.filter(organisation__comune__ats_id__in=ids)
+
+
+def revisions_moderated_by(user) -> QuerySet[ServiceRevision]:
+    qs = ServiceRevision.objects.select_related("service__organisation__comune", "submitted_by")
+    ids = moderated_ats_ids(user)
+    return qs if ids is None else qs.filter(service__organisation__comune__ats_id__in=ids)
+
+
+def mistake_reports_handled_by(user) -> QuerySet[MistakeReport]:
+    qs = MistakeReport.objects.select_related("service__organisation__comune")
+    ids = moderated_ats_ids(user)
+    return qs if ids is None else qs.filter(service__organisation__comune__ats_id__in=ids)
+
+
+def top_terms() -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.filter(parent__isnull=True).prefetch_related("children")
+
+
+def nearest_desk_service(lat: float, lon: float, exclude_id: int | None = None):
+    """The nearest public service in the "sportelli" category (help desks list themselves)."""
+    from equilibri.territory.geo import haversine_km
+
+    from .search import category_term_ids
+
+    best = None
+    qs = (
+        public_services()
+        .filter(terms__id__in=category_term_ids("sportelli"))
+        .exclude(pk=exclude_id or 0)
+        .distinct()
+        .prefetch_related("at_locations__location__comune")
+    )
+    for service in qs:
+        for sal in service.at_locations.all():
+            loc = sal.location
+            if loc.latitude is None or loc.longitude is None:
+                continue
+            km = haversine_km(lat, lon, loc.latitude, loc.longitude)
+            if best is None or km < best[2]:
+                best = (service, loc, km)
+    return best

@@ -1,0 +1,171 @@
+"""Schemes and applications as each user may see them: outside the scope is a 404.
+
+- managers (the alliance lead of the scheme's project, the ATS operators of its plan's ATS,
+  superusers) see and decide the scheme's applications;
+- regional viewers read everything;
+- organisation admins see the applications naming their organisation as employer (only what
+  the attestation needs);
+- workers (citizens) see their own applications only."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide, object_ids_for
+from equilibri.network.models import Organisation
+
+from .models import PaymentBatch, Scheme, VoucherApplication
+
+A = VoucherApplication.State
+# States in which an application holds part of the scheme's budget.
+RESERVING = (A.APPROVED, A.PARTLY_APPROVED, A.PAID)
+
+
+def public_schemes() -> QuerySet[Scheme]:
+    return Scheme.objects.filter(is_published=True).select_related(
+        "action__project__plan__ats", "action__project__alliance"
+    )
+
+
+def schemes_managed_by(user) -> QuerySet[Scheme]:
+    qs = Scheme.objects.select_related("action__project__plan__ats", "action__project__alliance")
+    if user.is_authenticated and user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(action__project__alliance_id__in=object_ids_for(user, Role.ALLIANCE_LEAD))
+        | Q(action__project__plan__ats_id__in=ats_ids_for(user, Role.ATS_OPERATOR))
+    )
+
+
+def schemes_visible_to(user) -> QuerySet[Scheme]:
+    if is_region_wide(user):
+        return Scheme.objects.select_related(
+            "action__project__plan__ats", "action__project__alliance"
+        )
+    return schemes_managed_by(user)
+
+
+def applications_reviewed_by(user) -> QuerySet[VoucherApplication]:
+    """Applications the user may read in full and decide (drafts stay private)."""
+    return (
+        VoucherApplication.objects.filter(scheme__in=schemes_visible_to(user).values("pk"))
+        .exclude(state=A.DRAFT)
+        .select_related("scheme__action__project__plan__ats", "employer", "applicant")
+    )
+
+
+def applications_attested_by(user) -> QuerySet[VoucherApplication]:
+    """Applications naming one of the user's organisations (org admin) as employer."""
+    qs = VoucherApplication.objects.exclude(state=A.DRAFT).select_related(
+        "scheme__action__project", "employer"
+    )
+    if user.is_authenticated and user.is_superuser:
+        return qs
+    return qs.filter(employer_id__in=object_ids_for(user, Role.ORG_ADMIN))
+
+
+def applications_of(user) -> QuerySet[VoucherApplication]:
+    if not user.is_authenticated:
+        return VoucherApplication.objects.none()
+    return VoucherApplication.objects.filter(
+        applicant=user, anonymised_at__isnull=True
+    ).select_related("scheme__action__project", "employer", "comune")
+
+
+def batches_visible_to(user) -> QuerySet[PaymentBatch]:
+    visible = schemes_visible_to(user).values("pk")
+    return PaymentBatch.objects.filter(scheme__in=visible).select_related("scheme")
+
+
+def eligible_employers(scheme: Scheme) -> QuerySet[Organisation]:
+    """The organisations whose employees may apply: the project's lead and partners (or every
+    organisation when the scheme is open to all workers)."""
+    if not scheme.partner_employees_only:
+        return Organisation.objects.order_by("name")
+    project = scheme.action.project
+    return (
+        Organisation.objects.filter(
+            Q(pk=project.lead_id) | Q(project_partnerships__project_id=project.pk)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def scheme_counts(scheme: Scheme) -> dict[str, int]:
+    rows = scheme.applications.exclude(state=A.DRAFT).values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def waiting_queue(scheme: Scheme) -> QuerySet[VoucherApplication]:
+    return scheme.applications.filter(state=A.WAITING).order_by("submitted_at", "pk")
+
+
+def paid_totals(action_id: int, start, end) -> dict:
+    """What the action's schemes paid in [start, end]: vouchers, euros, beneficiaries by gender
+    (a person is counted once, by fiscal code)."""
+    paid = VoucherApplication.objects.filter(
+        scheme__action_id=action_id, state=A.PAID, paid_on__gte=start, paid_on__lte=end
+    )
+    total = paid.aggregate(n=Count("pk"), euros=Sum("paid_amount"))
+    people = paid.values("fiscal_code", "gender").distinct()
+    women = people.filter(gender=VoucherApplication.Gender.WOMAN).count()
+    men = people.filter(gender=VoucherApplication.Gender.MAN).count()
+    return {
+        "vouchers": Decimal(total["n"] or 0),
+        "euros": total["euros"] or Decimal("0"),
+        "people": Decimal(people.count()),
+        "women": Decimal(women),
+        "men": Decimal(men),
+    }
+
+
+def export_for(user) -> list[dict]:
+    """The worker's applications, for the personal-data download (GDPR art. 15 and 20)."""
+    data = []
+    for application in VoucherApplication.objects.filter(applicant=user).prefetch_related(
+        "family", "expenses", "attachments", "events"
+    ):
+        data.append(
+            {
+                "scheme": application.scheme.title,
+                "state": application.state,
+                "first_name": application.first_name,
+                "last_name": application.last_name,
+                "fiscal_code": application.fiscal_code,
+                "gender": application.gender,
+                "phone": application.phone,
+                "address": application.address,
+                "comune": str(application.comune or ""),
+                "iban": application.iban,
+                "employer": str(application.employer or ""),
+                "requested_amount": str(application.requested_amount),
+                "approved_amount": str(application.approved_amount),
+                "paid_amount": str(application.paid_amount),
+                "paid_on": application.paid_on.isoformat() if application.paid_on else None,
+                "decision_reason": application.decision_reason,
+                "family": [
+                    {"name": m.name, "relation": m.relation, "birth_date": m.birth_date.isoformat()}
+                    for m in application.family.all()
+                ],
+                "expenses": [
+                    {
+                        "payer": e.payer,
+                        "receipt_number": e.receipt_number,
+                        "receipt_date": e.receipt_date.isoformat(),
+                        "provider": e.provider_name,
+                        "provider_tax_id": e.provider_tax_id,
+                        "service": e.service,
+                        "beneficiary": e.beneficiary,
+                        "amount": str(e.amount),
+                    }
+                    for e in application.expenses.all()
+                ],
+                "documents": [a.name for a in application.attachments.all()],
+                "timeline": [
+                    {"at": e.at.isoformat(), "from": e.from_state, "to": e.state, "note": e.note}
+                    for e in application.events.all()
+                ],
+            }
+        )
+    return data

@@ -1,0 +1,731 @@
+"""Vouchers: public scheme pages, the worker's own applications (signed in, no staff role
+needed), the employer's attestation, the manager's review and the payment batches."""
+
+import mimetypes
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from equilibri.accounts.decorators import staff_permission_required
+from equilibri.core.audit import log_personal_data_read
+from equilibri.territory.models import Comune
+
+from . import exporters, selectors, services
+from .forms import (
+    ApproveForm,
+    AttachmentForm,
+    AttestForm,
+    BatchForm,
+    ChecklistForm,
+    ExpenseForm,
+    FamilyForm,
+    IntegrationForm,
+    PaidForm,
+    PersonalForm,
+    RejectForm,
+    SchemeForm,
+)
+from .models import (
+    Attachment,
+    ExpenseLine,
+    FamilyMember,
+    PaymentBatch,
+    Scheme,
+    VoucherApplication,
+)
+
+A = VoucherApplication.State
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _flash(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public: schemes
+
+
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    schemes = selectors.public_schemes().order_by("-opens_on", "title")
+    return render(
+        request,
+        "vouchers/scheme_list.html",
+        {"schemes": schemes, "today": timezone.localdate()},
+    )
+
+
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(selectors.public_schemes(), pk=pk)
+    return render(
+        request,
+        "vouchers/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "is_open": services.scheme_is_open(scheme),
+            "employers": selectors.eligible_employers(scheme),
+            "categories": _category_labels(scheme),
+        },
+    )
+
+
+def _category_labels(scheme: Scheme) -> list[str]:
+    from equilibri.services.categories import CATEGORY_LABELS
+
+    return [str(CATEGORY_LABELS.get(slug, slug)) for slug in scheme.categories or []]
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker's applications
+
+
+@login_required
+def application_start(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(selectors.public_schemes(), pk=pk)
+    if request.method == "POST":
+        try:
+            application = services.application_start(scheme=scheme, by=request.user)
+        except ValidationError as error:
+            _flash(request, error)
+            return redirect("vouchers_public:scheme_detail", scheme.pk)
+        return redirect("vouchers_public:application_edit", application.pk)
+    return render(
+        request,
+        "vouchers/application_start.html",
+        {"scheme": scheme, "is_open": services.scheme_is_open(scheme)},
+    )
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = selectors.applications_of(request.user).order_by("-created_at")
+    return render(request, "vouchers/my_applications.html", {"applications": applications})
+
+
+def _own(request, pk: int) -> VoucherApplication:
+    return get_object_or_404(selectors.applications_of(request.user), pk=pk)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    return render(
+        request,
+        "vouchers/application_detail.html",
+        {
+            "application": application,
+            "events": application.events.select_related("by"),
+            "expenses": application.expenses.all(),
+            "editable": application.state in services.EDITABLE,
+        },
+    )
+
+
+def _edit_context(application: VoucherApplication, **forms) -> dict:
+    scheme = application.scheme
+    comuni = scheme.comuni.order_by("name") if scheme.comuni.exists() else None
+    if comuni is None:
+        comuni = Comune.objects.filter(ats_id=scheme.action.project.plan.ats_id).order_by("name")
+    context = {
+        "application": application,
+        "scheme": scheme,
+        "personal_form": forms.get("personal_form")
+        or PersonalForm(
+            instance=application,
+            employers=selectors.eligible_employers(scheme),
+            comuni=comuni,
+            declarations=scheme.declaration_list(),
+        ),
+        "family_form": forms.get("family_form") or FamilyForm(),
+        "expense_form": forms.get("expense_form") or ExpenseForm(categories=scheme.categories),
+        "attachment_form": forms.get("attachment_form")
+        or AttachmentForm(documents=scheme.document_list()),
+        "family": application.family.all(),
+        "expenses": application.expenses.all(),
+        "attachments": application.attachments.all(),
+        "amount": services.application_amount(application),
+        "missing": services.application_missing(application),
+        "max_mb": round(services.max_upload_bytes() / 1024 / 1024, 1),
+    }
+    return context
+
+
+def _editable_own(request, pk: int) -> VoucherApplication:
+    application = _own(request, pk)
+    if application.state not in services.EDITABLE:
+        messages.info(request, _("La domanda è stata inviata: qui ne vedi lo stato."))
+        raise _Redirect(application)
+    return application
+
+
+class _Redirect(Exception):
+    def __init__(self, application):
+        self.application = application
+
+
+def _catch_redirect(view):
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Redirect as stop:
+            return redirect("vouchers_public:application_detail", stop.application.pk)
+
+    return wrapper
+
+
+@login_required
+@_catch_redirect
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable_own(request, pk)
+    context = _edit_context(application)
+    if request.method == "POST":
+        form = context["personal_form"].__class__(
+            request.POST,
+            instance=VoucherApplication.objects.get(pk=application.pk),
+            employers=context["personal_form"].fields["employer"].queryset,
+            comuni=context["personal_form"].fields["comune"].queryset,
+            declarations=application.scheme.declaration_list(),
+        )
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.fields}
+            try:
+                services.application_update(application=application, by=request.user, **data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Dati salvati."))
+                return redirect("vouchers_public:application_edit", application.pk)
+        application.refresh_from_db()
+        return render(
+            request,
+            "vouchers/application_edit.html",
+            _edit_context(application, personal_form=form),
+        )
+    return render(request, "vouchers/application_edit.html", context)
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def family_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable_own(request, pk)
+    form = FamilyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.family_member_add(
+                application=application, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Familiare aggiunto."))
+            return redirect("vouchers_public:application_edit", application.pk)
+    return render(
+        request, "vouchers/application_edit.html", _edit_context(application, family_form=form)
+    )
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(
+        FamilyMember.objects.filter(application__in=selectors.applications_of(request.user)), pk=pk
+    )
+    application = _editable_own(request, member.application_id)
+    services.family_member_remove(member=member, by=request.user)
+    messages.success(request, _("Familiare tolto."))
+    return redirect("vouchers_public:application_edit", application.pk)
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable_own(request, pk)
+    form = ExpenseForm(request.POST, request.FILES, categories=application.scheme.categories)
+    if form.is_valid():
+        try:
+            services.expense_add(application=application, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Spesa aggiunta con la sua ricevuta."))
+            return redirect("vouchers_public:application_edit", application.pk)
+    messages.error(request, _("La spesa non è stata aggiunta: correggi i campi segnalati."))
+    return render(
+        request, "vouchers/application_edit.html", _edit_context(application, expense_form=form)
+    )
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _own_line(request, pk)
+    application = _editable_own(request, line.application_id)
+    services.expense_remove(line=line, by=request.user)
+    messages.success(request, _("Spesa tolta."))
+    return redirect("vouchers_public:application_edit", application.pk)
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable_own(request, pk)
+    form = AttachmentForm(request.POST, request.FILES, documents=application.scheme.document_list())
+    if form.is_valid():
+        try:
+            services.attachment_add(application=application, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Documento allegato."))
+            return redirect("vouchers_public:application_edit", application.pk)
+    return render(
+        request,
+        "vouchers/application_edit.html",
+        _edit_context(application, attachment_form=form),
+    )
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _own_attachment(request, pk)
+    application = _editable_own(request, attachment.application_id)
+    services.attachment_remove(attachment=attachment, by=request.user)
+    messages.success(request, _("Documento tolto."))
+    return redirect("vouchers_public:application_edit", application.pk)
+
+
+@login_required
+@_catch_redirect
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable_own(request, pk)
+    try:
+        services.application_submit(application=application, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+        return redirect("vouchers_public:application_edit", application.pk)
+    messages.success(
+        request,
+        _("Domanda inviata: riceverai un'e-mail a ogni cambio di stato."),
+    )
+    return redirect("vouchers_public:application_detail", application.pk)
+
+
+def _file_response(field) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    name = PurePath(field.name).name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _own_line(request, pk: int) -> ExpenseLine:
+    mine = selectors.applications_of(request.user)
+    return get_object_or_404(ExpenseLine.objects.filter(application__in=mine), pk=pk)
+
+
+def _own_attachment(request, pk: int) -> Attachment:
+    mine = selectors.applications_of(request.user)
+    return get_object_or_404(Attachment.objects.filter(application__in=mine), pk=pk)
+
+
+@login_required
+def own_receipt(request: HttpRequest, pk: int) -> FileResponse:
+    return _file_response(_own_line(request, pk).file)
+
+
+@login_required
+def own_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    return _file_response(_own_attachment(request, pk).file)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reserved area: schemes
+
+
+@staff_permission_required("vouchers.read")
+def staff_scheme_list(request: HttpRequest) -> HttpResponse:
+    schemes = selectors.schemes_visible_to(request.user).order_by("-opens_on", "title")
+    return render(
+        request,
+        "vouchers/staff/scheme_list.html",
+        {
+            "schemes": schemes,
+            "can_create": services.actions_for_schemes(request.user).exists(),
+        },
+    )
+
+
+@staff_permission_required("vouchers.manage")
+def scheme_create(request: HttpRequest) -> HttpResponse:
+    actions = services.actions_for_schemes(request.user).order_by("project__title", "title")
+    form = SchemeForm(request.POST or None, actions=actions)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        action = data.pop("action")
+        comuni = data.pop("comuni")
+        try:
+            scheme = services.scheme_create(action=action, comuni=comuni, by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Bando creato."))
+            return redirect("vouchers:scheme_detail", scheme.pk)
+    return render(request, "vouchers/staff/scheme_form.html", {"form": form, "scheme": None})
+
+
+@staff_permission_required("vouchers.manage")
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(selectors.schemes_managed_by(request.user), pk=pk)
+    form = SchemeForm(request.POST or None, instance=Scheme.objects.get(pk=scheme.pk), actions=None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        comuni = data.pop("comuni")
+        try:
+            services.scheme_update(scheme=scheme, comuni=comuni, by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Bando aggiornato."))
+            return redirect("vouchers:scheme_detail", scheme.pk)
+    return render(request, "vouchers/staff/scheme_form.html", {"form": form, "scheme": scheme})
+
+
+@staff_permission_required("vouchers.read")
+def staff_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(selectors.schemes_visible_to(request.user), pk=pk)
+    state = request.GET.get("stato", "")
+    applications = selectors.applications_reviewed_by(request.user).filter(scheme=scheme)
+    if state in A.values:
+        applications = applications.filter(state=state)
+    page = Paginator(applications.order_by("submitted_at", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "vouchers/staff/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "page": page,
+            "state": state,
+            "states": [(value, label) for value, label in A.choices if value != A.DRAFT],
+            "counts": selectors.scheme_counts(scheme),
+            "waiting": selectors.waiting_queue(scheme),
+            "batches": scheme.batches.all(),
+            "manages": services.is_manager(request.user, scheme),
+            "batch_form": BatchForm(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reserved area: review
+
+
+def _documents(application: VoucherApplication) -> list[tuple[str, str, str, str]]:
+    docs = [
+        (
+            f"expense-{line.pk}",
+            _("Ricevuta %(number)s (%(provider)s)")
+            % {"number": line.receipt_number, "provider": line.provider_name},
+            line.check_state,
+            line.check_note,
+        )
+        for line in application.expenses.all()
+    ]
+    docs += [
+        (f"attachment-{a.pk}", a.name, a.check_state, a.check_note)
+        for a in application.attachments.all()
+    ]
+    return docs
+
+
+@staff_permission_required("vouchers.read")
+def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(selectors.applications_reviewed_by(request.user), pk=pk)
+    log_personal_data_read(
+        application,
+        actor=request.user,
+        fields=["first_name", "last_name", "fiscal_code", "iban", "expenses", "family"],
+        purpose="istruttoria della domanda di voucher",
+    )
+    context = _review_context(request, application)
+    return render(request, "vouchers/staff/application_review.html", context)
+
+
+def _review_context(request, application: VoucherApplication, **forms) -> dict:
+    manages = services.is_manager(request.user, application.scheme)
+    return {
+        "application": application,
+        "events": application.events.select_related("by"),
+        "expenses": application.expenses.all(),
+        "attachments": application.attachments.all(),
+        "family": application.family.all(),
+        "manages": manages,
+        "checklist_form": forms.get("checklist_form")
+        or ChecklistForm(documents=_documents(application)),
+        "integration_form": forms.get("integration_form") or IntegrationForm(),
+        "approve_form": forms.get("approve_form")
+        or ApproveForm(initial={"amount": application.requested_amount}),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "can_approve": application.state == A.EMPLOYER_CONFIRMED,
+        "can_integrate": application.state in (A.SUBMITTED, A.EMPLOYER_CONFIRMED),
+        "can_reject": application.state in services.REJECTABLE,
+    }
+
+
+def _managed_application(request, pk: int) -> VoucherApplication:
+    application = get_object_or_404(selectors.applications_reviewed_by(request.user), pk=pk)
+    if not services.is_manager(request.user, application.scheme):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return application
+
+
+def _review_action(request, pk, form_class, form_name, call, success):
+    application = _managed_application(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(application, form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("vouchers:application_review", application.pk)
+    application.refresh_from_db()
+    return render(
+        request,
+        "vouchers/staff/application_review.html",
+        _review_context(request, application, **{form_name: form}),
+    )
+
+
+@staff_permission_required("vouchers.manage")
+@require_POST
+def application_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _managed_application(request, pk)
+    form = ChecklistForm(request.POST, documents=_documents(application))
+    if form.is_valid():
+        try:
+            services.documents_check(application=application, checks=form.checks(), by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Verifica dei documenti registrata."))
+            return redirect("vouchers:application_review", application.pk)
+    return render(
+        request,
+        "vouchers/staff/application_review.html",
+        _review_context(request, application, checklist_form=form),
+    )
+
+
+@staff_permission_required("vouchers.manage")
+@require_POST
+def application_integration(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_action(
+        request,
+        pk,
+        IntegrationForm,
+        "integration_form",
+        lambda application, form: services.application_request_integration(
+            application=application, by=request.user, **form.cleaned_data
+        ),
+        _("Integrazione richiesta: la domanda torna a chi l'ha presentata."),
+    )
+
+
+@staff_permission_required("vouchers.manage")
+@require_POST
+def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(application, form):
+        result = services.application_approve(
+            application=application,
+            by=request.user,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+        )
+        if result.state == A.WAITING:
+            messages.warning(
+                request,
+                _("Budget esaurito: la domanda è in attesa e sarà approvata appena si libera."),
+            )
+
+    done = _("Decisione registrata.")
+    return _review_action(request, pk, ApproveForm, "approve_form", call, done)
+
+
+@staff_permission_required("vouchers.manage")
+@require_POST
+def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_action(
+        request,
+        pk,
+        RejectForm,
+        "reject_form",
+        lambda application, form: services.application_reject(
+            application=application, by=request.user, **form.cleaned_data
+        ),
+        _("Domanda respinta."),
+    )
+
+
+@staff_permission_required("vouchers.read")
+def staff_receipt(request: HttpRequest, pk: int) -> FileResponse:
+    readable = selectors.applications_reviewed_by(request.user)
+    line = get_object_or_404(ExpenseLine.objects.filter(application__in=readable), pk=pk)
+    log_personal_data_read(
+        line.application, actor=request.user, fields=["receipt"], purpose="ricevuta"
+    )
+    return _file_response(line.file)
+
+
+@staff_permission_required("vouchers.read")
+def staff_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    readable = selectors.applications_reviewed_by(request.user)
+    attachment = get_object_or_404(Attachment.objects.filter(application__in=readable), pk=pk)
+    log_personal_data_read(
+        attachment.application, actor=request.user, fields=["document"], purpose="documento"
+    )
+    return _file_response(attachment.file)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reserved area: employer attestation
+
+
+@staff_permission_required("vouchers.attest")
+def attestation_list(request: HttpRequest) -> HttpResponse:
+    applications = selectors.applications_attested_by(request.user).order_by("-submitted_at", "-pk")
+    pending = [a for a in applications if a.state == A.SUBMITTED and not a.employer_confirmed_at]
+    done = [a for a in applications if a not in pending]
+    return render(
+        request, "vouchers/staff/attestation_list.html", {"pending": pending, "done": done[:50]}
+    )
+
+
+@staff_permission_required("vouchers.attest")
+def attestation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(selectors.applications_attested_by(request.user), pk=pk)
+    log_personal_data_read(
+        application,
+        actor=request.user,
+        fields=["first_name", "last_name", "fiscal_code"],
+        purpose="attestazione del rapporto di lavoro",
+    )
+    form = AttestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_attest(
+                application=application, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Risposta registrata: grazie."))
+            return redirect("vouchers:attestation_list")
+    pending = application.state == A.SUBMITTED and not application.employer_confirmed_at
+    return render(
+        request,
+        "vouchers/staff/attestation_detail.html",
+        {"application": application, "form": form, "pending": pending},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reserved area: payments
+
+
+@staff_permission_required("vouchers.manage")
+@require_POST
+def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(selectors.schemes_managed_by(request.user), pk=pk)
+    form = BatchForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = services.batch_create(scheme=scheme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("Lotto di pagamento creato."))
+            return redirect("vouchers:batch_detail", batch.pk)
+    else:
+        messages.error(request, _("Dai un titolo al lotto."))
+    return redirect("vouchers:scheme_detail", scheme.pk)
+
+
+@staff_permission_required("vouchers.read")
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        selectors.batches_visible_to(request.user).prefetch_related(
+            Prefetch("payments__application")
+        ),
+        pk=pk,
+    )
+    manages = services.is_manager(request.user, batch.scheme)
+    form = PaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST":
+        if not manages:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.batch_mark_paid(batch=batch, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Lotto segnato come pagato."))
+                return redirect("vouchers:batch_detail", batch.pk)
+    return render(
+        request,
+        "vouchers/staff/batch_detail.html",
+        {
+            "batch": batch,
+            "payments": batch.payments.select_related("application"),
+            "form": form,
+            "manages": manages and batch.state == PaymentBatch.State.OPEN,
+        },
+    )
+
+
+@staff_permission_required("vouchers.read")
+def batch_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=pk)
+    return exporters.batch_response(request, batch, fmt)

@@ -1,0 +1,169 @@
+"""Public pages: search (list, map, HTMX fragment, bad input), service page, mistake report,
+the "what can I get?" helper."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from equilibri.services import services as catalogue
+from equilibri.services.demo import demo_uuid, next_summer_year
+from equilibri.services.models import MistakeReport, Service
+
+pytestmark = pytest.mark.django_db
+URL = "/servizi/"
+
+
+def test_search_page_lists_everything(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert (
+        "Centro estivo Tradate" in response.content.decode()
+        or response.context["result_page"].total > 10
+    )
+
+
+def test_summer_camp_near_tradate_for_a_seven_year_old_in_july(client):
+    year = next_summer_year()
+    response = client.get(
+        URL, {"q": "centri estivi", "comune": "Tradate", "eta": 7, "giorno": f"{year}-07-07"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert rows[0]["service"].name == "Centro estivo Tradate"
+    assert "a 0,0 km" in body or "a 0.0 km" in body
+    assert "15 giugno" in body.lower() and "28 agosto" in body.lower()
+
+
+def test_htmx_gets_the_fragment_only(client):
+    response = client.get(URL, {"q": "stireria"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'id="search-results"' in body
+    assert "<html" not in body
+    assert "SalvaTempo: stireria sociale" in body
+
+
+def test_map_view_has_markers_and_the_list(client):
+    with override_settings(MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png"):
+        response = client.get(URL, {"categoria": "centri-estivi", "vista": "mappa"})
+    body = response.content.decode()
+    assert "data-service-map" in body
+    assert "tiles.example.org" in body
+    assert "results-map-data" in body
+    assert "Centro estivo Tradate" in body
+    assert "<script>" not in body  # no inline script (json_script has a type)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"comune": "Atlantide"},
+        {"comune": "Tradate", "raggio": "5000"},
+        {"comune": "Tradate", "raggio": "-3"},
+        {"raggio": "abc"},
+        {"eta": "tanti"},
+        {"giorno": "31/02/2026"},
+        {"giorno": "99999-01-01"},
+        {"categoria": "<script>"},
+        {"lingua": "klingon"},
+        {"ordina": "distanza"},
+        {"pagina": "ultima"},
+        {"pagina": "-1"},
+        {"pagina": "99999999999999999999"},
+        {"q": "\x00" * 10},
+        {"q": "x" * 5000},
+        {"aperto_ora": "forse", "gratuito": "[]", "voucher": "1"},
+    ],
+)
+def test_garbage_parameters_never_500(client, params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+
+
+def test_unknown_comune_and_radius_messages(client):
+    body = client.get(URL, {"comune": "Atlantide"}).content.decode()
+    assert "Non troviamo il comune" in body
+    body = client.get(URL, {"comune": "Tradate", "raggio": "5000"}).content.decode()
+    assert "Controlla la ricerca" in body
+
+
+def test_service_page_by_uuid_and_pk(client):
+    service = Service.objects.get(uuid=demo_uuid("tradate-centro-estivo"))
+    response = client.get(service.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Centro estivo Tradate" in body
+    assert "Orario valido dal" in body
+    assert "Lo sportello conciliazione più vicino" in body
+    response = client.get(f"{URL}{service.pk}/")
+    assert response.status_code == 301
+    assert client.get(f"{URL}not-a-uuid/").status_code == 404
+
+
+def test_unpublished_service_is_404(client):
+    draft = Service.objects.get(uuid=demo_uuid("tradate-compiti-medie"))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_mistake_report_emails_the_ats_operators(client, django_capture_on_commit_callbacks):
+    service = Service.objects.get(uuid=demo_uuid("tradate-centro-estivo"))
+    url = reverse("services:report_mistake", args=[service.uuid])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"message": "Il telefono è cambiato", "email": ""})
+    assert response.status_code == 302
+    assert MistakeReport.objects.filter(service=service).count() == 1
+    assert len(mail.outbox) == 1
+    assert "operatore.insubria@demo.equilibri.it" in mail.outbox[0].to
+    assert "operatore.milano@demo.equilibri.it" not in mail.outbox[0].to
+    response = client.post(url, {"message": ""})
+    assert response.status_code == 400
+
+
+def test_helper_page(client):
+    response = client.get(reverse("services:helper"), {"comune": "Cuvio", "eta_figli": "7"})
+    body = response.content.decode()
+    assert "Coworking – patchworking Valcuvia" in body
+    response = client.get(reverse("services:helper"), {"comune": "Tradate", "eta_figli": "7"})
+    body = response.content.decode()
+    assert "Centro estivo Tradate" in body
+    assert "Coworking – patchworking Valcuvia" not in body  # residents of Valcuvia only
+    assert "Micronido comunale di Arcisate" not in body  # ages 0-3, residents only
+
+
+def test_helper_partner_employees_and_offers(client):
+    from equilibri.network.models import Organisation
+
+    arca = Organisation.objects.get(name="L'Arca Coop. Soc.")
+    body = client.get(
+        reverse("services:helper"), {"comune": "Tradate", "datore": arca.pk}
+    ).content.decode()
+    assert "SalvaTempo: maggiordomo aziendale" in body
+    body = client.get(reverse("services:helper"), {"comune": "Tradate"}).content.decode()
+    assert "SalvaTempo: maggiordomo aziendale" not in body
+
+    def offers(comune, employer, ages):
+        return [("Family voucher di prova", "/voucher/", "per chi vive a " + comune.name)]
+
+    catalogue.register_offer_provider(offers)
+    try:
+        body = client.get(reverse("services:helper"), {"comune": "Tradate"}).content.decode()
+    finally:
+        catalogue._offer_providers.remove(offers)
+    assert "Family voucher di prova" in body
+
+
+def test_helper_bad_input(client):
+    response = client.get(reverse("services:helper"), {"comune": "", "eta_figli": "due"})
+    assert response.status_code == 200
+    assert "Scrivi le età" in response.content.decode()
+
+
+def test_open_now_filter_runs(client):
+    assert client.get(URL, {"aperto_ora": "on"}).status_code == 200
+    day = datetime.date.today().isoformat()
+    assert (
+        client.get(URL, {"giorno": day, "ordina": "distanza", "comune": "Erba"}).status_code == 200
+    )

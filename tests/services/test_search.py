@@ -1,0 +1,129 @@
+"""The search contract, on whichever engine the test database uses (SQLite FTS5 or PostgreSQL)."""
+
+import datetime
+
+import pytest
+
+from equilibri.services.demo import next_summer_year
+from equilibri.services.search import SearchQuery, search_services
+from equilibri.territory.models import Comune
+
+pytestmark = pytest.mark.django_db
+
+
+def names(**kwargs) -> list[str]:
+    page = search_services(SearchQuery(per_page=100, **kwargs))
+    return [hit.service.name for hit in page.hits]
+
+
+def tradate() -> Comune:
+    return Comune.objects.get(name="Tradate")
+
+
+def test_stemming_plural_finds_singular():
+    assert "Centro estivo Tradate" in names(text="centri estivi")
+
+
+def test_accent_folding():
+    assert "Grest cittadino di Brescia" in names(text="citta")  # "città" folded? no: cittadino
+    assert "Post-scuola Città Alta" in names(text="citta alta")
+
+
+def test_synonyms():
+    found = names(text="doposcuola")
+    assert "Post-scuola alla primaria di Tradate" in found
+    assert "Doposcuola Il Seme" in found
+    found = names(text="post-scuola")
+    assert "Doposcuola Il Seme" in found
+    found = names(text="badante")
+    assert "Assistenza domiciliare per anziani e persone con disabilità" in found
+    assert "Registro assistenti familiari" in found
+    assert "Registro assistenti familiari" in names(text="assistenza domiciliare")
+
+
+def test_category_includes_sub_terms():
+    found = names(category="salvatempo")
+    assert "SalvaTempo: stireria sociale" in found
+    assert "Maggiordomo di quartiere" in found
+    assert "Centro estivo Tradate" not in found
+    assert names(category="stiro-sociale") == sorted(
+        ["SalvaTempo: stireria sociale", "Stireria e lavanderia in ospedale"]
+    )
+    assert names(category="non-esiste") == []
+
+
+def test_comune_and_radius_with_distance():
+    page = search_services(SearchQuery(text="centro estivo", comune=tradate(), radius_km=10))
+    assert [h.service.name for h in page.hits] == ["Centro estivo Tradate"]
+    assert page.hits[0].distance_km is not None and page.hits[0].distance_km < 1
+    wide = names(text="centro estivo", comune=tradate(), radius_km=30)
+    assert "Centro estivo Busto Arsizio" in wide
+    assert "Grest cittadino di Brescia" not in wide
+
+
+def test_sort_by_distance():
+    page = search_services(
+        SearchQuery(category="centri-estivi", comune=tradate(), sort="distance", per_page=50)
+    )
+    distances = [h.distance_km for h in page.hits]
+    assert distances == sorted(distances)
+    assert page.hits[0].service.name == "Centro estivo Tradate"
+
+
+def test_age():
+    found = names(category="centri-estivi", age=7)
+    assert "Centro estivo Tradate" in found
+    assert "Centri estivi del Sud Est Milano" in found
+    found = names(category="centri-estivi", age=15)
+    assert "Centro estivo Tradate" not in found
+
+
+def test_open_on_a_day():
+    year = next_summer_year()
+    july = datetime.date(year, 7, 8)
+    while july.weekday() != 2:
+        july += datetime.timedelta(days=1)
+    assert "Centro estivo Tradate" in names(category="centri-estivi", open_on=july)
+    november = datetime.date(year, 11, 11)
+    assert names(category="centri-estivi", open_on=november) == []
+    sunday = datetime.date(year, 7, 5)
+    while sunday.weekday() != 6:
+        sunday += datetime.timedelta(days=1)
+    assert "Centro estivo Tradate" not in names(category="centri-estivi", open_on=sunday)
+
+
+def test_closures_exclude_the_day():
+    year = next_summer_year()
+    day = datetime.date(year, 8, 12)
+    assert "Micronido Piccoli Passi" not in names(category="micronidi", open_on=day)
+    assert "Micronido Piccoli Passi" in names(
+        category="micronidi", open_on=datetime.date(year, 9, 8)
+    )
+
+
+def test_free_voucher_language():
+    free = names(free_only=True)
+    assert "Coworking – patchworking Valcuvia" in free
+    assert "Centro estivo Tradate" not in free
+    assert "Centro estivo Tradate" in names(voucher=True)
+    assert "Social point Niguarda" in names(language="zh")
+    assert "Centro estivo Tradate" not in names(language="zh")
+
+
+def test_pagination_and_total():
+    first = search_services(SearchQuery(per_page=5))
+    second = search_services(SearchQuery(per_page=5, page=2))
+    assert first.total == second.total > 30
+    assert {h.service.pk for h in first.hits}.isdisjoint({h.service.pk for h in second.hits})
+    beyond = search_services(SearchQuery(per_page=5, page=999))
+    assert beyond.hits == [] and beyond.total == first.total
+
+
+def test_only_published():
+    found = names(text="ludoteca")
+    assert found == []
+
+
+def test_garbage_text():
+    for text in ['"', "AND OR NOT", "(((", "*", "a:b", "NEAR(x y)", "-", "ü" * 300, "'; drop"]:
+        names(text=text)
