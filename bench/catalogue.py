@@ -29,9 +29,20 @@ CATEGORY_PHRASES: dict[str, list[str]] = {
     "post-scuola": ["Doposcuola", "Post-scuola", "Aiuto compiti", "Spazio compiti"],
     "centri-estivi": ["Centro estivo", "Centro ricreativo estivo", "Campus estivo", "Grest"],
     "centri-vacanza": ["Centro vacanze", "Campus di Natale", "Centro pasquale"],
-    "assistenza-anziani": ["Assistenza domiciliare anziani", "Badante di condominio", "Custode sociale"],
-    "assistenza-disabili": ["Assistenza domiciliare disabili", "Sollievo alle famiglie", "Educativa domiciliare"],
-    "assistenza-ospedaliera-diurna": ["Assistenza ospedaliera diurna", "Accompagnamento visite mediche"],
+    "assistenza-anziani": [
+        "Assistenza domiciliare anziani",
+        "Badante di condominio",
+        "Custode sociale",
+    ],
+    "assistenza-disabili": [
+        "Assistenza domiciliare disabili",
+        "Sollievo alle famiglie",
+        "Educativa domiciliare",
+    ],
+    "assistenza-ospedaliera-diurna": [
+        "Assistenza ospedaliera diurna",
+        "Accompagnamento visite mediche",
+    ],
     "assistenza-ospedaliera-notturna": ["Assistenza notturna in ospedale", "Veglia notturna"],
     "stiro-sociale": ["Stireria sociale", "Servizio stiro", "Lavanderia e stiro"],
     "maggiordomo-aziendale": ["Maggiordomo aziendale", "Portineria aziendale"],
@@ -39,7 +50,11 @@ CATEGORY_PHRASES: dict[str, list[str]] = {
     "postazioni-coworking": ["Coworking", "Postazioni di coworking", "Spazio di lavoro condiviso"],
     "consulenza-welfare": ["Consulenza welfare aziendale", "Piano di welfare"],
     "consulenza-smart-working": ["Consulenza smart working", "Lavoro agile in azienda"],
-    "sportelli-conciliazione": ["Sportello conciliazione", "Sportello famiglia", "Punto informativo"],
+    "sportelli-conciliazione": [
+        "Sportello conciliazione",
+        "Sportello famiglia",
+        "Punto informativo",
+    ],
     "counselling": ["Counselling familiare", "Consulenza psicologica", "Sostegno genitoriale"],
 }
 # How common each sub-term is in a real catalogue (relative weights).
@@ -58,8 +73,14 @@ CATEGORY_AGES = {
 }  # fmt: skip
 SUMMER = {"centri-estivi", "centri-vacanza"}
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Ranked vocabulary: conciliazione words first (what people search), then common words.
-TOPIC_WORDS = """
+TOPIC_WORDS = _words(
+    """
 servizio famiglie bambini conciliazione centro estivo anziani assistenza domiciliare lavoro
 scuola doposcuola nido asilo sportello welfare coworking badante stiro aziendale genitori
 orari compiti attività laboratori educatori ragazzi infanzia sostegno consulenza disabili
@@ -70,21 +91,30 @@ estate luglio agosto giugno settembre pomeriggio mattina sera sabato voucher gra
 contributo tariffa iscrizione dipendenti imprese lavoratrici lavoratori mamme papà nonni
 orientamento informazioni counselling psicologico ascolto mediazione rete territoriale
 comune ambito cooperativa associazione parrocchia oratorio palestra biblioteca quartiere
-""".split()
-COMMON_WORDS = """
+    """
+)
+COMMON_WORDS = _words(
+    """
 il la di e per con a in del della dei delle alle ai al da un una che sono è nel nella
-presso tutti ogni anche più tra sul sulla fino dalle ore giorni settimana mese anno
-offre propone garantisce organizza personale qualificato spazi accoglienti sicuri gruppo
-piccoli grandi età classe primaria secondaria infanzia materna territorio provincia zona
-possibile richiesta prenotazione telefono email sito modulo domanda documenti residenti
-""".split()
-SYLLABLES = "ba be bi bo ca ce ci co da de di do fa fe fi la le li lo ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za zo".split()
+presso tutti ogni anche più tra sul sulla fino dalle ore giorni settimana mese anno offre
+propone garantisce organizza personale qualificato spazi accoglienti sicuri gruppo piccoli
+grandi età classe primaria secondaria infanzia materna territorio provincia zona possibile
+richiesta prenotazione telefono email sito modulo domanda documenti residenti
+    """
+)
+SYLLABLES = _words(
+    """
+ba be bi bo ca ce ci co da de di do fa fe fi la le li lo ma me mi mo na ne ni no pa pe pi
+po ra re ri ro sa se si so ta te ti to va ve vi vo za zo
+    """
+)
 NICKNAMES = """
 Il Girasole; Arcobaleno; L'Aquilone; Primavera; La Tartaruga; Il Melograno; Pollicino;
 Il Piccolo Principe; La Coccinella; Il Faro; Mongolfiera; La Libellula; Il Glicine; Raggio di Sole;
 Il Sorriso; La Trottola; Il Ciliegio; Stella Polare; La Bussola; Il Ponte; Sottosopra; Il Nido
 delle Rondini; La Quercia; Il Mulino; Oltre; Insieme; La Rete; Il Borgo; Nuvola; Tempo Libero
 """.replace("\n", " ").split(";")
+ORG_PREFIXES = ["Cooperativa", "Associazione", "Fondazione", "Impresa sociale"]
 ORG_KINDS = ["third_sector", "association", "company", "comune", "planning_office"]
 LANGUAGES = [("en", "inglese"), ("fr", "francese"), ("es", "spagnolo"), ("ar", "arabo"),
              ("ro", "rumeno"), ("zh", "cinese"), ("uk", "ucraino")]  # fmt: skip
@@ -161,9 +191,7 @@ class Generator:
         self.year = date.today().year
 
     def category(self) -> str:
-        return self.codes[
-            bisect.bisect_left(self.code_cum, self.rng.random() * self.code_cum[-1])
-        ]
+        return self.codes[bisect.bisect_left(self.code_cum, self.rng.random() * self.code_cum[-1])]
 
     def sentence(self, n: int) -> str:
         words = [self.vocab.draw(self.rng) for _ in range(n)]
@@ -177,7 +205,7 @@ class Generator:
             out.append(
                 {
                     "id": first_id + i,
-                    "name": f"{rng.choice(['Cooperativa', 'Associazione', 'Fondazione', 'Impresa sociale'])} "
+                    "name": f"{rng.choice(ORG_PREFIXES)} "
                     f"{rng.choice(NICKNAMES).strip()} {comune[1]} {i}",
                     "kind": rng.choice(ORG_KINDS),
                     "comune_id": comune[0],
@@ -355,7 +383,5 @@ def query_mix(geo: Geography, n: int = 1000, seed: int = 1000) -> list[BenchQuer
         else:
             comune = geo.draw(rng)
             radius = rng.choice([5, 10, 10, 20, 20, 30, 50])
-            out.append(
-                BenchQuery(text, None, comune[0], comune[1], geo.postcode(comune), radius)
-            )
+            out.append(BenchQuery(text, None, comune[0], comune[1], geo.postcode(comune), radius))
     return out

@@ -174,15 +174,28 @@ def wipe_catalogue() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
-def hsds_import(importer, files: list[Path]) -> dict:
+def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
     from equilibri.services.models import Service
 
     seconds = 0.0
     created = 0
     for path in files:
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         t0 = time.perf_counter()
         report = importer(path, by=None)
         seconds += time.perf_counter() - t0
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            print(f"--- profile of import_hsds({path.name})")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
         if not report.ok:
             errors = getattr(report, "errors", [])
             shown = "\n".join(str(e) for e in list(errors)[:10])

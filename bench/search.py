@@ -36,8 +36,8 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from catalogue import (  # noqa: E402
     BenchQuery,
-    Geography,
     Generator,
+    Geography,
     query_mix,
 )
 from http_client import Connection, load  # noqa: E402
@@ -55,9 +55,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--queries", type=int, default=1000, help="size of the query mix (1000)")
     p.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
     p.add_argument("--duration", type=float, default=20.0, help="seconds per throughput run (20)")
-    p.add_argument(
-        "--max-requests", type=int, default=200_000, help="bound of each throughput run"
-    )
+    p.add_argument("--max-requests", type=int, default=200_000, help="bound of each throughput run")
     p.add_argument(
         "--latency-budget",
         type=float,
@@ -98,6 +96,9 @@ def parse_args() -> argparse.Namespace:
         default=0,
         metavar="N",
         help="also profile N view and N API requests in-process (cProfile, query counts)",
+    )
+    p.add_argument(
+        "--profile-import", action="store_true", help="cProfile the HSDS import (slower)"
     )
     p.add_argument("--skip-http", action="store_true", help="only the import and raw queries")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -269,7 +270,7 @@ def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
         files, export_s = importing.export_files(tmp / "hsds", per_file=args.hsds_file_size)
     importing.wipe_catalogue()
     with Clock(f"HSDS import of {len(files)} file(s) with import_hsds"):
-        result = importing.hsds_import(importer, files)
+        result = importing.hsds_import(importer, files, profile=args.profile_import)
     result.update(
         {
             "rows": bulk["rows"],
@@ -327,20 +328,36 @@ def api_path(q: BenchQuery, term_uuids: dict[str, str]) -> str:
     return "/api/hsds/services?" + urlencode(params)
 
 
-def time_raw(queries: list) -> tuple[list[float], list[int]]:
-    from django.db import connection
+def run_raw(cursor, sq) -> tuple[float, int] | None:
+    """Times the engine statement of one query: (ms, rows), None when the database refused it."""
+    from django.db import DatabaseError
 
     from equilibri.services.search import raw_search_sql
+
+    sql, params = raw_search_sql(sq)
+    try:
+        t0 = time.perf_counter()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        return (time.perf_counter() - t0) * 1000, len(rows)
+    except DatabaseError as exc:
+        RAW_ERRORS.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        return None
+
+
+RAW_ERRORS: list[str] = []
+
+
+def time_raw(queries: list) -> tuple[list[float], list[int]]:
+    from django.db import connection
 
     times, counts = [], []
     with connection.cursor() as cursor:
         for sq in queries:
-            sql, params = raw_search_sql(sq)
-            t0 = time.perf_counter()
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            times.append((time.perf_counter() - t0) * 1000)
-            counts.append(len(rows))
+            timed = run_raw(cursor, sq)
+            if timed is not None:
+                times.append(timed[0])
+                counts.append(timed[1])
     return times, counts
 
 
@@ -409,17 +426,17 @@ class Server:
 
 
 def static_fingerprint() -> str:
-    """Paths, sizes and modification times of every static source file."""
+    """Paths and contents of every static source file (the same for a scratch copy)."""
     import hashlib
 
     from django.contrib.staticfiles.finders import get_finders
 
     digest = hashlib.sha256()
     for finder in get_finders():
-        for path, storage in finder.list([]):
-            full = storage.path(path)
-            st = os.stat(full)
-            digest.update(f"{full}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            digest.update(path.encode() + b"\0")
+            with storage.open(path) as fh:
+                digest.update(hashlib.sha256(fh.read()).digest())
     return digest.hexdigest()[:16]
 
 
@@ -448,8 +465,6 @@ def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: flo
     (stops early, and says so, when budget_s is spent)."""
     from django.db import connection
 
-    from equilibri.services.search import raw_search_sql
-
     view = Connection("127.0.0.1", server.port)
     api = Connection("127.0.0.1", server.port)
     raw_ms, view_ms, api_ms, hits = [], [], [], []
@@ -460,12 +475,10 @@ def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: flo
             if time.perf_counter() > deadline:
                 print(f"  latency budget spent after {len(raw_ms)} queries", flush=True)
                 break
-            sql, params = raw_search_sql(sq)
-            t0 = time.perf_counter()
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            raw_ms.append((time.perf_counter() - t0) * 1000)
-            hits.append(len(rows))
+            timed = run_raw(cursor, sq)
+            if timed is not None:
+                raw_ms.append(timed[0])
+                hits.append(timed[1])
             for name, conn, path, sink in (
                 ("view", view, view_path(q, istat), view_ms),
                 ("api", api, api_path(q, term_uuids), api_ms),
@@ -481,8 +494,9 @@ def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: flo
         "view": pcts(view_ms),
         "api": pcts(api_ms),
         "statuses": statuses,
-        "queries_timed": len(raw_ms),
-        "raw_rows": {"mean": round(sum(hits) / len(hits), 1), "zero": hits.count(0)},
+        "queries_timed": len(view_ms),
+        "raw_errors": len(RAW_ERRORS),
+        "raw_rows": {"mean": round(sum(hits) / max(len(hits), 1), 1), "zero": hits.count(0)},
     }
 
 
@@ -594,9 +608,15 @@ def summary(results: dict) -> list[str]:
         f"{m['python']}, load {m['loadavg_1min_at_start']} at start; gunicorn "
         f"{results.get('workers')} sync workers"
     )
+    if "index_s" in imp:
+        detail = f"writing {imp['write_s']} s, search index {imp['index_s']} s"
+    else:
+        detail = (
+            f"{imp.get('files')} file(s), {imp.get('file_mb')} MB; not counted: bulk write "
+            f"{imp.get('bulk_write_s')} s, export {imp.get('export_s')} s"
+        )
     lines.append(
-        f"import ({imp['mode']}): {imp['seconds']} s for {imp.get('rows', 0):,} rows "
-        f"(writing {imp.get('write_s')} s, search index {imp.get('index_s')} s)"
+        f"import ({imp['mode']}): {imp['seconds']} s for {imp.get('rows', 0):,} rows ({detail})"
     )
     lat = results.get("latency")
     if lat:
@@ -630,6 +650,8 @@ def summary(results: dict) -> list[str]:
             f"errors {t['errors']} {t['statuses']}; server CPU "
             f"{t['server_cpu_ms_per_request']} ms/request, client share of CPU {share}"
         )
+    for error in results.get("raw_errors", []):
+        lines.append(f"RAW STATEMENT REFUSED by the database ({RAW_ERRORS.count(error)}×): {error}")
     lines.append("")
     lines.extend(check_targets(results))
     lines.append("=" * 78)
@@ -644,8 +666,14 @@ def check_targets(results: dict) -> list[str]:
     t = TARGETS[scale or "100k"]
     out.append(f"TARGETS ({results['database']}, {scale or '100k'}){note}")
     imp = results["import"]
-    out.append(f"{verdict(imp['seconds'] <= t['import_s'])} import {imp['seconds']} s ≤ {t['import_s']} s")
+    out.append(
+        f"{verdict(imp['seconds'] <= t['import_s'])} import {imp['seconds']} s ≤ {t['import_s']} s"
+    )
     lat = results.get("latency")
+    if lat:
+        errors = sum(c for st in lat["statuses"].values() for s, c in st.items() if s != 200)
+        errors += lat.get("raw_errors", 0)
+        out.append(f"{verdict(errors == 0)} latency phase without errors ({errors})")
     if lat and "p50_over_raw_ms" in t:
         for key in ("view", "api"):
             d50 = lat[key]["p50"] - lat["raw"]["p50"]
@@ -665,7 +693,9 @@ def check_targets(results: dict) -> list[str]:
         name = key.split("_")[1]
         out.append(f"{verdict(tp['rps'] >= t['rps'])} {name} {tp['rps']} req/s ≥ {t['rps']}")
         if "p95_ms" in t:
-            out.append(f"{verdict(tp['p95'] <= t['p95_ms'])} {name} p95 {tp['p95']} ms ≤ {t['p95_ms']} ms")
+            out.append(
+                f"{verdict(tp['p95'] <= t['p95_ms'])} {name} p95 {tp['p95']} ms ≤ {t['p95_ms']} ms"
+            )
         out.append(f"{verdict(tp['errors'] == 0)} {name} no errors ({tp['errors']})")
     return out
 
@@ -676,7 +706,9 @@ def check_targets(results: dict) -> list[str]:
 def reexec_under_postgres() -> None:
     """--postgres without a DATABASE_URL: run again under scripts/with-postgres.sh."""
     script = PROJECT_DIR / "scripts" / "with-postgres.sh"
-    os.execv(str(script), [str(script), sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]])  # noqa: S606
+    os.execv(  # noqa: S606
+        str(script), [str(script), sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
+    )
 
 
 def _terminate(signum, frame):
@@ -742,6 +774,8 @@ def main() -> None:
         term_uuids = {code: str(u) for code, u in TaxonomyTerm.objects.values_list("code", "uuid")}
         # Raw warm-up: the page cache holds the index, as it would in production.
         time_raw(queries[: min(200, len(queries))])
+        if args.profile or not args.skip_http:
+            collect_static(args, env, tmp)
         if args.profile:
             n = args.profile
             results["profile"] = profile_requests(
@@ -751,12 +785,11 @@ def main() -> None:
                 }
             )
         if args.skip_http:
-            raw, counts = time_raw(queries)
+            raw, _counts = time_raw(queries)
             results["latency"] = None
             results["raw_only"] = pcts(raw)
             print(f"raw engine statement (ms): {results['raw_only']}")
         else:
-            collect_static(args, env, tmp)
             connection.close()
             with Clock("start gunicorn"):
                 server = Server(args, env, tmp)
@@ -776,6 +809,8 @@ def main() -> None:
             results["server_command"] = " ".join(server.cmd[1:])
             server.stop()
             server = None
+        if RAW_ERRORS:
+            results["raw_errors"] = sorted(set(RAW_ERRORS))
         results["total_s"] = round(time.perf_counter() - started, 1)
         lines = summary(results)
         print("\n".join(lines))

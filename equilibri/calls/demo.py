@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from equilibri.accounts.models import User
 from equilibri.network.models import Organisation
+from equilibri.plans import services as plan_services
 from equilibri.plans.models import ActionCategory, TerritorialPlan
 from equilibri.territory.models import ATS, Comune
 
@@ -54,8 +55,14 @@ ORGANISATIONS = [
     ("Azalea società cooperativa sociale", K.THIRD_SECTOR, "Como", 48, "1800000", "RUNTS-CO-1021"),
     ("Iraise s.r.l.", K.COMPANY, "Cantù", 6, "420000", ""),
     ("Unindustria Servizi s.r.l.", K.COMPANY, "Como", 35, "5200000", ""),
-    ("San Carlo società cooperativa sociale", K.THIRD_SECTOR, "Varese", 60, "2400000",
-     "RUNTS-VA-2217"),
+    (
+        "San Carlo società cooperativa sociale",
+        K.THIRD_SECTOR,
+        "Varese",
+        60,
+        "2400000",
+        "RUNTS-VA-2217",
+    ),
     ("Falegnameria Brianza s.n.c.", K.COMPANY, "Cantù", 5, "610000", ""),
     ("Tessitura Lariana s.r.l.", K.COMPANY, "Como", 28, "4500000", ""),
     ("Studio Grafico Varesino s.r.l.", K.COMPANY, "Varese", 4, "310000", ""),
@@ -79,11 +86,16 @@ APPLICATIONS = [
         3705126,
         "Azalea società cooperativa sociale",
         "Azienda benessere Comunità A.B.C.",
-        ["Azienda Sociale Comasca e Lariana", "Falegnameria Brianza s.n.c.",
-         "Tessitura Lariana s.r.l."],
+        [
+            "Azienda Sociale Comasca e Lariana",
+            "Falegnameria Brianza s.n.c.",
+            "Tessitura Lariana s.r.l.",
+        ],
         "49000.00",
-        [(1, "Sportello di orientamento ai servizi di cura", "40000.00"),
-         (2, "Servizi salvatempo per i dipendenti", "30000.00")],
+        [
+            (1, "Sportello di orientamento ai servizi di cura", "40000.00"),
+            (2, "Servizi salvatempo per i dipendenti", "30000.00"),
+        ],
         (27, 22, 22, 17),
     ),
     (
@@ -92,22 +104,32 @@ APPLICATIONS = [
         "Terzo tempo! Il tempo del welfare e della salute: strategie per lo sviluppo di azioni "
         "inerenti il welfare aziendale, la conciliazione tempo famiglia tempo lavoro e la salute "
         "in piccole e micro imprese del territorio Canturino, Marianese e Lomazzese",
-        ["ASCI – Ufficio di Piano di Lomazzo", "Tecum – Ufficio di Piano di Mariano Comense",
-         "Tessitura Lariana s.r.l."],
+        [
+            "ASCI – Ufficio di Piano di Lomazzo",
+            "Tecum – Ufficio di Piano di Mariano Comense",
+            "Tessitura Lariana s.r.l.",
+        ],
         "45500.00",
-        [(0, "Rete territoriale di imprese per il welfare", "35000.00"),
-         (5, "Percorsi di promozione della salute", "30000.00")],
+        [
+            (0, "Rete territoriale di imprese per il welfare", "35000.00"),
+            (5, "Percorsi di promozione della salute", "30000.00"),
+        ],
         (26, 21, 21, 16),
     ),
     (
         3740718,
         "Unindustria Servizi s.r.l.",
         "Wellbeing Enhancement Builders: i costruttori del welfare e della salute W.E.B.",
-        ["Azienda Sociale Comasca e Lariana", "Studio Grafico Varesino s.r.l.",
-         "Tessitura Lariana s.r.l."],
+        [
+            "Azienda Sociale Comasca e Lariana",
+            "Studio Grafico Varesino s.r.l.",
+            "Tessitura Lariana s.r.l.",
+        ],
         "42000.00",
-        [(0, "Piattaforma di welfare interaziendale", "40000.00"),
-         (6, "Postazioni di coworking", "20000.00")],
+        [
+            (0, "Piattaforma di welfare interaziendale", "40000.00"),
+            (6, "Postazioni di coworking", "20000.00"),
+        ],
         (25, 21, 20, 15),
     ),
     (
@@ -116,8 +138,10 @@ APPLICATIONS = [
         "Conciliazione 2.0: percorsi volti al benessere vita-lavoro nelle piccole micro imprese",
         ["Comune di Tradate", "Meccanica Tradatese s.r.l.", "Studio Grafico Varesino s.r.l."],
         "38500.00",
-        [(3, "Centri estivi aziendali e intergenerazionali", "30000.00"),
-         (4, "Navetta casa-lavoro condivisa", "25000.00")],
+        [
+            (3, "Centri estivi aziendali e intergenerazionali", "30000.00"),
+            (4, "Navetta casa-lavoro condivisa", "25000.00"),
+        ],
         (24, 20, 19, 15),
     ),
     (
@@ -127,8 +151,10 @@ APPLICATIONS = [
         "micro e piccole imprese, anno 2022/2023",
         ["Comune di Busto Arsizio", "Panificio Olona s.n.c.", "Meccanica Tradatese s.r.l."],
         "35000.00",
-        [(1, "Voucher per servizi di cura", "30000.00"),
-         (5, "Consulenza ai lavoratori", "20000.00")],
+        [
+            (1, "Voucher per servizi di cura", "30000.00"),
+            (5, "Consulenza ai lavoratori", "20000.00"),
+        ],
         (23, 19, 18, 14),
     ),
 ]
@@ -214,7 +240,9 @@ def dgr_5755_call(*, ats: ATS, plan: TerritorialPlan | None, by, opens_at, close
         project_months=12,
         report_days=60,
         min_total_score=Decimal("60"),
-        required_documents="Accordo di partenariato sottoscritto\nDichiarazione de minimis delle imprese",
+        required_documents=(
+            "Accordo di partenariato sottoscritto\nDichiarazione de minimis delle imprese"
+        ),
         state=Call.State.PUBLISHED,
         published_at=opens_at,
         created_by=by,
@@ -222,7 +250,9 @@ def dgr_5755_call(*, ats: ATS, plan: TerritorialPlan | None, by, opens_at, close
     dgr_5755_rules(call)
     categories = {c.slug: c for c in ActionCategory.objects.all()}
     for order, (name, slug) in enumerate(MACRO_AREAS):
-        CallMacroArea.objects.create(call=call, name=name, category=categories.get(slug), order=order)
+        CallMacroArea.objects.create(
+            call=call, name=name, category=categories.get(slug), order=order
+        )
     for order, (name, max_score, min_score) in enumerate(
         [
             ("Qualità e coerenza del progetto", "30", "15"),
@@ -263,7 +293,23 @@ def dgr_5755_call(*, ats: ATS, plan: TerritorialPlan | None, by, opens_at, close
 
 def _dgr_5755(operator: User, committee: User) -> None:
     ats = ATS.objects.get(code="ATS-INS")
-    plan = TerritorialPlan.objects.filter(ats=ats).order_by("-start_year").first()
+    # The DGR 5755/2021 measure is funded apart from the 2020-2023 plan (DGR 2398/2019): its
+    # projects go in a plan of their own.
+    plan = plan_services.plan_create(
+        ats=ats,
+        by=operator,
+        title="Welfare aziendale e conciliazione nelle micro e piccole imprese",
+        start_year=2022,
+        end_year=2023,
+        legal_basis="DGR 5755/2021",
+        approval_act_number="Deliberazione n. 576",
+        approval_act_date=datetime.date(2022, 9, 29),
+        alliance_share=Decimal("0"),
+        min_cofinancing=Decimal("30"),
+        is_public=True,
+        illustrative_figures=True,
+        grants={2022: Decimal("230000.00")},
+    )
     call = dgr_5755_call(
         ats=ats,
         plan=plan,
@@ -381,7 +427,9 @@ def _startup(operator: User | None) -> None:
             ("Spazi di lavoro condivisi e coworking", "lavoro-flessibile"),
         ]
     ):
-        CallMacroArea.objects.create(call=call, name=name, category=categories.get(slug), order=order)
+        CallMacroArea.objects.create(
+            call=call, name=name, category=categories.get(slug), order=order
+        )
     for order, (name, max_score, min_score) in enumerate(
         [
             ("Qualità dell'idea imprenditoriale", "40", "20"),
@@ -390,7 +438,10 @@ def _startup(operator: User | None) -> None:
         ]
     ):
         CallCriterion.objects.create(
-            call=call, name=name, max_score=Decimal(max_score), min_score=Decimal(min_score),
+            call=call,
+            name=name,
+            max_score=Decimal(max_score),
+            min_score=Decimal(min_score),
             order=order,
         )
     CallFAQ.objects.create(

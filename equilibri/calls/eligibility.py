@@ -113,9 +113,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                 "count": count,
             }
             unknown = [
-                m.name
-                for m in members
-                if m.kind == Organisation.Kind.COMPANY and not m.size_class
+                m.name for m in members if m.kind == Organisation.Kind.COMPANY and not m.size_class
             ]
             if unknown:
                 message += " " + _(
@@ -125,10 +123,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
             return [message]
     elif rule.kind == K.ELIGIBLE_KINDS:
         return [
-            _(
-                "%(org)s (%(kind)s) non può far parte del partenariato: sono ammessi solo "
-                "%(kinds)s."
-            )
+            _("%(org)s (%(kind)s) non può far parte del partenariato: sono ammessi solo %(kinds)s.")
             % {"org": m.name, "kind": m.get_kind_display(), "kinds": kind_names(rule.kinds)}
             for m in members
             if m.kind not in rule.kinds
@@ -174,7 +169,11 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
         if lead is not None and lead.kind not in rule.kinds:
             return [
                 _("%(org)s (%(kind)s) non può essere capofila: possono esserlo solo %(kinds)s.")
-                % {"org": lead.name, "kind": lead.get_kind_display(), "kinds": kind_names(rule.kinds)}
+                % {
+                    "org": lead.name,
+                    "kind": lead.get_kind_display(),
+                    "kinds": kind_names(rule.kinds),
+                }
             ]
     elif rule.kind == K.LEAD_IN_LOMBARDY:
         if lead is not None and (not rule.kinds or lead.kind in rule.kinds):
@@ -203,7 +202,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                 _("Il capofila deve avere sede nel territorio di %(ats)s: %(org)s è a %(comune)s.")
                 % {"ats": application.call.ats, "org": lead.name, "comune": lead.comune}
             ]
-    elif rule.kind == K.DECLARATION:
+    elif rule.kind == K.DECLARATION:  # noqa: SIM102  (one branch per rule kind)
         if str(rule.pk) not in {str(d) for d in application.declarations}:
             return [_("Manca la dichiarazione: «%(text)s».") % {"text": label}]
     return []
@@ -226,13 +225,18 @@ def budget_problems(application: Application) -> list[Problem]:
     vat = _("IVA esclusa") if call.vat_excluded else _("IVA inclusa")
     if total <= 0:
         problems.append(
-            Problem("budget", _("Aggiungi le voci di budget del progetto (%(vat)s).") % {"vat": vat})
+            Problem(
+                "budget", _("Aggiungi le voci di budget del progetto (%(vat)s).") % {"vat": vat}
+            )
         )
         return problems
     if requested <= 0:
         problems.append(
-            Problem("budget", _("Indica il contributo richiesto (al massimo %(max)s).")
-                    % {"max": euro(max_grant(call, total))})
+            Problem(
+                "budget",
+                _("Indica il contributo richiesto (al massimo %(max)s).")
+                % {"max": euro(max_grant(call, total))},
+            )
         )
     allowed = (total * call.grant_percent / HUNDRED).quantize(CENT, rounding=ROUND_FLOOR)
     if requested > allowed:
@@ -294,9 +298,7 @@ def check(application: Application, *, for_submission: bool = True) -> list[Prob
     if not application.title.strip():
         problems.append(Problem("title", _("Scrivi il titolo del progetto.")))
     if call.for_individuals and not application.applicant_name.strip():
-        problems.append(
-            Problem("applicant", _("Indica il nome della richiedente o dell'impresa."))
-        )
+        problems.append(Problem("applicant", _("Indica il nome della richiedente o dell'impresa.")))
     areas = list(application.areas.all())
     if call.macro_areas.exists() and not areas:
         problems.append(
@@ -311,8 +313,10 @@ def check(application: Application, *, for_submission: bool = True) -> list[Prob
         for name in call.document_names:
             if name not in uploaded:
                 problems.append(
-                    Problem("documents", _("Allega il documento richiesto: «%(name)s».")
-                            % {"name": name})
+                    Problem(
+                        "documents",
+                        _("Allega il documento richiesto: «%(name)s».") % {"name": name},
+                    )
                 )
     return problems
 
@@ -325,11 +329,19 @@ def describe(rule: CallRule) -> str:
     if rule.kind == K.MAX_MEMBERS:
         return _("Partenariato di al massimo %(n)s membri, capofila compreso.") % {"n": n}
     if rule.kind == K.MIN_OF_KINDS:
-        return _("Almeno %(n)s %(label)s.") % {"n": n, "label": rule.label or kind_names(rule.kinds)}
+        return _("Almeno %(n)s %(label)s.") % {
+            "n": n,
+            "label": rule.label or kind_names(rule.kinds),
+        }
     if rule.kind == K.MIN_OF_SIZES:
-        return _("Almeno %(n)s %(label)s.") % {"n": n, "label": rule.label or size_names(rule.sizes)}
+        return _("Almeno %(n)s %(label)s.") % {
+            "n": n,
+            "label": rule.label or size_names(rule.sizes),
+        }
     if rule.kind == K.ELIGIBLE_KINDS:
-        return _("Possono far parte del partenariato: %(kinds)s.") % {"kinds": kind_names(rule.kinds)}
+        return _("Possono far parte del partenariato: %(kinds)s.") % {
+            "kinds": kind_names(rule.kinds)
+        }
     if rule.kind == K.ELIGIBLE_SIZES:
         return _(
             "Le imprese devono essere di dimensione %(sizes)s (micro: meno di 10 addetti e "

@@ -51,9 +51,7 @@ def applications(call: Call):
                 a.title,
                 a.get_state_display(),
                 a.submitted_at,
-                "; ".join(
-                    p.organisation.name for p in a.partners.all() if p.state == "confirmed"
-                ),
+                "; ".join(p.organisation.name for p in a.partners.all() if p.state == "confirmed"),
                 a.total_cost,
                 a.requested_grant,
                 a.cofinancing,

@@ -1,8 +1,11 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.network.models import Organisation, SizeClass
 from equilibri.plans.models import ActionCategory, TerritorialPlan
+from equilibri.territory.models import ATS
 
 from .models import (
     Application,
@@ -58,7 +61,10 @@ class CallForm(forms.ModelForm):
     def __init__(self, *args, ats_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = [
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+            ]
         plans = TerritorialPlan.objects.select_related("ats")
         if ats_ids is not None:
             plans = plans.filter(ats_id__in=ats_ids)
@@ -66,7 +72,9 @@ class CallForm(forms.ModelForm):
 
 
 class CallCreateForm(CallForm):
-    ats = forms.ModelChoiceField(queryset=None, label=_("ATS"))  # type: ignore[arg-type]
+    ats: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=ATS.objects.none(), label=_("ATS")
+    )
 
     class Meta(CallForm.Meta):
         fields = ["ats", *CallForm.Meta.fields]
@@ -249,8 +257,8 @@ class ApplicationDocumentForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        names = call.document_names or [str(_("Altro documento"))]
-        self.fields["name"].choices = [(n, n) for n in names]
+        names = [*call.document_names, str(_("Altro documento"))]
+        cast(forms.ChoiceField, self.fields["name"]).choices = [(n, n) for n in names]
 
 
 class AdmissibilityForm(forms.Form):
@@ -282,9 +290,7 @@ class IntegrationRequestForm(forms.Form):
 
 
 class IntegrationResponseForm(forms.Form):
-    response = forms.CharField(
-        label=_("Integrazione"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    response = forms.CharField(label=_("Integrazione"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ConflictForm(forms.Form):

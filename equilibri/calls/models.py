@@ -71,7 +71,9 @@ class Call(models.Model):
     partial_last = models.BooleanField(
         _("finanziamento parziale dell'ultima domanda in graduatoria"),
         default=True,
-        help_text=_("Se i fondi residui non bastano, l'ultima domanda finanziabile riceve il resto."),
+        help_text=_(
+            "Se i fondi residui non bastano, l'ultima domanda finanziabile riceve il resto."
+        ),
     )
     project_months = models.PositiveSmallIntegerField(
         _("durata dei progetti (mesi)"), default=12, validators=[MinValueValidator(1)]
@@ -94,7 +96,9 @@ class Call(models.Model):
     state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
     ranked_at = models.DateTimeField(_("graduatoria calcolata il"), null=True, blank=True)
-    decision_number = models.CharField(_("atto di finanziamento: numero"), max_length=100, blank=True)
+    decision_number = models.CharField(
+        _("atto di finanziamento: numero"), max_length=100, blank=True
+    )
     decision_date = models.DateField(_("atto di finanziamento: data"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     closing_reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -144,8 +148,9 @@ class CallRule(models.Model):
         ELIGIBLE_SIZES = "eligible_sizes", _("Dimensioni ammesse per le imprese")
         RUNTS_REQUIRED = "runts_required", _("Iscrizione al RUNTS obbligatoria per tipologie")
         LEAD_KINDS = "lead_kinds", _("Tipologie ammesse come capofila")
-        LEAD_IN_LOMBARDY = "lead_in_lombardy", _(
-            "Capofila con sede legale e operativa in Lombardia (per tipologie)"
+        LEAD_IN_LOMBARDY = (
+            "lead_in_lombardy",
+            _("Capofila con sede legale e operativa in Lombardia (per tipologie)"),
         )
         LEAD_IN_ATS = "lead_in_ats", _("Capofila con sede nel territorio dell'ATS")
         DECLARATION = "declaration", _("Dichiarazione obbligatoria del richiedente")
@@ -227,7 +232,7 @@ class CallCriterion(models.Model):
 
 class CallFAQ(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faqs")
-    question = models.CharField(_("domanda"), max_length=300)
+    question = models.CharField(_("quesito"), max_length=300)
     answer = models.TextField(_("risposta"))
     order = models.PositiveSmallIntegerField(default=0)
 

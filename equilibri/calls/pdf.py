@@ -34,4 +34,6 @@ def render_receipt(application: Application) -> bytes:
 
 
 def render_decision_annex(call: Call) -> bytes:
-    return _render("calls/decision_annex_pdf.html", {"call": call, "ranking": selectors.ranking(call)})
+    return _render(
+        "calls/decision_annex_pdf.html", {"call": call, "ranking": selectors.ranking(call)}
+    )

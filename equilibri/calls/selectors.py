@@ -94,9 +94,9 @@ def partnerships_of(user) -> QuerySet[ApplicationPartner]:
 
 
 def reports_visible_to(user) -> QuerySet[ExpenseReport]:
-    return ExpenseReport.objects.select_related("application__call__ats", "application__lead").filter(
-        application__in=applications_visible_to(user)
-    )
+    return ExpenseReport.objects.select_related(
+        "application__call__ats", "application__lead"
+    ).filter(application__in=applications_visible_to(user))
 
 
 def expense_items_visible_to(user) -> QuerySet[ExpenseItem]:

@@ -39,7 +39,7 @@ from equilibri.plans import services as plan_services
 from equilibri.plans.models import Project
 
 from . import eligibility
-from .eligibility import CENT, HUNDRED, euro, max_grant
+from .eligibility import CENT, euro, max_grant
 from .models import (
     Application,
     ApplicationArea,
@@ -111,15 +111,13 @@ def check_money(value: Any, label: str, field: str | None = None) -> Decimal:
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError) as error:
-        raise _error(field, _("%(label)s: scrivi un importo in euro.") % {"label": label}) from error
+        raise _error(
+            field, _("%(label)s: scrivi un importo in euro.") % {"label": label}
+        ) from error
     if not amount.is_finite() or amount < 0:
-        raise _error(
-            field, _("%(label)s: scrivi un importo positivo in euro.") % {"label": label}
-        )
+        raise _error(field, _("%(label)s: scrivi un importo positivo in euro.") % {"label": label})
     if amount != amount.quantize(CENT):
-        raise _error(
-            field, _("%(label)s: usa al massimo due cifre decimali.") % {"label": label}
-        )
+        raise _error(field, _("%(label)s: usa al massimo due cifre decimali.") % {"label": label})
     return amount.quantize(CENT)
 
 
@@ -200,7 +198,8 @@ def _check_call(call: Call) -> None:
         )
     if call.plan_id and call.plan and call.plan.ats_id != call.ats_id:
         raise _error(
-            "plan", _("Scegli un piano territoriale di %(ats)s, l'ATS del bando.") % {"ats": call.ats}
+            "plan",
+            _("Scegli un piano territoriale di %(ats)s, l'ATS del bando.") % {"ats": call.ats},
         )
     call.budget = check_money(call.budget, _("La dotazione"), "budget")
     if call.grant_cap is not None:
@@ -259,7 +258,9 @@ def call_publish(*, call: Call, by) -> Call:
 
 
 @transaction.atomic
-def call_rule_add(*, call: Call, by, kind: str, number=None, kinds=(), sizes=(), label="") -> CallRule:
+def call_rule_add(
+    *, call: Call, by, kind: str, number=None, kinds=(), sizes=(), label=""
+) -> CallRule:
     _require_call_manager(by, call)
     K = CallRule.Kind
     needs_number = {K.MIN_MEMBERS, K.MAX_MEMBERS, K.MIN_OF_KINDS, K.MIN_OF_SIZES}
@@ -299,7 +300,9 @@ def call_rule_delete(*, rule: CallRule, by) -> None:
 
 
 @transaction.atomic
-def call_criterion_add(*, call: Call, by, name: str, max_score, min_score=0, description="") -> CallCriterion:
+def call_criterion_add(
+    *, call: Call, by, name: str, max_score, min_score=0, description=""
+) -> CallCriterion:
     _require_call_manager(by, call)
     max_score = Decimal(str(max_score))
     min_score = Decimal(str(min_score or 0))
@@ -467,7 +470,9 @@ def application_update(*, application: Application, by, **fields) -> Application
 
 
 @transaction.atomic
-def application_area_set(*, application: Application, macro_area: CallMacroArea, description: str, by) -> None:
+def application_area_set(
+    *, application: Application, macro_area: CallMacroArea, description: str, by
+) -> None:
     _require_applicant(by, application)
     _require_draft(application)
     if macro_area.call_id != application.call_id:
@@ -481,7 +486,9 @@ def application_area_set(*, application: Application, macro_area: CallMacroArea,
 
 
 @transaction.atomic
-def budget_line_add(*, application: Application, by, description: str, amount, macro_area=None) -> BudgetLine:
+def budget_line_add(
+    *, application: Application, by, description: str, amount, macro_area=None
+) -> BudgetLine:
     _require_applicant(by, application)
     _require_draft(application)
     if macro_area is not None and macro_area.call_id != application.call_id:
@@ -592,8 +599,10 @@ def application_document_add(
     _require_applicant(by, application)
     if application.state != A.DRAFT and not application.integration_request:
         raise ValidationError(
-            _("La domanda è già inviata: si possono allegare documenti solo su richiesta di "
-              "integrazione dell'ATS."),
+            _(
+                "La domanda è già inviata: si possono allegare documenti solo su richiesta di "
+                "integrazione dell'ATS."
+            ),
             code="not_draft",
         )
     check_upload(file)
@@ -626,7 +635,9 @@ def _window_error(call: Call, now: datetime.datetime) -> ValidationError | None:
 def application_submit(*, application: Application, by) -> Application:
     _require_applicant(by, application)
     application = (
-        Application.objects.select_for_update().select_related("call", "lead").get(pk=application.pk)
+        Application.objects.select_for_update()
+        .select_related("call", "lead")
+        .get(pk=application.pk)
     )
     _require_draft(application)
     # The server's clock decides, at the moment of submission.
@@ -684,9 +695,7 @@ def application_request_integration(
             code="state",
         )
     if deadline <= timezone.localdate():
-        raise _error(
-            "deadline", _("Il termine per l'integrazione deve essere una data futura.")
-        )
+        raise _error("deadline", _("Il termine per l'integrazione deve essere una data futura."))
     if not request_text.strip():
         raise _error("request_text", _("Scrivi che cosa va integrato."))
     application.integration_request = request_text
@@ -738,13 +747,15 @@ def application_admissibility(
     *, application: Application, by, checklist: dict[str, bool], admissible: bool, note: str = ""
 ) -> Application:
     _require_manager_of(by, application)
-    application = Application.objects.select_for_update().select_related("call").get(
-        pk=application.pk
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     )
     if application.state not in (A.SUBMITTED, A.ADMISSIBLE, A.INADMISSIBLE):
         raise ValidationError(
-            _("L'istruttoria di ammissibilità si fa sulle domande inviate, prima della "
-              "valutazione."),
+            _(
+                "L'istruttoria di ammissibilità si fa sulle domande inviate, prima della "
+                "valutazione."
+            ),
             code="state",
         )
     items = checklist_items(application.call)
@@ -788,9 +799,8 @@ def _require_evaluator(by, application: Application) -> None:
 
 
 @transaction.atomic
-def conflict_declare(
-    *, application: Application, by, conflict: bool, note: str = ""
-) -> ScoreSheet:
+def conflict_declare(*, application: Application, by, conflict: bool, note: str = "") -> ScoreSheet:
+    application = Application.objects.select_related("call").get(pk=application.pk)
     _require_evaluator(by, application)
     if application.state not in (A.ADMISSIBLE, A.SCORED) or application.call.ranked_at:
         raise ValidationError(
@@ -816,8 +826,8 @@ def score_sheet_submit(
     *, sheet: ScoreSheet, by, scores: dict[int, Any], comment: str = ""
 ) -> ScoreSheet:
     """Records one evaluator's scores (one per criterion, 0..max)."""
-    sheet = ScoreSheet.objects.select_for_update().select_related("application__call").get(
-        pk=sheet.pk
+    sheet = (
+        ScoreSheet.objects.select_for_update().select_related("application__call").get(pk=sheet.pk)
     )
     application = sheet.application
     _require_evaluator(by, application)
@@ -843,8 +853,9 @@ def score_sheet_submit(
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            errors[field] = [ValidationError(_("Dai un punteggio a «%(name)s».")
-                                             % {"name": criterion.name})]
+            errors[field] = [
+                ValidationError(_("Dai un punteggio a «%(name)s».") % {"name": criterion.name})
+            ]
         elif value < 0 or value > criterion.max_score:
             errors[field] = [
                 ValidationError(
@@ -881,7 +892,12 @@ def aggregate(application: Application) -> tuple[Decimal | None, dict[int, Decim
         return None, {}
     per_criterion: dict[int, Decimal] = {}
     for criterion in application.call.criteria.all():
-        values = [s.value for sheet in sheets for s in sheet.scores.all() if s.criterion_id == criterion.pk]
+        values = [
+            s.value
+            for sheet in sheets
+            for s in sheet.scores.all()
+            if s.criterion_id == criterion.pk
+        ]
         per_criterion[criterion.pk] = (
             (sum(values, Decimal(0)) / len(values)).quantize(CENT) if values else Decimal(0)
         )
@@ -997,7 +1013,7 @@ def _create_project(application: Application, by) -> Project:
     areas = {a.pk: a for a in call.macro_areas.all()}
     descriptions = {a.macro_area_id: a.description for a in application.areas.all()}
     for area_id, amount in by_area.items():
-        area = areas.get(area_id) if area_id else None
+        area = areas.get(area_id) if area_id is not None else None
         category = (area.category if area and area.category_id else None) or fallback
         if category is None:
             continue
@@ -1006,7 +1022,7 @@ def _create_project(application: Application, by) -> Project:
             by=by,
             title=(area.name if area else _("Altre attività"))[:300],
             category=category,
-            description=descriptions.get(area_id, ""),
+            description=descriptions.get(area_id, "") if area_id is not None else "",
             budget=amount,
         )
     plan_services.project_evaluate(project=project, by=by, note=call.title)
@@ -1092,9 +1108,7 @@ def call_decide(
 
 def _require_funded(application: Application) -> None:
     if application.state != A.FUNDED:
-        raise ValidationError(
-            _("Si rendicontano solo le domande finanziate."), code="not_funded"
-        )
+        raise ValidationError(_("Si rendicontano solo le domande finanziate."), code="not_funded")
 
 
 @transaction.atomic
@@ -1210,8 +1224,10 @@ def final_grant_for(application: Application) -> tuple[Decimal, Decimal]:
 @transaction.atomic
 def expense_report_check(*, report: ExpenseReport, by, note: str = "") -> ExpenseReport:
     _require_manager_of(by, report.application)
-    report = ExpenseReport.objects.select_for_update().select_related("application__call").get(
-        pk=report.pk
+    report = (
+        ExpenseReport.objects.select_for_update()
+        .select_related("application__call")
+        .get(pk=report.pk)
     )
     if report.state != ExpenseReport.State.SUBMITTED:
         raise ValidationError(_("Si chiude la verifica solo di un rendiconto inviato."))
@@ -1251,7 +1267,9 @@ def payment_record(
     amount = check_money(amount, _("L'importo"), "amount")
     if amount <= 0:
         raise _error("amount", _("L'importo del pagamento deve essere maggiore di zero."))
-    ceiling = application.final_grant if application.final_grant is not None else application.granted
+    ceiling = (
+        application.final_grant if application.final_grant is not None else application.granted
+    )
     paid = application.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     if ceiling is not None and paid + amount > ceiling:
         raise _error(
@@ -1261,7 +1279,9 @@ def payment_record(
                 "sono già stati pagati %(paid)s, puoi pagare al massimo %(left)s."
             )
             % {
-                "what": _("rideterminato") if application.final_grant is not None else _("concesso"),
+                "what": _("rideterminato")
+                if application.final_grant is not None
+                else _("concesso"),
                 "ceiling": euro(ceiling),
                 "paid": euro(paid),
                 "left": euro(max(ceiling - paid, Decimal(0))),
@@ -1300,7 +1320,8 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
                 "applicant", "call"
             ):
                 _mail_on_commit(
-                    _("Il bando «%(call)s» chiude il %(date)s") % {
+                    _("Il bando «%(call)s» chiude il %(date)s")
+                    % {
                         "call": call.title,
                         "date": date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT"),
                     },
@@ -1320,9 +1341,12 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
         )
         for application in integrations.select_related("applicant"):
             _mail_on_commit(
-                _("Domanda %(id)s: integrazione entro il %(date)s") % {
+                _("Domanda %(id)s: integrazione entro il %(date)s")
+                % {
                     "id": application.public_id,
-                    "date": date_format(application.integration_deadline, "SHORT_DATE_FORMAT"),
+                    "date": date_format(
+                        application.integration_deadline or today, "SHORT_DATE_FORMAT"
+                    ),
                 },
                 application.integration_request,
                 applicant_emails(application),
@@ -1339,9 +1363,10 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
         )
         for application in reports.select_related("applicant"):
             _mail_on_commit(
-                _("Domanda %(id)s: rendicontazione finale entro il %(date)s") % {
+                _("Domanda %(id)s: rendicontazione finale entro il %(date)s")
+                % {
                     "id": application.public_id,
-                    "date": date_format(application.report_due, "SHORT_DATE_FORMAT"),
+                    "date": date_format(application.report_due or today, "SHORT_DATE_FORMAT"),
                 },
                 _("Invia il rendiconto finale con i documenti di spesa dall'area riservata."),
                 applicant_emails(application),

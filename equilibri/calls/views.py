@@ -15,7 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from equilibri.accounts.decorators import mfa_missing, redirect_to_mfa_setup, staff_permission_required
+from equilibri.accounts.decorators import (
+    mfa_missing,
+    redirect_to_mfa_setup,
+    staff_permission_required,
+)
 from equilibri.accounts.roles import Role, ats_ids_for, has_role
 from equilibri.network.selectors import managed_ats, organisations_administered_by
 
@@ -134,7 +138,9 @@ def _ats_scope(user) -> list[int] | None:
 @staff_permission_required("calls.manage")
 def call_create(request: HttpRequest) -> HttpResponse:
     form = CallCreateForm(
-        request.POST or None, ats_queryset=managed_ats(request.user), ats_ids=_ats_scope(request.user)
+        request.POST or None,
+        ats_queryset=managed_ats(request.user),
+        ats_ids=_ats_scope(request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -146,8 +152,10 @@ def call_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Bando creato in preparazione: aggiungi regole, macro-aree e criteri, poi "
-                  "pubblicalo."),
+                _(
+                    "Bando creato in preparazione: aggiungi regole, macro-aree e criteri, poi "
+                    "pubblicalo."
+                ),
             )
             return redirect("calls:call_detail", call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": None})
@@ -265,7 +273,9 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, _("Bando pubblicato: è visibile sulla pagina pubblica dei bandi."))
+        messages.success(
+            request, _("Bando pubblicato: è visibile sulla pagina pubblica dei bandi.")
+        )
     return redirect("calls:call_detail", call.pk)
 
 
@@ -292,7 +302,9 @@ def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": manages,
             "ranking": selectors.ranking(call),
             "criteria": call.criteria.all(),
-            "decision_form": DecisionForm() if manages and call.ranked_at and not call.decided_at else None,
+            "decision_form": DecisionForm()
+            if manages and call.ranked_at and not call.decided_at
+            else None,
         },
     )
 
@@ -310,13 +322,15 @@ def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Atto di finanziamento registrato e pubblicato; le domande finanziate sono "
-                  "ora progetti del piano."),
+                _(
+                    "Atto di finanziamento registrato e pubblicato; le domande finanziate sono "
+                    "ora progetti del piano."
+                ),
             )
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("calls:call_ranking", call.pk)
 
 
@@ -350,8 +364,10 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not call.for_individuals and not leads.exists():
         messages.warning(
             request,
-            _("Per presentare una domanda a questo bando devi amministrare l'organizzazione "
-              "capofila: registrala prima nell'area riservata."),
+            _(
+                "Per presentare una domanda a questo bando devi amministrare l'organizzazione "
+                "capofila: registrala prima nell'area riservata."
+            ),
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -401,6 +417,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _application_context(request, application)
     if context["is_applicant"] and application.integration_request:
         context["integration_form"] = IntegrationResponseForm()
+        context["document_form"] = ApplicationDocumentForm(call=application.call)
     if context["manages"] and application.state == Application.State.SUBMITTED:
         context["integration_request_form"] = IntegrationRequestForm()
     return render(request, "calls/application_detail.html", context)
@@ -415,8 +432,13 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {
             name: form.cleaned_data[name]
-            for name in ("title", "summary", "requested_grant", "applicant_name",
-                         "lead_operating_office_in_lombardy")
+            for name in (
+                "title",
+                "summary",
+                "requested_grant",
+                "applicant_name",
+                "lead_operating_office_in_lombardy",
+            )
             if name in form.fields
         }
         try:
@@ -437,9 +459,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "form": form,
-            "partner_form": PartnerInviteForm(
-                organisations=_partner_choices(application)
-            )
+            "partner_form": PartnerInviteForm(organisations=_partner_choices(application))
             if not application.call.for_individuals
             else None,
             "line_form": BudgetLineForm(call=application.call),
@@ -474,7 +494,9 @@ def application_check(request: HttpRequest, pk: int) -> HttpResponse:
     problems = eligibility.check(application)
     template = "calls/_eligibility.html" if request.htmx else "calls/application_check.html"  # type: ignore[attr-defined]
     return render(
-        request, template, {"application": application, "problems": problems, "call": application.call}
+        request,
+        template,
+        {"application": application, "problems": problems, "call": application.call},
     )
 
 
@@ -553,7 +575,7 @@ def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("calls:application_edit", application.pk)
 
 
@@ -707,7 +729,7 @@ def integration_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_permission_required("calls.score")
 def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_scored_by(request.user), pk=pk)
-    sheet = ScoreSheet.objects.filter(application=application, evaluator=request.user).first()
+    sheet = ScoreSheet.objects.filter(application=application, evaluator_id=request.user.pk).first()
     criteria = application.call.criteria.all()
     conflict_form = score_form = None
     if sheet is None:
@@ -726,9 +748,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Dichiarazione registrata."))
                 return redirect("calls:evaluate", application.pk)
     elif not sheet.conflict_of_interest:
-        existing = {
-            s.criterion_id: s.value for s in CriterionScore.objects.filter(sheet=sheet)
-        }
+        existing = {s.criterion_id: s.value for s in CriterionScore.objects.filter(sheet=sheet)}
         score_form = ScoreForm(
             request.POST or None,
             criteria=criteria,
@@ -750,7 +770,12 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("calls:home")
     context = _application_context(request, application)
     context.update(
-        {"sheet": sheet, "conflict_form": conflict_form, "score_form": score_form, "criteria": criteria}
+        {
+            "sheet": sheet,
+            "conflict_form": conflict_form,
+            "score_form": score_form,
+            "criteria": criteria,
+        }
     )
     return render(request, "calls/evaluate.html", context)
 
@@ -787,8 +812,12 @@ def reporting(request: HttpRequest, pk: int) -> HttpResponse:
             "payments": application.payments.all(),
             "is_applicant": is_applicant,
             "manages": manages,
-            "form": form if is_applicant and application.state == Application.State.FUNDED else None,
-            "payment_form": PaymentForm() if manages and application.state == Application.State.FUNDED else None,
+            "form": form
+            if is_applicant and application.state == Application.State.FUNDED
+            else None,
+            "payment_form": PaymentForm()
+            if manages and application.state == Application.State.FUNDED
+            else None,
             "accepted": accepted,
             "grant_now": grant,
         },
@@ -818,7 +847,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "call": application.call,
             "is_applicant": is_applicant,
             "manages": manages,
-            "item_form": ExpenseItemForm(application=application) if is_applicant and draft else None,
+            "item_form": ExpenseItemForm(application=application)
+            if is_applicant and draft
+            else None,
             "submit_form": ExpenseSubmitForm() if is_applicant and draft else None,
             "check_form": ExpenseCheckForm() if manages and submitted else None,
             "close_form": ReportCloseForm() if manages and submitted else None,
@@ -846,7 +877,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("calls:report_detail", report.pk)
 
 
@@ -943,5 +974,5 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("calls:reporting", application.pk)

@@ -1,5 +1,12 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _perm(permission: str) -> Callable[[Any], bool]:
+    return lambda user: bool(user.has_perm(permission))
 
 
 class DesksConfig(AppConfig):
@@ -22,7 +29,7 @@ class DesksConfig(AppConfig):
             NavItem(
                 _("Sportello: agenda e contatti"),
                 "desk_office:agenda",
-                lambda user: user.has_perm("desks.operate"),
+                _perm("desks.operate"),
                 order=60,
             )
         )
@@ -30,8 +37,7 @@ class DesksConfig(AppConfig):
             NavItem(
                 _("Sportelli e schede"),
                 "desk_office:desk_list",
-                lambda user: user.has_perm("desks.manage")
-                and not user.has_perm("desks.operate"),
+                lambda user: _perm("desks.manage")(user) and not _perm("desks.operate")(user),
                 order=61,
             )
         )
@@ -39,7 +45,7 @@ class DesksConfig(AppConfig):
             NavItem(
                 _("Statistiche sportelli"),
                 "desk_office:stats",
-                lambda user: user.has_perm("desks.stats"),
+                _perm("desks.stats"),
                 order=62,
             )
         )

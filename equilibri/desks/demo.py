@@ -34,17 +34,51 @@ LYBRA_MILANO = "Sportello conciliazione LYBRA – Milano"
 
 # name, host organisation, comune, address, phone, languages, channels (in person, phone, video)
 DESKS = [
-    (ERBA, "Consorzio Erbese Servizi alla Persona", "Erba", "Via Mazzini 1 (indirizzo illustrativo)",
-     "031 000 0001", "it, en", (True, True, True)),
-    ("Punto di orientamento territoriale di Canzo", "Consorzio Erbese Servizi alla Persona", "Canzo",
-     "Piazza Garibaldi 5 (indirizzo illustrativo)", "031 000 0002", "it", (True, True, False)),
-    (LYBRA_MILANO, "AFOL Metropolitana", "Milano", "Via Soderini 24 (indirizzo illustrativo)",
-     "02 000 0001", "it, en, es", (True, True, True)),
-    ("Sportello conciliazione LYBRA – Rho", "AFOL Metropolitana", "Rho",
-     "Via Dei Martiri 10 (indirizzo illustrativo)", "02 000 0002", "it", (True, True, False)),
-    ("Sportello conciliazione LYBRA – Sesto San Giovanni", "AFOL Metropolitana",
-     "Sesto San Giovanni", "Piazza della Resistenza 20 (indirizzo illustrativo)", "02 000 0003",
-     "it, ar", (True, True, False)),
+    (
+        ERBA,
+        "Consorzio Erbese Servizi alla Persona",
+        "Erba",
+        "Via Mazzini 1 (indirizzo illustrativo)",
+        "031 000 0001",
+        "it, en",
+        (True, True, True),
+    ),
+    (
+        "Punto di orientamento territoriale di Canzo",
+        "Consorzio Erbese Servizi alla Persona",
+        "Canzo",
+        "Piazza Garibaldi 5 (indirizzo illustrativo)",
+        "031 000 0002",
+        "it",
+        (True, True, False),
+    ),
+    (
+        LYBRA_MILANO,
+        "AFOL Metropolitana",
+        "Milano",
+        "Via Soderini 24 (indirizzo illustrativo)",
+        "02 000 0001",
+        "it, en, es",
+        (True, True, True),
+    ),
+    (
+        "Sportello conciliazione LYBRA – Rho",
+        "AFOL Metropolitana",
+        "Rho",
+        "Via Dei Martiri 10 (indirizzo illustrativo)",
+        "02 000 0002",
+        "it",
+        (True, True, False),
+    ),
+    (
+        "Sportello conciliazione LYBRA – Sesto San Giovanni",
+        "AFOL Metropolitana",
+        "Sesto San Giovanni",
+        "Piazza della Resistenza 20 (indirizzo illustrativo)",
+        "02 000 0003",
+        "it, ar",
+        (True, True, False),
+    ),
 ]
 
 ARTICLES = [
@@ -261,7 +295,8 @@ AGREEMENTS = [
         flexible_hours="Banca ore solidale tra colleghi per esigenze di cura.",
         welfare_credits="Piano di welfare interaziendale: voucher per centri estivi e servizi "
         "all'infanzia per i dipendenti delle imprese aderenti.",
-        smart_working="Un giorno a settimana di lavoro agile per i genitori di figli fino a 12 anni.",
+        smart_working="Un giorno a settimana di lavoro agile per i genitori di figli fino a "
+        "12 anni.",
     ),
     dict(
         title="Contratto aziendale di L'Arca Coop. Soc. (illustrativo)",
@@ -308,18 +343,31 @@ def _desks() -> None:
             if tomorrow not in weekdays:
                 weekdays.append(tomorrow)
         OpeningHours.objects.bulk_create(
-            [OpeningHours(desk=desk, weekday=w, opens=time(9), closes=time(12, 30)) for w in weekdays]
+            [
+                OpeningHours(desk=desk, weekday=w, opens=time(9), closes=time(12, 30))
+                for w in weekdays
+            ]
             + [OpeningHours(desk=desk, weekday=w, opens=time(14), closes=time(17)) for w in (1, 3)]
         )
         for w in weekdays:
             SlotTemplate.objects.create(
-                desk=desk, weekday=w, start_time=time(9), end_time=time(12),
-                duration_minutes=30, channel="in_person", capacity=1,
+                desk=desk,
+                weekday=w,
+                start_time=time(9),
+                end_time=time(12),
+                duration_minutes=30,
+                channel="in_person",
+                capacity=1,
             )
         for w in (1, 3):
             SlotTemplate.objects.create(
-                desk=desk, weekday=w, start_time=time(14), end_time=time(16),
-                duration_minutes=30, channel="phone", capacity=1,
+                desk=desk,
+                weekday=w,
+                start_time=time(14),
+                end_time=time(16),
+                duration_minutes=30,
+                channel="phone",
+                capacity=1,
             )
         services.sync_listing(desk)
 
@@ -342,8 +390,14 @@ def _articles() -> None:
     review = timezone.localdate() + timedelta(days=180)
     for title, summary, body, tags, source in ARTICLES:
         services.article_create(
-            title=title, summary=summary, body=body, tags=tags, source_url=source,
-            is_public=True, review_due=review, owner=owner.user if owner else None,
+            title=title,
+            summary=summary,
+            body=body,
+            tags=tags,
+            source_url=source,
+            is_public=True,
+            review_due=review,
+            owner=owner.user if owner else None,
             by=owner.user if owner else None,
         )
 
@@ -351,39 +405,148 @@ def _articles() -> None:
 def _agreements() -> None:
     if CollectiveAgreement.objects.exists():
         return
-    for data in AGREEMENTS:
-        data = dict(data)
+    for row in AGREEMENTS:
+        data: dict[str, object] = dict(row)
         if "organisation" in data:
-            data["organisation"] = Organisation.objects.filter(name=data["organisation"]).first()
+            data["organisation"] = Organisation.objects.filter(name=row["organisation"]).first()
         CollectiveAgreement.objects.create(valid_from=date(2024, 1, 1), **data)
 
 
 # desk, days ago, hour, channel, gender, age band, needs, referral (kind, label), article titles,
 # follow-up in days (None: none)
 CONTACTS = [
-    (ERBA, 1, 10, "in_person", "female", "35_44", ["prima-infanzia", "voucher-contributi"],
-     ("voucher_scheme", "Family voucher a rimborso"), ["Nidi gratis (Regione Lombardia)"], 3),
-    (ERBA, 2, 11, "phone", "female", "25_34", ["congedi-permessi"], None,
-     ["Congedo parentale"], None),
-    (ERBA, 3, 9, "in_person", "male", "35_44", ["congedi-permessi"], None,
-     ["Congedo di paternità obbligatorio"], None),
-    (ERBA, 4, 15, "phone", "female", "45_54", ["cura-anziani-disabili"],
-     ("other_body", "Patronato INCA di Erba"), ["Permessi della legge 104/92"], 1),
-    (ERBA, 5, 10, "video", "female", "35_44", ["lavoro-agile", "orari-part-time"], None,
-     ["Lavoro agile (smart working): la legge 81/2017"], None),
-    ("Punto di orientamento territoriale di Canzo", 2, 10, "in_person", "female", "55_64",
-     ["cura-anziani-disabili"], ("other_body", "Servizio sociale del Comune di Canzo"),
-     ["Congedo straordinario per assistere un familiare con disabilità"], None),
-    (LYBRA_MILANO, 1, 9, "in_person", "female", "25_34", ["scuola-extrascuola"],
-     ("voucher_scheme", "Voucher centri estivi"), [], None),
-    (LYBRA_MILANO, 2, 14, "phone", "male", "45_54", ["welfare-aziendale"], None,
-     ["Welfare aziendale e flexible benefit"], None),
-    (LYBRA_MILANO, 3, 10, "in_person", "female", "35_44", ["orari-part-time"], None,
-     ["Part-time: come chiederlo"], 2),
-    (LYBRA_MILANO, 6, 11, "phone", "unspecified", "unknown", ["altro"],
-     ("other_body", "INPS – sede di Milano"), ["Assegno unico e universale per i figli"], None),
-    ("Sportello conciliazione LYBRA – Rho", 4, 9, "in_person", "female", "25_34",
-     ["prima-infanzia"], None, ["Bonus asilo nido INPS"], None),
+    (
+        ERBA,
+        1,
+        10,
+        "in_person",
+        "female",
+        "35_44",
+        ["prima-infanzia", "voucher-contributi"],
+        ("voucher_scheme", "Family voucher a rimborso"),
+        ["Nidi gratis (Regione Lombardia)"],
+        3,
+    ),
+    (
+        ERBA,
+        2,
+        11,
+        "phone",
+        "female",
+        "25_34",
+        ["congedi-permessi"],
+        None,
+        ["Congedo parentale"],
+        None,
+    ),
+    (
+        ERBA,
+        3,
+        9,
+        "in_person",
+        "male",
+        "35_44",
+        ["congedi-permessi"],
+        None,
+        ["Congedo di paternità obbligatorio"],
+        None,
+    ),
+    (
+        ERBA,
+        4,
+        15,
+        "phone",
+        "female",
+        "45_54",
+        ["cura-anziani-disabili"],
+        ("other_body", "Patronato INCA di Erba"),
+        ["Permessi della legge 104/92"],
+        1,
+    ),
+    (
+        ERBA,
+        5,
+        10,
+        "video",
+        "female",
+        "35_44",
+        ["lavoro-agile", "orari-part-time"],
+        None,
+        ["Lavoro agile (smart working): la legge 81/2017"],
+        None,
+    ),
+    (
+        "Punto di orientamento territoriale di Canzo",
+        2,
+        10,
+        "in_person",
+        "female",
+        "55_64",
+        ["cura-anziani-disabili"],
+        ("other_body", "Servizio sociale del Comune di Canzo"),
+        ["Congedo straordinario per assistere un familiare con disabilità"],
+        None,
+    ),
+    (
+        LYBRA_MILANO,
+        1,
+        9,
+        "in_person",
+        "female",
+        "25_34",
+        ["scuola-extrascuola"],
+        ("voucher_scheme", "Voucher centri estivi"),
+        [],
+        None,
+    ),
+    (
+        LYBRA_MILANO,
+        2,
+        14,
+        "phone",
+        "male",
+        "45_54",
+        ["welfare-aziendale"],
+        None,
+        ["Welfare aziendale e flexible benefit"],
+        None,
+    ),
+    (
+        LYBRA_MILANO,
+        3,
+        10,
+        "in_person",
+        "female",
+        "35_44",
+        ["orari-part-time"],
+        None,
+        ["Part-time: come chiederlo"],
+        2,
+    ),
+    (
+        LYBRA_MILANO,
+        6,
+        11,
+        "phone",
+        "unspecified",
+        "unknown",
+        ["altro"],
+        ("other_body", "INPS – sede di Milano"),
+        ["Assegno unico e universale per i figli"],
+        None,
+    ),
+    (
+        "Sportello conciliazione LYBRA – Rho",
+        4,
+        9,
+        "in_person",
+        "female",
+        "25_34",
+        ["prima-infanzia"],
+        None,
+        ["Bonus asilo nido INPS"],
+        None,
+    ),
 ]
 
 
@@ -393,7 +556,18 @@ def _contacts() -> None:
     now = timezone.localtime()
     needs = {n.code: n for n in Need.objects.all()}
     articles = {a.title: a for a in KnowledgeArticle.objects.all()}
-    for desk_name, days, hour, channel, gender, age, need_codes, referral, titles, follow in CONTACTS:
+    for (
+        desk_name,
+        days,
+        hour,
+        channel,
+        gender,
+        age,
+        need_codes,
+        referral,
+        titles,
+        follow,
+    ) in CONTACTS:
         desk = Desk.objects.get(name=desk_name)
         operator = desk.operators.select_related("user").first()
         if operator is None:
@@ -425,16 +599,22 @@ def _past_appointments() -> None:
     for days, hour, state in [(2, 9, "attended"), (3, 10, "no_show"), (6, 11, "attended")]:
         start = datetime.combine(now.date() - timedelta(days=days), time(hour), now.tzinfo)
         slot = Slot.objects.create(
-            desk=desk, starts_at=start, ends_at=start + timedelta(minutes=30),
-            channel="in_person", capacity=1, booked=1,
+            desk=desk,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            channel="in_person",
+            capacity=1,
+            booked=1,
         )
         appointment = Appointment.objects.create(
-            slot=slot, desk=desk, name="Persona di esempio", email="esempio@demo.equilibri.it",
-            topic="Informazioni (appuntamento dimostrativo)", state=state,
+            slot=slot,
+            desk=desk,
+            name="Persona di esempio",
+            email="esempio@demo.equilibri.it",
+            topic="Informazioni (appuntamento dimostrativo)",
+            state=state,
         )
-        Appointment.objects.filter(pk=appointment.pk).update(
-            created_at=start - timedelta(days=4)
-        )
+        Appointment.objects.filter(pk=appointment.pk).update(created_at=start - timedelta(days=4))
 
 
 def load() -> None:

@@ -1,6 +1,7 @@
 import re
 from datetime import time, timedelta
 from itertools import groupby
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,6 @@ from .models import (
     KnowledgeArticle,
     Need,
     SlotTemplate,
-    Weekday,
 )
 
 
@@ -101,7 +101,9 @@ class BookingForm(forms.Form):
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and not re.fullmatch(r"\+?[0-9 ./-]{6,20}", phone):
-            raise ValidationError(_("Scrivi il numero di telefono solo con cifre, ad esempio 031 123456."))
+            raise ValidationError(
+                _("Scrivi il numero di telefono solo con cifre, ad esempio 031 123456.")
+            )
         return phone
 
 
@@ -145,7 +147,9 @@ class FaqSearchForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
-    giorno = forms.DateField(label=_("Giorno"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    giorno = forms.DateField(
+        label=_("Giorno"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     vista = forms.ChoiceField(
         label=_("Vista"),
         required=False,
@@ -158,11 +162,13 @@ class AgendaForm(forms.Form):
     def __init__(self, *args, desks=None, **kwargs):
         super().__init__(*args, **kwargs)
         if desks is not None:
-            self.fields["sportello"].queryset = desks
+            cast(Any, self.fields["sportello"]).queryset = desks
 
 
 class ContactForm(forms.Form):
-    desk = forms.ModelChoiceField(label=_("Sportello"), queryset=Desk.objects.none(), empty_label=None)
+    desk = forms.ModelChoiceField(
+        label=_("Sportello"), queryset=Desk.objects.none(), empty_label=None
+    )
     contacted_at = forms.DateTimeField(
         label=_("Data e ora del contatto"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -177,7 +183,9 @@ class ContactForm(forms.Form):
     citizen_email = forms.EmailField(
         label=_("E-mail del cittadino (facoltativa)"),
         required=False,
-        help_text=_("Se è registrato sulla piattaforma, il contatto viene collegato al suo profilo."),
+        help_text=_(
+            "Se è registrato sulla piattaforma, il contatto viene collegato al suo profilo."
+        ),
     )
     gender = forms.ChoiceField(label=_("Genere"), choices=GenderChoice.choices)
     age_band = forms.ChoiceField(label=_("Fascia d'età"), choices=AgeBand.choices)
@@ -207,7 +215,7 @@ class ContactForm(forms.Form):
         widget=CheckboxList,
         required=False,
     )
-    referral_services = forms.ModelMultipleChoiceField(
+    referral_services: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Invio a servizi del catalogo"),
         queryset=None,
         required=False,
@@ -244,20 +252,20 @@ class ContactForm(forms.Form):
         from equilibri.services.models import Service
 
         if desks is not None:
-            self.fields["desk"].queryset = desks
+            cast(Any, self.fields["desk"]).queryset = desks
             ats_ids = {desk.ats_id for desk in desks}
-            self.fields["employer_organisation"].queryset = Organisation.objects.filter(
+            cast(Any, self.fields["employer_organisation"]).queryset = Organisation.objects.filter(
                 comune__ats_id__in=ats_ids
             ).order_by("name")
-        self.fields["referral_services"].queryset = (
+        cast(Any, self.fields["referral_services"]).queryset = (
             Service.objects.filter(review_state=Service.Review.PUBLISHED)
             .select_related("organisation")
             .order_by("name")
         )
-        self.fields["referral_services"].label_from_instance = (
-            lambda s: f"{s.name} — {s.organisation.name}"
+        cast(Any, self.fields["referral_services"]).label_from_instance = lambda s: (
+            f"{s.name} — {s.organisation.name}"
         )
-        self.fields["referral_schemes"].choices = voucher_scheme_choices()
+        cast(Any, self.fields["referral_schemes"]).choices = voucher_scheme_choices()
 
     def clean_contacted_at(self):
         value = self.cleaned_data["contacted_at"]
@@ -273,7 +281,10 @@ def voucher_scheme_choices() -> list[tuple[str, str]]:
     except ImportError:  # pragma: no cover
         return []
     try:
-        return [(str(pk), title) for pk, title in Scheme.objects.order_by("title").values_list("pk", "title")]
+        return [
+            (str(pk), title)
+            for pk, title in Scheme.objects.order_by("title").values_list("pk", "title")
+        ]
     except Exception:  # pragma: no cover - a vouchers migration not applied yet
         return []
 
@@ -347,18 +358,24 @@ class DeskForm(forms.ModelForm):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            self.fields["organisation"].queryset = organisations
+            cast(Any, self.fields["organisation"]).queryset = organisations
         if self.instance.pk:
             self.initial["comune"] = self.instance.comune.name
 
     def clean_languages(self) -> str:
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
         if not codes or any(not re.fullmatch(r"[a-z]{2,3}", c) for c in codes):
-            raise ValidationError(_("Scrivi i codici delle lingue separati da virgola, ad esempio: it, en."))
+            raise ValidationError(
+                _("Scrivi i codici delle lingue separati da virgola, ad esempio: it, en.")
+            )
         return ", ".join(codes)
 
 
-WEEKDAY_NAMES = {label.lower()[:3]: value for value, label in Weekday.choices}
+# Italian and English day names, by their first three letters (lun, mar, … / mon, tue, …).
+WEEKDAY_NAMES = {
+    **dict(zip(["lun", "mar", "mer", "gio", "ven", "sab", "dom"], range(7), strict=True)),
+    **dict(zip(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], range(7), strict=True)),
+}
 HOURS_LINE = re.compile(
     r"^\s*(?P<day>[a-zà-ù]+)\s+(?P<opens>\d{1,2}[:.]\d{2})\s*[-–]\s*(?P<closes>\d{1,2}[:.]\d{2})\s*$",
     re.IGNORECASE,
@@ -375,7 +392,10 @@ class HoursForm(forms.Form):
         label=_("Orari di apertura"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text=_("Una fascia per riga, ad esempio: «martedì 9:00-12:30». Più fasce per lo stesso giorno su righe diverse."),
+        help_text=_(
+            "Una fascia per riga, ad esempio: «martedì 9:00-12:30». Più fasce per lo stesso "
+            "giorno su righe diverse."
+        ),
     )
 
     def clean_hours(self) -> list[tuple[int, time, time]]:
@@ -387,11 +407,17 @@ class HoursForm(forms.Form):
             weekday = WEEKDAY_NAMES.get(match.group("day").lower()[:3]) if match else None
             if not match or weekday is None:
                 raise ValidationError(
-                    _("Riga %(number)s: scrivi il giorno e l'orario, ad esempio «martedì 9:00-12:30».")
+                    _(
+                        "Riga %(number)s: scrivi il giorno e l'orario, ad esempio "
+                        "«martedì 9:00-12:30»."
+                    )
                     % {"number": number}
                 )
             try:
-                opens, closes = _parse_time(match.group("opens")), _parse_time(match.group("closes"))
+                opens, closes = (
+                    _parse_time(match.group("opens")),
+                    _parse_time(match.group("closes")),
+                )
             except ValueError:
                 raise ValidationError(
                     _("Riga %(number)s: l'orario non è valido.") % {"number": number}
@@ -405,7 +431,9 @@ class HoursForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    start_date = forms.DateField(label=_("Chiuso dal"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Chiuso dal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end_date = forms.DateField(label=_("al"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Motivo"), max_length=200, required=False)
 
@@ -413,7 +441,15 @@ class ClosureForm(forms.Form):
 class SlotTemplateForm(forms.ModelForm):
     class Meta:
         model = SlotTemplate
-        fields = ["weekday", "start_time", "end_time", "duration_minutes", "channel", "capacity", "operator"]
+        fields = [
+            "weekday",
+            "start_time",
+            "end_time",
+            "duration_minutes",
+            "channel",
+            "capacity",
+            "operator",
+        ]
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -423,7 +459,7 @@ class SlotTemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from equilibri.accounts.models import User
 
-        self.fields["operator"].queryset = (
+        cast(Any, self.fields["operator"]).queryset = (
             User.objects.filter(desk_roles__desk=desk) if desk else User.objects.none()
         )
 
@@ -436,8 +472,12 @@ class OperatorAddForm(forms.Form):
 
 
 class StatsForm(forms.Form):
-    dal = forms.DateField(label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    al = forms.DateField(label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    dal = forms.DateField(
+        label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    al = forms.DateField(
+        label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sportello = forms.ModelChoiceField(
         label=_("Sportello"), queryset=Desk.objects.none(), required=False, empty_label=_("Tutti")
     )
@@ -445,10 +485,10 @@ class StatsForm(forms.Form):
     def __init__(self, *args, desks=None, **kwargs):
         super().__init__(*args, **kwargs)
         if desks is not None:
-            self.fields["sportello"].queryset = desks
+            cast(Any, self.fields["sportello"]).queryset = desks
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("dal") and data.get("al") and data["al"] < data["dal"]:
             raise ValidationError(_("La data finale precede quella iniziale."))
         return data

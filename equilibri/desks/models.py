@@ -158,7 +158,7 @@ class DeskClosure(models.Model):
 
 
 class SlotTemplate(models.Model):
-    """A weekly pattern (e.g. Tuesdays 9:00–12:00, 30-minute slots, in person, 1 seat) that
+    """A weekly pattern (e.g. Tuesdays 9:00-12:00, 30-minute slots, in person, 1 seat) that
     generates concrete slots for the coming weeks."""
 
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="slot_templates")

@@ -2,6 +2,7 @@
 desks and their slot templates, statistics."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from .forms import (
     OperatorAddForm,
     SlotTemplateForm,
     StatsForm,
+    voucher_scheme_choices,
 )
 from .models import Appointment, CollectiveAgreement, DeskOperator, KnowledgeArticle, Referral
 from .views import apply_errors
@@ -60,7 +62,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     appointments = appointments.exclude(state=Appointment.State.CANCELLED).order_by(
         "slot__starts_at", "pk"
     )
-    days = {}
+    days: dict = {}
     for appointment in appointments:
         days.setdefault(timezone.localtime(appointment.slot.starts_at).date(), []).append(
             appointment
@@ -135,7 +137,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         appointment = get_object_or_404(
             selectors.appointments_visible_to(request.user), pk=int(appointment_id)
         )
-    initial = {
+    initial: dict[str, Any] = {
         "contacted_at": timezone.localtime().replace(second=0, microsecond=0),
         "desk": appointment.desk_id if appointment else next(iter(sorted(own)), None),
         "channel": appointment.slot.channel if appointment else "in_person",
@@ -153,11 +155,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             )
             for s in data["referral_services"]
         ]
-        schemes = dict(form.fields["referral_schemes"].choices)
+        schemes = dict(voucher_scheme_choices())
         referrals += [
-            services.ReferralInput(
-                Referral.Kind.VOUCHER_SCHEME, schemes[pk], reference_id=int(pk)
-            )
+            services.ReferralInput(Referral.Kind.VOUCHER_SCHEME, schemes[pk], reference_id=int(pk))
             for pk in data["referral_schemes"]
         ]
         referrals += [
@@ -446,7 +446,9 @@ def desk_setup(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("desk_office:desk_setup", pk=desk.pk)
         if action == "closure" and closure_form.is_valid():
             services.desk_add_closure(desk=desk, by=request.user, **closure_form.cleaned_data)
-            messages.success(request, _("Chiusura aggiunta: le fasce libere di quei giorni sono state tolte."))
+            messages.success(
+                request, _("Chiusura aggiunta: le fasce libere di quei giorni sono state tolte.")
+            )
             return redirect("desk_office:desk_setup", pk=desk.pk)
         if action == "template" and template_form.is_valid():
             services.slot_template_create(desk=desk, by=request.user, **template_form.cleaned_data)

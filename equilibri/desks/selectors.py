@@ -88,9 +88,12 @@ def search_agreements(
 ) -> QuerySet[CollectiveAgreement]:
     agreements = CollectiveAgreement.objects.select_related("organisation")
     for word in (query or "").split()[:8]:
-        condition = Q(title__icontains=word) | Q(sector__icontains=word) | Q(
-            parties__icontains=word
-        ) | Q(territory__icontains=word)
+        condition = (
+            Q(title__icontains=word)
+            | Q(sector__icontains=word)
+            | Q(parties__icontains=word)
+            | Q(territory__icontains=word)
+        )
         for name in CollectiveAgreement.PROVISIONS:
             condition |= Q(**{f"{name}__icontains": word})
         agreements = agreements.filter(condition)

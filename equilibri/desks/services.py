@@ -45,7 +45,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-TOKEN_SALT = "equilibri.desks.appointment"
+TOKEN_SALT = "equilibri.desks.appointment"  # noqa: S105 - a signing salt
 PURPOSES = ("confirm", "cancel", "reschedule")
 
 
@@ -174,7 +174,9 @@ def desk_set_hours(*, desk: Desk, hours: Iterable[tuple[int, time, time]], by) -
 
 
 @transaction.atomic
-def desk_add_closure(*, desk: Desk, start_date: date, end_date: date, reason: str, by) -> DeskClosure:
+def desk_add_closure(
+    *, desk: Desk, start_date: date, end_date: date, reason: str, by
+) -> DeskClosure:
     closure = DeskClosure(desk=desk, start_date=start_date, end_date=end_date, reason=reason)
     closure.full_clean()
     closure.save()
@@ -351,7 +353,10 @@ def check_plausible_email(value: str) -> str:
         validate_email(email)
     except ValidationError:
         raise ValidationError(
-            _("«%(email)s» non è un indirizzo e-mail valido: controlla che sia scritto come nome@dominio.it.")
+            _(
+                "«%(email)s» non è un indirizzo e-mail valido: controlla che sia scritto come "
+                "nome@dominio.it."
+            )
             % {"email": email[:100]}
         ) from None
     local, domain = email.rsplit("@", 1)
@@ -408,9 +413,11 @@ def appointment_from_token(token: str, purpose: str) -> Appointment:
         raise LinkError(forged=True) from None
     if not isinstance(data, dict) or data.get("p") != purpose:
         raise LinkError(forged=True)
+    if not isinstance(data.get("a"), int):
+        raise LinkError(forged=True)
     appointment = (
         Appointment.objects.select_related("slot", "desk", "desk__comune")
-        .filter(pk=data.get("a"))
+        .filter(pk=data["a"])
         .first()
     )
     if appointment is None or appointment.anonymised_at is not None:
@@ -446,9 +453,7 @@ def check_bookable(slot: Slot, *, now: datetime | None = None) -> None:
 
 def _take_seat(slot_id: int) -> None:
     """The conditional UPDATE: one row changes only while a seat is free."""
-    taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
-    )
+    taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
     if not taken:
         raise ValidationError(
             {"slot": _("Questo orario è appena stato occupato: scegline un altro.")}
@@ -499,7 +504,9 @@ def _appointment_book(
         user = None
     email = check_plausible_email(email)
     if Appointment.objects.filter(
-        slot=slot, email__iexact=email, state__in=[Appointment.State.PENDING, Appointment.State.BOOKED]
+        slot=slot,
+        email__iexact=email,
+        state__in=[Appointment.State.PENDING, Appointment.State.BOOKED],
     ).exists():
         raise ValidationError(
             {"slot": _("Hai già una prenotazione in questo orario con questo indirizzo e-mail.")}
@@ -649,9 +656,9 @@ def send_reminders(*, now: datetime | None = None) -> int:
     ).select_related("slot", "desk", "desk__comune")
     for appointment in due:
         with transaction.atomic():
-            updated = Appointment.objects.filter(pk=appointment.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            )
+            updated = Appointment.objects.filter(
+                pk=appointment.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
             if updated:
                 _send_reminder(appointment)
                 count += 1
@@ -670,7 +677,8 @@ def _appointment_summary(appointment: Appointment) -> str:
     ]
     if slot.channel == "in_person":
         lines.append(
-            _("Dove: %(address)s") % {"address": ", ".join(p for p in [desk.address, desk.comune.name] if p)}
+            _("Dove: %(address)s")
+            % {"address": ", ".join(p for p in [desk.address, desk.comune.name] if p)}
         )
     elif slot.channel == "video" and desk.video_link:
         lines.append(_("Link della videochiamata: %(link)s") % {"link": desk.video_link})
@@ -753,7 +761,9 @@ def _send_cancelled(appointment: Appointment) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [appointment.email],
     )
-    message.attach("appuntamento.ics", appointment_ics(appointment, cancelled=True), "text/calendar")
+    message.attach(
+        "appuntamento.ics", appointment_ics(appointment, cancelled=True), "text/calendar"
+    )
     _mail_on_commit(message)
 
 

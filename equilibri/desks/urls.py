@@ -7,7 +7,9 @@ urlpatterns = [
     path("", views.nearest, name="nearest"),
     path("<int:pk>/", views.desk_detail, name="desk_detail"),
     path("<int:pk>/prenota/", views.book, name="book"),
-    path("appuntamento/conferma/<str:token>/", views.appointment_confirm, name="appointment_confirm"),
+    path(
+        "appuntamento/conferma/<str:token>/", views.appointment_confirm, name="appointment_confirm"
+    ),
     path("appuntamento/annulla/<str:token>/", views.appointment_cancel, name="appointment_cancel"),
     path(
         "appuntamento/sposta/<str:token>/",

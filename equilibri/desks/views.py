@@ -110,7 +110,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"email": appointment.email, "hours": services.confirm_hours()},
                 )
                 return redirect("desks:desk_detail", pk=desk.pk)
-    return render(request, "desks/book.html", {"desk": desk, "form": form, "has_slots": bool(slots)})
+    return render(
+        request, "desks/book.html", {"desk": desk, "form": form, "has_slots": bool(slots)}
+    )
 
 
 def _link_error(request: HttpRequest, error: services.LinkError) -> HttpResponse:
@@ -144,11 +146,12 @@ def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
         appointment.refresh_from_db()
         messages.success(
             request,
-            _("Prenotazione confermata. Ti abbiamo inviato l'appuntamento da aggiungere al calendario."),
+            _(
+                "Prenotazione confermata. Ti abbiamo inviato l'appuntamento da aggiungere al "
+                "calendario."
+            ),
         )
-        return render(
-            request, "desks/appointment.html", {"appointment": appointment, "done": True}
-        )
+        return render(request, "desks/appointment.html", {"appointment": appointment, "done": True})
     return render(
         request,
         "desks/appointment.html",
@@ -170,10 +173,10 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
             appointment.refresh_from_db()
             return _used(request, appointment)
         appointment.refresh_from_db()
-        messages.success(request, _("Appuntamento annullato. Il posto torna disponibile per altri."))
-        return render(
-            request, "desks/appointment.html", {"appointment": appointment, "done": True}
+        messages.success(
+            request, _("Appuntamento annullato. Il posto torna disponibile per altri.")
         )
+        return render(request, "desks/appointment.html", {"appointment": appointment, "done": True})
     return render(
         request, "desks/appointment.html", {"appointment": appointment, "action": "cancel"}
     )
@@ -200,7 +203,10 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Appuntamento spostato. Ti abbiamo scritto con il nuovo orario e i nuovi link."),
+                    _(
+                        "Appuntamento spostato. Ti abbiamo scritto con il nuovo orario e i "
+                        "nuovi link."
+                    ),
                 )
                 return render(
                     request, "desks/appointment.html", {"appointment": appointment, "done": True}

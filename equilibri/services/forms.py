@@ -243,7 +243,7 @@ class LocationForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     weekday = forms.TypedChoiceField(
-        label=_("Giorno"), choices=Schedule.Weekday.choices, coerce=int
+        label=_("Giorno"), choices=[("", "—"), *Schedule.Weekday.choices], coerce=int
     )
     opens_at = forms.TimeField(label=_("Apre alle"), widget=forms.TimeInput(attrs={"type": "time"}))
     closes_at = forms.TimeField(
@@ -269,7 +269,9 @@ class ClosureForm(forms.Form):
 
 class PhoneForm(forms.Form):
     number = forms.RegexField(label=_("Numero"), regex=r"^[0-9 +()./-]{5,30}$", max_length=30)
-    description = forms.CharField(label=_("Descrizione"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Note sul numero (es. orari in cui rispondere)"), max_length=200, required=False
+    )
 
 
 class ContactForm(forms.Form):
@@ -280,11 +282,13 @@ class ContactForm(forms.Form):
 
 
 class LanguageForm(forms.Form):
-    code = forms.ChoiceField(label=_("Lingua"), choices=sorted(LANGUAGE_NAMES.items()))
+    code = forms.ChoiceField(
+        label=_("Lingua"), choices=[("", "—"), *sorted(LANGUAGE_NAMES.items())]
+    )
 
 
 class CostForm(forms.Form):
-    option = forms.ChoiceField(label=_("Costo"), choices=CostOption.Option.choices)
+    option = forms.ChoiceField(label=_("Costo"), choices=[("", "—"), *CostOption.Option.choices])
     amount = forms.DecimalField(
         label=_("Importo (€)"), required=False, min_value=0, max_digits=9, decimal_places=2
     )

@@ -282,6 +282,10 @@ def _apply_data(service: Service, data: dict[str, Any]) -> None:
         rows[key] = []
         for n, row in enumerate(data.get(key) or [], start=1):
             kwargs = _row_kwargs(key, row)
+            for name, value in list(kwargs.items()):
+                model_field = model._meta.get_field(name)
+                if value in (None, "") and model_field.has_default():
+                    kwargs[name] = model_field.get_default()
             if key == "languages":
                 kwargs["code"] = str(kwargs["code"]).lower()
                 kwargs["name"] = kwargs["name"] or LANGUAGE_NAMES.get(

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -76,6 +77,15 @@ NOTES = {
     A.WAITING: "Budget esaurito: in attesa in ordine di invio.",
     A.REJECTED: "Le spese sono già coperte dal welfare aziendale.",
 }
+
+
+def _demo_file() -> str:
+    """One illustrative PDF shared by every demo receipt (loading stays fast and leaves one
+    file in private storage, whatever the number of loads)."""
+    name = "vouchers/demo/ricevuta-dimostrativa.pdf"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(PDF))
+    return name
 
 
 def _worker(first: str, last: str) -> User:
@@ -184,13 +194,13 @@ def load() -> None:
             file_type="application/pdf",
             receipt_key=receipt_key(tax_id, f"DEMO-{index + 1:03d}"),
         )
-        line.file.save("ricevuta.pdf", ContentFile(PDF), save=False)
+        line.file.name = _demo_file()
         line.save()
         if state != A.DRAFT:
             document = Attachment(
                 application=application, name=ID_DOCUMENT, file_type="application/pdf"
             )
-            document.file.save("documento.pdf", ContentFile(PDF), save=False)
+            document.file.name = _demo_file()
             document.save()
         ApplicationEvent.objects.create(application=application, state=A.DRAFT, by=applicant)
         previous = A.DRAFT
@@ -275,7 +285,7 @@ def _milano(today: datetime.date) -> None:
         file_type="application/pdf",
         receipt_key=receipt_key("02456780010", "MI-001"),
     )
-    line.file.save("ricevuta.pdf", ContentFile(PDF), save=False)
+    line.file.name = _demo_file()
     line.save()
     ApplicationEvent.objects.create(application=application, state=A.DRAFT, by=marco)
     ApplicationEvent.objects.create(

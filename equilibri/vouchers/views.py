@@ -2,11 +2,12 @@
 needed), the employer's attestation, the manager's review and the payment batches."""
 
 import mimetypes
+from functools import wraps
 from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -138,21 +139,28 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _personal_form(application: VoucherApplication, data=None) -> PersonalForm:
+    """The personal-data form; bound to a copy, so a refused value never touches the draft."""
+    scheme = application.scheme
+    if scheme.comuni.exists():
+        comuni = scheme.comuni.order_by("name")
+    else:
+        comuni = Comune.objects.filter(ats_id=scheme.action.project.plan.ats_id).order_by("name")
+    return PersonalForm(
+        data,
+        instance=VoucherApplication.objects.get(pk=application.pk),
+        employers=selectors.eligible_employers(scheme),
+        comuni=comuni,
+        declarations=scheme.declaration_list(),
+    )
+
+
 def _edit_context(application: VoucherApplication, **forms) -> dict:
     scheme = application.scheme
-    comuni = scheme.comuni.order_by("name") if scheme.comuni.exists() else None
-    if comuni is None:
-        comuni = Comune.objects.filter(ats_id=scheme.action.project.plan.ats_id).order_by("name")
     context = {
         "application": application,
         "scheme": scheme,
-        "personal_form": forms.get("personal_form")
-        or PersonalForm(
-            instance=application,
-            employers=selectors.eligible_employers(scheme),
-            comuni=comuni,
-            declarations=scheme.declaration_list(),
-        ),
+        "personal_form": forms.get("personal_form") or _personal_form(application),
         "family_form": forms.get("family_form") or FamilyForm(),
         "expense_form": forms.get("expense_form") or ExpenseForm(categories=scheme.categories),
         "attachment_form": forms.get("attachment_form")
@@ -181,8 +189,6 @@ class _Redirect(Exception):
 
 
 def _catch_redirect(view):
-    from functools import wraps
-
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
@@ -197,15 +203,8 @@ def _catch_redirect(view):
 @_catch_redirect
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_own(request, pk)
-    context = _edit_context(application)
     if request.method == "POST":
-        form = context["personal_form"].__class__(
-            request.POST,
-            instance=VoucherApplication.objects.get(pk=application.pk),
-            employers=context["personal_form"].fields["employer"].queryset,
-            comuni=context["personal_form"].fields["comune"].queryset,
-            declarations=application.scheme.declaration_list(),
-        )
+        form = _personal_form(application, request.POST)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields}
             try:
@@ -221,7 +220,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "vouchers/application_edit.html",
             _edit_context(application, personal_form=form),
         )
-    return render(request, "vouchers/application_edit.html", context)
+    return render(request, "vouchers/application_edit.html", _edit_context(application))
 
 
 @login_required
@@ -511,8 +510,6 @@ def _review_context(request, application: VoucherApplication, **forms) -> dict:
 def _managed_application(request, pk: int) -> VoucherApplication:
     application = get_object_or_404(selectors.applications_reviewed_by(request.user), pk=pk)
     if not services.is_manager(request.user, application.scheme):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return application
 
@@ -702,8 +699,6 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
     if request.method == "POST":
         if not manages:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if form.is_valid():
             try:

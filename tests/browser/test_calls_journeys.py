@@ -106,7 +106,10 @@ def _ready_application(call):
         application=application, macro_area=area, description="Centro estivo", by=hr
     )
     services.budget_line_add(
-        application=application, by=hr, description="Educatori", amount=Decimal("50000"),
+        application=application,
+        by=hr,
+        description="Educatori",
+        amount=Decimal("50000"),
         macro_area=area,
     )
     services.application_update(application=application, by=hr, requested_grant=Decimal("35000"))
@@ -192,9 +195,7 @@ def _partner_admin():
     return user
 
 
-def test_lead_with_three_partners_is_told_what_is_missing_until_valid(
-    page, demo_data, live_server
-):
+def test_lead_with_three_partners_is_told_what_is_missing_until_valid(page, demo_data, live_server):
     from equilibri.calls.models import Application, ApplicationPartner
     from equilibri.network.models import Organisation
 
@@ -237,7 +238,9 @@ def test_lead_with_three_partners_is_told_what_is_missing_until_valid(
     partner_page = _new_context(page.context.browser).new_page()
     sign_in(partner_page, live_server, "titolare", domain="falegnameria.example")
     go_to_calls(partner_page)
-    partner_page.locator("main").get_by_role("link", name=re.compile("Conciliare a Tradate")).click()
+    partner_page.locator("main").get_by_role(
+        "link", name=re.compile("Conciliare a Tradate")
+    ).click()
     assert_no_axe_violations(partner_page)
     partner_page.get_by_role("button", name="Conferma la partecipazione").click()
     expect(partner_page.locator("main")).to_contain_text("Hai confermato la partecipazione.")
@@ -280,9 +283,7 @@ def test_lead_with_three_partners_is_told_what_is_missing_until_valid(
     assert_no_axe_violations(page)
 
 
-def test_committee_scores_and_the_decision_is_published_as_projects(
-    page, demo_data, live_server
-):
+def test_committee_scores_and_the_decision_is_published_as_projects(page, demo_data, live_server):
     from equilibri.accounts.models import User
     from equilibri.calls import services
     from equilibri.calls.models import Application
@@ -377,7 +378,9 @@ def test_final_report_yields_the_recomputed_grant(page, demo_data, live_server):
     sheet.save()
     services.call_rank(call=call, by=operator_user)
     services.call_decide(
-        call=call, by=operator_user, act_number="Deliberazione n. 812",
+        call=call,
+        by=operator_user,
+        act_number="Deliberazione n. 812",
         act_date=timezone.localdate(),
     )
 

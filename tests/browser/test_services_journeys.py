@@ -31,7 +31,7 @@ def test_summer_camp_near_tradate_for_a_seven_year_old_in_july(page, demo_data, 
     form.get_by_label("Aperto il giorno").fill(f"{year}-07-07")
     form.get_by_role("button", name="Cerca").click()
     # HTMX swaps the results in place and the address becomes shareable.
-    page.wait_for_url(re.compile(r"q=centro\+estivo"))
+    page.wait_for_url(re.compile(r"q=centro(\+|%20)estivo"))
     results = page.locator("#search-results")
     first = results.locator("li.card-wrapper").first
     expect(first.get_by_role("heading", level=3)).to_have_text("Centro estivo Tradate")
@@ -92,7 +92,7 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
 
     from .conftest import _new_context
 
-    service = Service.objects.get(uuid=demo_uuid("tradate-coworking-donne"))
+    service = Service.objects.get(uuid=demo_uuid("tradate-post-scuola"))
     public_url = live_server.url + service.get_absolute_url()
 
     sign_in(page, live_server, "ente.aquilone")
@@ -101,7 +101,7 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
     ).click()
     page.get_by_role("link", name=service.name).click()
     page.get_by_role("link", name="Modifica", exact=True).click()
-    description = page.get_by_label("Descrizione", exact=True)
+    description = page.locator("#service-description")
     description.fill(description.input_value() + " Nuovo: laboratorio di robotica per i figli.")
     page.get_by_role("button", name="Invia la modifica in revisione").click()
     expect(page.locator("main")).to_contain_text("Modifica in attesa di approvazione")
@@ -119,7 +119,7 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
     operator.get_by_role("navigation", name="Area riservata").get_by_role(
         "link", name="Servizi", exact=True
     ).click()
-    operator.get_by_role("link", name="Da approvare").click()
+    operator.get_by_role("link", name="Da approvare", exact=True).click()
     operator.get_by_role("link", name=service.name).click()
     changed = operator.get_by_role("row").filter(has_text="robotica")
     expect(changed.first).to_contain_text("sì")

@@ -59,9 +59,16 @@ def confirm_all(application, user) -> None:
         services.partner_confirm(partner=partner, by=user)
 
 
-def fill(application, by, *, partners=("Comune di Tradate", "Meccanica Tradatese s.r.l.",
-                                      "Falegnameria Brianza s.n.c."),
-         cost="50000.00", grant="35000.00", documents=True, admin=None):
+def fill(
+    application,
+    by,
+    *,
+    partners=("Comune di Tradate", "Meccanica Tradatese s.r.l.", "Falegnameria Brianza s.n.c."),
+    cost="50000.00",
+    grant="35000.00",
+    documents=True,
+    admin=None,
+):
     """Completes an application: partners (confirmed), an area, a budget line, the documents."""
     for name in partners:
         services.partner_invite(application=application, organisation=org(name), by=by)
@@ -72,15 +79,16 @@ def fill(application, by, *, partners=("Comune di Tradate", "Meccanica Tradatese
         application=application, macro_area=area, description="Attività", by=by
     )
     services.budget_line_add(
-        application=application, by=by, description="Servizi", amount=Decimal(cost),
+        application=application,
+        by=by,
+        description="Servizi",
+        amount=Decimal(cost),
         macro_area=area,
     )
     services.application_update(application=application, by=by, requested_grant=Decimal(grant))
     if documents:
         for name in application.call.document_names:
-            services.application_document_add(
-                application=application, by=by, name=name, file=pdf()
-            )
+            services.application_document_add(application=application, by=by, name=name, file=pdf())
     application.refresh_from_db()
     return application
 

@@ -13,7 +13,11 @@ def test_seed_002_call_is_decided_with_the_five_funded_applications():
     assert call.decision_date.isoformat() == "2022-09-29"
     funded = call.applications.filter(state=Application.State.FUNDED)
     assert sorted(funded.values_list("public_id", flat=True)) == [
-        3649957, 3705126, 3723007, 3738205, 3740718
+        3649957,
+        3705126,
+        3723007,
+        3738205,
+        3740718,
     ]
     for application in funded:
         assert application.project is not None

@@ -13,7 +13,7 @@ from equilibri.calls import services
 from equilibri.calls.models import Application, Call, CallRule
 from equilibri.network.models import OrganisationRole
 
-from .conftest import fill, org, pdf
+from .conftest import org, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,12 @@ def test_operator_defines_and_publishes_a_call(login):
     assert "Prima di pubblicare il bando aggiungi" in response.content.decode()
     client.post(
         reverse("calls:call_rules", args=[call.pk]),
-        {"kind": "min_of_sizes", "number": "2", "sizes": ["micro", "small"],
-         "label": "micro o piccole imprese"},
+        {
+            "kind": "min_of_sizes",
+            "number": "2",
+            "sizes": ["micro", "small"],
+            "label": "micro o piccole imprese",
+        },
     )
     client.post(
         reverse("calls:call_criteria", args=[call.pk]),
@@ -138,16 +142,16 @@ def test_lead_applies_and_the_panel_says_what_is_missing(login, open_call, arca)
     assert fragment.lstrip().startswith('<div id="eligibility"')
     assert "Servono almeno 2 micro o piccole imprese: ne hai 0." in fragment
     # Submitting an incomplete application: messages, no error page, still a draft.
-    response = client.post(
-        reverse("calls:application_submit", args=[application.pk]), follow=True
-    )
+    response = client.post(reverse("calls:application_submit", args=[application.pk]), follow=True)
     assert response.status_code == 200
     assert "La domanda non è stata inviata" in response.content.decode()
     application.refresh_from_db()
     assert application.state == Application.State.DRAFT
 
 
-def test_a_second_application_from_the_form_is_refused_with_the_rule(login, ready_application, arca):
+def test_a_second_application_from_the_form_is_refused_with_the_rule(
+    login, ready_application, arca
+):
     response = login("hr.arca").post(
         reverse("calls:application_start", args=[ready_application.call.pk]),
         {"lead": arca.pk, "title": "Bis"},
@@ -177,9 +181,12 @@ def test_partner_confirms_from_its_own_account(login, user_of, open_call, arca):
     row.refresh_from_db()
     assert row.state == "confirmed"
     # The lead's admin cannot answer for the partner.
-    assert login("hr.arca").post(
-        reverse("calls:partner_answer", args=[row.pk]), {"accept": "0"}
-    ).status_code == 404
+    assert (
+        login("hr.arca")
+        .post(reverse("calls:partner_answer", args=[row.pk]), {"accept": "0"})
+        .status_code
+        == 404
+    )
 
 
 def test_submit_and_download_the_receipt(login, ready_application):
@@ -206,13 +213,20 @@ def test_milano_operator_gets_404_on_insubria_calls_and_cannot_act(login):
     assert client.get(reverse("calls:call_detail", args=[call.pk])).status_code == 404
     assert client.get(reverse("calls:application_detail", args=[application.pk])).status_code == 404
     assert client.post(reverse("calls:call_publish", args=[call.pk])).status_code == 404
-    assert client.post(
-        reverse("calls:call_decide", args=[call.pk]), {"act_number": "x", "act_date": "2026-01-01"}
-    ).status_code == 404
-    assert client.post(
-        reverse("calls:payment_add", args=[application.pk]),
-        {"amount": "1", "paid_on": "2026-01-01", "reference": "x"},
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("calls:call_decide", args=[call.pk]),
+            {"act_number": "x", "act_date": "2026-01-01"},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("calls:payment_add", args=[application.pk]),
+            {"amount": "1", "paid_on": "2026-01-01", "reference": "x"},
+        ).status_code
+        == 404
+    )
 
 
 def test_committee_member_declares_then_scores(login, user_of, ready_application):

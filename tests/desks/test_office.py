@@ -30,9 +30,12 @@ LYBRA = "Sportello conciliazione LYBRA – Milano"
 def published_service():
     from equilibri.services.models import Service
 
-    return Service.objects.filter(review_state=Service.Review.PUBLISHED).exclude(
-        listed_object__startswith="desks:"
-    ).order_by("pk").first()
+    return (
+        Service.objects.filter(review_state=Service.Review.PUBLISHED)
+        .exclude(listed_object__startswith="desks:")
+        .order_by("pk")
+        .first()
+    )
 
 
 def contact_data(**overrides) -> dict:

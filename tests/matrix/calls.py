@@ -175,9 +175,7 @@ ROWS = {
     ("calls:application_start", milano_call): signed_in(),
     ("calls:application_detail", insubria_application): visible_application(),
     ("calls:application_detail", milano_application): visible_application(**OUT_OF_INSUBRIA),
-    ("calls:application_detail", own_draft): visible_application(
-        citizen=200, **OUT_OF_INSUBRIA
-    ),
+    ("calls:application_detail", own_draft): visible_application(citizen=200, **OUT_OF_INSUBRIA),
     # Only who files the application edits it.
     ("calls:application_edit", own_draft): {**NOBODY_OWNS, "citizen": 200},
     ("calls:application_edit", insubria_application): NOBODY_OWNS,
@@ -197,7 +195,9 @@ ROWS = {
     ("calls:integration_request", insubria_application): post_only(),
     ("calls:integration_respond", insubria_application): post_only(),
     ("calls:evaluate", insubria_admissible): allowed("committee_member", superuser=404),
-    ("calls:evaluate", milano_admissible): allowed("committee_member", committee_member=404, superuser=404),
+    ("calls:evaluate", milano_admissible): allowed(
+        "committee_member", committee_member=404, superuser=404
+    ),
     ("calls:reporting", insubria_application): visible_application(),
     ("calls:reporting", milano_application): visible_application(**OUT_OF_INSUBRIA),
     ("calls:report_detail", insubria_report): visible_application(),

@@ -9,6 +9,7 @@ message) and the created / updated / unchanged counts.
 """
 
 import csv
+import gc
 import io
 import json
 import logging
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +31,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from equilibri.core.text import fold
 from equilibri.network.models import Organisation
@@ -59,6 +61,8 @@ BATCH = 2000
 WRITE_BATCH = 5000
 SRC = "__src"  # where an object came from: "file|row"
 BYDAY = {code: i for i, code in enumerate(ser.BYDAY)}
+PHONE_KINDS = frozenset(Phone.Kind.values)
+COST_OPTIONS = frozenset(CostOption.Option.values)
 # Required string fields of the official schemas: an empty CSV cell is an empty string.
 KEEP_EMPTY = {
     "address_1",
@@ -140,14 +144,32 @@ class ImportReport:
 
     def summary(self) -> str:
         if not self.ok:
-            return f"Importazione rifiutata: {len(self.errors)} errori, nulla è stato scritto."
-        verb = "verificato (prova, nulla scritto)" if self.dry_run else "importato"
+            return _("Importazione rifiutata: %(count)s errori, nulla è stato scritto.") % {
+                "count": len(self.errors)
+            }
         s, loc = self.services, self.locations
-        return (
-            f"{self.source} {verb}: servizi {s.created} nuovi, {s.updated} aggiornati, "
-            f"{s.unchanged} invariati; sedi {loc.created} nuove, {loc.updated} aggiornate, "
-            f"{loc.unchanged} invariate."
-        )
+        values = {
+            "source": self.source,
+            "created": s.created,
+            "updated": s.updated,
+            "unchanged": s.unchanged,
+            "loc_created": loc.created,
+            "loc_updated": loc.updated,
+            "loc_unchanged": loc.unchanged,
+        }
+        if self.dry_run:
+            text = _(
+                "%(source)s verificato (prova, nulla scritto): servizi %(created)s nuovi, "
+                "%(updated)s aggiornati, %(unchanged)s invariati; sedi %(loc_created)s nuove, "
+                "%(loc_updated)s aggiornate, %(loc_unchanged)s invariate."
+            )
+        else:
+            text = _(
+                "%(source)s importato: servizi %(created)s nuovi, %(updated)s aggiornati, "
+                "%(unchanged)s invariati; sedi %(loc_created)s nuove, %(loc_updated)s "
+                "aggiornate, %(loc_unchanged)s invariate."
+            )
+        return text % values
 
 
 class ImportRefused(Exception):
@@ -229,15 +251,17 @@ def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
         report.error(
             f"{name}|",
             "",
-            "Il file non contiene servizi HSDS: atteso un servizio, un elenco di servizi, "
-            "una pagina dell'API o un'esportazione di Equilibri.",
+            _(
+                "Il file non contiene servizi HSDS: atteso un servizio, un elenco di servizi, "
+                "una pagina dell'API o un'esportazione di Equilibri."
+            ),
         )
     _tag(services, name, "services" if not isinstance(data, list) else "")
     _tag(orgs, name, "organizations")
     _tag(terms, name, "taxonomy_terms")
     for i, s in enumerate(services):
         if not isinstance(s, dict):
-            report.error(f"{name}|services[{i}]", "", "Atteso un oggetto servizio.")
+            report.error(f"{name}|services[{i}]", "", _("Atteso un oggetto servizio."))
             continue
         bundle.services.append(s)
         org = s.get("organization")
@@ -280,7 +304,7 @@ def _read_table(text: str, path: str, report: ImportReport) -> list[dict]:
     rows = []
     reader = csv.DictReader(io.StringIO(text))
     for line, raw in enumerate(reader, start=2):
-        row: dict[str, Any] = {SRC: f"{path}|riga {line}"}
+        row: dict[str, Any] = {SRC: f"{path}|" + _("riga %(line)s") % {"line": line}}
         for key, value in raw.items():
             if key is None or value is None:
                 continue
@@ -291,7 +315,12 @@ def _read_table(text: str, path: str, report: ImportReport) -> list[dict]:
             try:
                 row[key] = _convert(value, types.get(key, "string"))
             except ValueError:
-                report.error(row[SRC], key, f"'{value}' non è un valore di tipo {types[key]}.")
+                report.error(
+                    row[SRC],
+                    key,
+                    _("'%(value)s' non è un valore di tipo %(type)s.")
+                    % {"value": value, "type": types[key]},
+                )
         rows.append(row)
     return rows
 
@@ -300,7 +329,7 @@ def read_tabular(files: dict[str, str], report: ImportReport) -> Bundle:
     """`files`: CSV name -> text. Rebuilds nested services from the flat tables."""
     t = {name: _read_table(text, name, report) for name, text in files.items()}
     if "services.csv" not in t:
-        report.error("services.csv|", "", "Il pacchetto non contiene services.csv.")
+        report.error("services.csv|", "", _("Il pacchetto non contiene services.csv."))
         return Bundle()
 
     def by(table: str, key: str) -> dict[str, list[dict]]:
@@ -350,7 +379,7 @@ def read_tabular(files: dict[str, str], report: ImportReport) -> Bundle:
                 report.error(
                     sal[SRC],
                     "location_id",
-                    f"La sede {sal.get('location_id')} non è in locations.csv.",
+                    _("La sede %(id)s non è in locations.csv.") % {"id": sal.get("location_id")},
                     str(sal.get("id", "")),
                 )
                 continue
@@ -395,7 +424,9 @@ def read_source(source: Any, report: ImportReport) -> Bundle:
                     if n.endswith(".csv")
                 }
         except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
-            report.error(f"{name}|", "", f"Archivio zip non leggibile: {exc}.")
+            report.error(
+                f"{name}|", "", _("Archivio zip non leggibile: %(error)s.") % {"error": exc}
+            )
             return Bundle()
         return read_tabular(files, report)
     try:
@@ -404,7 +435,8 @@ def read_source(source: Any, report: ImportReport) -> Bundle:
         report.error(
             f"{name}|",
             "",
-            f"Il file non è un JSON valido né un pacchetto zip di CSV: {exc}.",
+            _("Il file non è un JSON valido né un pacchetto zip di CSV: %(error)s.")
+            % {"error": exc},
         )
         return Bundle()
     return read_json(data, name, report)
@@ -549,7 +581,12 @@ class Planner:
         value = str(value).strip()
         limit = _max_length(model, model_field)
         if limit and len(value) > limit:
-            self.err(obj, key, f"Testo troppo lungo ({len(value)} caratteri, massimo {limit}).")
+            self.err(
+                obj,
+                key,
+                _("Testo troppo lungo (%(length)s caratteri, massimo %(limit)s).")
+                % {"length": len(value), "limit": limit},
+            )
         return value
 
     def uuid_of(self, obj: dict, kind: str) -> uuid.UUID | None:
@@ -557,7 +594,7 @@ class Planner:
         try:
             value = uuid.UUID(str(raw))
         except ValueError:
-            self.err(obj, "id", f"L'id '{raw}' non è un UUID.")
+            self.err(obj, "id", _("L'id '%(id)s' non è un UUID.") % {"id": raw})
             return None
         owner = self.seen[kind].get(value)
         if owner == self.owner or (owner is not None and kind in {"phone", "schedule"}):
@@ -565,7 +602,7 @@ class Planner:
             # first occurrence wins.
             return None
         if owner is not None:
-            self.err(obj, "id", f"L'id {value} compare due volte nel file.")
+            self.err(obj, "id", _("L'id %(id)s compare due volte nel file.") % {"id": value})
             return None
         self.seen[kind][value] = self.owner
         return value
@@ -576,7 +613,9 @@ class Planner:
             try:
                 self.url(value)
             except ValidationError:
-                self.err(obj, key, f"'{value}' non è un indirizzo web valido.")
+                self.err(
+                    obj, key, _("'%(value)s' non è un indirizzo web valido.") % {"value": value}
+                )
         return value
 
     def checked_email(self, obj: dict, key: str, model: type[Model]) -> str:
@@ -585,7 +624,9 @@ class Planner:
             try:
                 self.email(value)
             except ValidationError:
-                self.err(obj, key, f"'{value}' non è un indirizzo e-mail valido.")
+                self.err(
+                    obj, key, _("'%(value)s' non è un indirizzo e-mail valido.") % {"value": value}
+                )
         return value
 
     def date_of(self, obj: dict, key: str) -> date | None:
@@ -595,13 +636,13 @@ class Planner:
         try:
             return date.fromisoformat(str(raw)[:10])
         except ValueError:
-            self.err(obj, key, f"'{raw}' non è una data AAAA-MM-GG.")
+            self.err(obj, key, _("'%(value)s' non è una data AAAA-MM-GG.") % {"value": raw})
             return None
 
     def time_of(self, obj: dict, key: str) -> time | None:
         raw = str(obj.get(key) or "").strip()
         if not raw:
-            self.err(obj, key, "Manca l'orario (HH:MM).")
+            self.err(obj, key, _("Manca l'orario (HH:MM)."))
             return None
         clock = raw.rstrip("Zz").split("+")[0]
         if clock.count("-"):
@@ -609,7 +650,7 @@ class Planner:
         try:
             return time.fromisoformat(clock)
         except ValueError:
-            self.err(obj, key, f"'{raw}' non è un orario HH:MM.")
+            self.err(obj, key, _("'%(value)s' non è un orario HH:MM.") % {"value": raw})
             return None
 
     def attribute_code(self, attr: dict) -> str | None:
@@ -626,7 +667,7 @@ class Planner:
     def organisation(self, org_id: Any, embedded: dict | None, owner: dict) -> int | None:
         key = str(org_id or (embedded or {}).get("id") or "")
         if not key:
-            self.err(owner, "organization_id", "Manca l'organizzazione che eroga il servizio.")
+            self.err(owner, "organization_id", _("Manca l'organizzazione che eroga il servizio."))
             return None
         if key in self.org_cache:
             pk, message = self.org_cache[key]
@@ -637,7 +678,9 @@ class Planner:
         org = embedded
         if pk is None and org is not None:
             for error in self.org_validator.iter_errors(_plain(org)):
-                self.err(org, _path_field(error), f"Schema HSDS: {error.message}")
+                self.err(
+                    org, _path_field(error), _("Schema HSDS: %(error)s") % {"error": error.message}
+                )
             codes = [str(org.get("tax_id") or "")]
             codes += [
                 str(i.get("identifier") or "") for i in org.get("organization_identifiers") or []
@@ -650,8 +693,11 @@ class Planner:
             self.err(
                 owner,
                 "organization_id",
-                f"L'organizzazione {key} non è nella rete della tua ATS: non puoi importarne i "
-                "servizi.",
+                _(
+                    "L'organizzazione %(id)s non è nella rete della tua ATS: non puoi "
+                    "importarne i servizi."
+                )
+                % {"id": key},
             )
             self.org_cache[key] = (None, self.report.errors[-1].message)
             return None
@@ -660,8 +706,11 @@ class Planner:
             self.err(
                 owner,
                 "organization_id",
-                f"Organizzazione '{name}' non trovata nella rete: registrala prima o indica "
-                "il suo codice fiscale / partita IVA in tax_id.",
+                _(
+                    "Organizzazione '%(name)s' non trovata nella rete: registrala prima o "
+                    "indica il suo codice fiscale / partita IVA in tax_id."
+                )
+                % {"name": name},
             )
             self.org_cache[key] = (None, self.report.errors[-1].message)
             return None
@@ -676,10 +725,12 @@ class Planner:
                 code = str(attr.get("value") or "").zfill(6)
                 comune = self.comuni_by_istat.get(code)
                 if comune is None:
-                    self.err(attr, "value", f"Codice ISTAT {code} sconosciuto.")
+                    self.err(
+                        attr, "value", _("Codice ISTAT %(code)s sconosciuto.") % {"code": code}
+                    )
                 return comune
         for address in loc.get("addresses") or []:
-            candidates = self.comuni_by_name.get(fold(str(address.get("city") or "")), [])
+            candidates = self.comuni_by_name.get(_fold(str(address.get("city") or "")), [])
             province = str(address.get("state_province") or "").upper()
             if len(candidates) > 1 and province:
                 candidates = [c for c in candidates if c.province == province]
@@ -694,7 +745,7 @@ class Planner:
         try:
             lid = uuid.UUID(str(loc.get("id")))
         except ValueError:
-            self.err(loc, "id", f"L'id '{loc.get('id')}' non è un UUID.")
+            self.err(loc, "id", _("L'id '%(id)s' non è un UUID.") % {"id": loc.get("id")})
             return None
         if lid in self.locations:
             return lid
@@ -713,12 +764,15 @@ class Planner:
                 self.err(
                     loc,
                     "addresses",
-                    f"Comune della sede non riconosciuto ({cities or 'nessun indirizzo'}): "
-                    "serve un comune lombardo (città e provincia, CAP noto o attributo "
-                    "istat-comune), oppure location_type 'virtual' con url.",
+                    _(
+                        "Comune della sede non riconosciuto (%(where)s): serve un comune "
+                        "lombardo (città e provincia, CAP noto o attributo istat-comune), "
+                        "oppure location_type 'virtual' con url."
+                    )
+                    % {"where": cities or _("nessun indirizzo")},
                 )
         elif not url:
-            self.err(loc, "url", "Una sede online (virtual) deve avere un indirizzo web.")
+            self.err(loc, "url", _("Una sede online (virtual) deve avere un indirizzo web."))
         address: dict = next(iter(loc.get("addresses") or []), {})
         loc_org = None
         if loc.get("organization_id"):
@@ -764,9 +818,9 @@ class Planner:
         pid = self.uuid_of(p, "phone")
         number = self.text(p, "number", Phone, "number")
         if not number:
-            self.err(p, "number", "Manca il numero di telefono.")
+            self.err(p, "number", _("Manca il numero di telefono."))
         kind = str(p.get("type") or "voice")
-        if kind not in Phone.Kind.values:
+        if kind not in PHONE_KINDS:
             kind = "voice"
         ext = p.get("extension")
         extension = str(int(ext)) if isinstance(ext, int | float) else str(ext or "")
@@ -787,34 +841,34 @@ class Planner:
                 try:
                     loc = uuid.UUID(str(x["location_id"]))
                 except ValueError:
-                    self.err(x, "location_id", "location_id non è un UUID.")
+                    self.err(x, "location_id", _("location_id non è un UUID."))
             if is_closure:
                 start, end = self.date_of(x, "valid_from"), self.date_of(x, "valid_to")
                 if start is None:
-                    self.err(x, "valid_from", "Una chiusura deve avere la data di inizio.")
+                    self.err(x, "valid_from", _("Una chiusura deve avere la data di inizio."))
                     continue
                 end = end or start
                 if end < start:
-                    self.err(x, "valid_to", "La fine della chiusura precede l'inizio.")
+                    self.err(x, "valid_to", _("La fine della chiusura precede l'inizio."))
                 out_c.append((xid, loc, start, end, str(x.get("notes") or "")[:200]))
                 continue
             if str(x.get("freq") or "WEEKLY").upper() != "WEEKLY":
-                self.err(x, "freq", "Sono accettati solo orari settimanali (freq WEEKLY).")
+                self.err(x, "freq", _("Sono accettati solo orari settimanali (freq WEEKLY)."))
                 continue
             days = [d.strip().upper() for d in str(x.get("byday") or "").split(",") if d.strip()]
             if not days or any(d[-2:] not in BYDAY for d in days):
                 self.err(
-                    x, "byday", "Indica i giorni della settimana (MO, TU, WE, TH, FR, SA, SU)."
+                    x, "byday", _("Indica i giorni della settimana (MO, TU, WE, TH, FR, SA, SU).")
                 )
                 continue
             opens, closes = self.time_of(x, "opens_at"), self.time_of(x, "closes_at")
             if opens is None or closes is None:
                 continue
             if opens >= closes:
-                self.err(x, "closes_at", "L'orario di chiusura deve seguire quello di apertura.")
+                self.err(x, "closes_at", _("L'orario di chiusura deve seguire quello di apertura."))
             valid_from, valid_to = self.date_of(x, "valid_from"), self.date_of(x, "valid_to")
             if valid_from and valid_to and valid_from > valid_to:
-                self.err(x, "valid_to", "La fine della validità precede l'inizio.")
+                self.err(x, "valid_to", _("La fine della validità precede l'inizio."))
             notes = str(x.get("notes") or "")[:200]
             for i, day in enumerate(days):
                 sid = xid if i == 0 else uuid.uuid5(xid, day)
@@ -831,7 +885,7 @@ class Planner:
             self.report.error(
                 str(target.get(SRC, s.get(SRC, "|"))),
                 _path_field(error),
-                f"Schema HSDS: {error.message}",
+                _("Schema HSDS: %(error)s") % {"error": error.message},
                 str(target.get("id", "")),
             )
         if len(self.report.errors) > errors_before:
@@ -840,7 +894,7 @@ class Planner:
         sid = self.uuid_of(s, "service")
         name = self.text(s, "name", Service, "name")
         if not name:
-            self.err(s, "name", "Manca il nome del servizio.")
+            self.err(s, "name", _("Manca il nome del servizio."))
         org = s.get("organization") if isinstance(s.get("organization"), dict) else None
         org_id = s.get("organization_id") or (org or {}).get("id")
         # The organisation object may be in the bundle (our export, tabular) or embedded.
@@ -867,7 +921,7 @@ class Planner:
             and fields["maximum_age"] is not None
             and fields["minimum_age"] > fields["maximum_age"]
         ):
-            self.err(s, "maximum_age", "L'età massima non può essere minore dell'età minima.")
+            self.err(s, "maximum_age", _("L'età massima non può essere minore dell'età minima."))
         terms: set[int] = set()
         comuni: set[int] = set()
         for attr in s.get("attributes") or []:
@@ -876,19 +930,21 @@ class Planner:
             if code == "eligible-comune":
                 comune = self.comuni_by_istat.get(value.zfill(6))
                 if comune is None:
-                    self.err(attr, "value", f"Codice ISTAT {value} sconosciuto.")
+                    self.err(
+                        attr, "value", _("Codice ISTAT %(code)s sconosciuto.") % {"code": value}
+                    )
                 else:
                     comuni.add(comune.pk)
             elif code == "eligible-project":
                 if value.isdigit() and int(value) in self.project_ids:
                     fields["eligible_project_id"] = int(value)
                 else:
-                    self.err(attr, "value", f"Progetto {value} sconosciuto.")
+                    self.err(attr, "value", _("Progetto %(id)s sconosciuto.") % {"id": value})
             elif code == "funding-action":
                 if value.isdigit() and int(value) in self.action_ids:
                     fields["funding_action_id"] = int(value)
                 else:
-                    self.err(attr, "value", f"Azione {value} sconosciuta.")
+                    self.err(attr, "value", _("Azione %(id)s sconosciuta.") % {"id": value})
             elif code is not None:
                 continue
             elif _term_id(attr):
@@ -897,8 +953,11 @@ class Planner:
                     self.err(
                         attr,
                         "taxonomy_term_id",
-                        f"Categoria {_term_id(attr)} sconosciuta: usa i termini della "
-                        "tassonomia Conciliazione vita-lavoro (/api/hsds/taxonomy_terms).",
+                        _(
+                            "Categoria %(id)s sconosciuta: usa i termini della tassonomia "
+                            "Conciliazione vita-lavoro (/api/hsds/taxonomy_terms)."
+                        )
+                        % {"id": _term_id(attr)},
                     )
                 else:
                     terms.add(term.pk)
@@ -906,7 +965,10 @@ class Planner:
             self.err(
                 s,
                 "attributes",
-                "Il servizio non ha nessuna categoria della tassonomia Conciliazione vita-lavoro.",
+                _(
+                    "Il servizio non ha nessuna categoria della tassonomia Conciliazione "
+                    "vita-lavoro."
+                ),
             )
         sals: list[tuple] = []
         schedules: list = []
@@ -916,13 +978,17 @@ class Planner:
             sal_id = self.uuid_of(sal, "service_at_location")
             loc = sal.get("location")
             if not isinstance(loc, dict):
-                self.err(sal, "location", "Manca la sede (location).")
+                self.err(sal, "location", _("Manca la sede (location)."))
                 continue
             lid = self.location(loc)
             if sal_id is None or lid is None:
                 continue
             if any(lid == other for _u, other, _d in sals):
-                self.err(sal, "location_id", f"La sede {lid} compare due volte per il servizio.")
+                self.err(
+                    sal,
+                    "location_id",
+                    _("La sede %(id)s compare due volte per il servizio.") % {"id": lid},
+                )
                 continue
             sals.append((sal_id, lid, str(sal.get("description") or "")))
             self.schedules(sal.get("schedules") or [], lid, schedules, closures)
@@ -932,8 +998,11 @@ class Planner:
                 self.report.error(
                     str(s.get(SRC, "|")),
                     "schedules",
-                    f"L'orario {row[0]} riguarda la sede {row[1]}, che non è tra le sedi del "
-                    "servizio.",
+                    _(
+                        "L'orario %(id)s riguarda la sede %(location)s, che non è tra le sedi "
+                        "del servizio."
+                    )
+                    % {"id": row[0], "location": row[1]},
                     str(sid or ""),
                 )
         costs = []
@@ -942,24 +1011,24 @@ class Planner:
             option = str(c.get("option") or "").strip().lower()
             amount = c.get("amount")
             description = str(c.get("amount_description") or "")
-            if option not in CostOption.Option.values:
+            if option not in COST_OPTIONS:
                 if amount is None:
-                    self.err(c, "option", "option deve essere free, fee o voucher.")
+                    self.err(c, "option", _("option deve essere free, fee o voucher."))
                     continue
                 description = _join(c.get("option"), description)
                 option = "free" if amount == 0 else "fee"
             if c.get("currency") and str(c["currency"]).upper() != "EUR":
-                self.err(c, "currency", "Sono accettati solo importi in EUR.")
+                self.err(c, "currency", _("Sono accettati solo importi in EUR."))
             price: Decimal | None = None
             if amount is not None:
                 try:
                     price = Decimal(str(amount)).quantize(Decimal("0.01"))
                 except InvalidOperation:
-                    self.err(c, "amount", f"'{amount}' non è un importo.")
+                    self.err(c, "amount", _("'%(value)s' non è un importo.") % {"value": amount})
                 if price is not None and (price < 0 or price >= Decimal("10000000")):
-                    self.err(c, "amount", "Importo fuori intervallo.")
+                    self.err(c, "amount", _("Importo fuori intervallo."))
             if option == "fee" and price is None:
-                self.err(c, "amount", "Indica l'importo per un servizio a pagamento.")
+                self.err(c, "amount", _("Indica l'importo per un servizio a pagamento."))
             costs.append(
                 (
                     cid,
@@ -988,7 +1057,7 @@ class Planner:
         for lang in s.get("languages") or []:
             code = str(lang.get("code") or "").strip().lower()
             if not code or len(code) > 3:
-                self.err(lang, "code", "Serve il codice ISO 639-1 della lingua (es. it, en).")
+                self.err(lang, "code", _("Serve il codice ISO 639-1 della lingua (es. it, en)."))
                 continue
             if code in codes:
                 continue
@@ -1040,6 +1109,11 @@ class Planner:
             if plan is not None:
                 plans.append(plan)
         return plans
+
+
+@lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    return fold(text)
 
 
 def _term_id(attr: dict) -> str:
@@ -1278,8 +1352,8 @@ def _check_foreign_uuids(plans: list[ServicePlan], report: ImportReport) -> None
                     report.error(
                         f"{report.source}|",
                         "id",
-                        f"L'id {child} ({model._meta.model_name}) appartiene già a un altro "
-                        f"servizio ({service_uuid}).",
+                        _("L'id %(id)s appartiene già a un altro servizio (%(service)s).")
+                        % {"id": child, "service": service_uuid},
                         str(owner[child]),
                     )
 
@@ -1314,13 +1388,19 @@ class _Table:
     def insert(self, rows: list[dict[str, Any]]) -> None:
         # Table and column names come from the models, quoted.
         sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({self.marks})"  # noqa: S608
-        values = [
-            [
-                self.adapters[f.attname](row.get(f.attname, self.defaults[f.attname]))
-                for f in self.fields
-            ]
-            for row in rows
+        names = [(f.attname, self.defaults[f.attname]) for f in self.fields]
+        adapted = [
+            (i, self.adapters[f.attname])
+            for i, f in enumerate(self.fields)
+            if self.adapters[f.attname] is not _identity
         ]
+        values = []
+        for row in rows:
+            value = [row.get(name, default) for name, default in names]
+            for i, adapt in adapted:
+                if value[i] is not None:
+                    value[i] = adapt(value[i])
+            values.append(value)
         with connection.cursor() as cursor:
             for batch in _batches(values, WRITE_BATCH):
                 cursor.executemany(sql, batch)
@@ -1329,7 +1409,10 @@ class _Table:
         by_name = {f.attname: f for f in self.fields}
         sets = ", ".join(f"{self.qn(by_name[n].column)} = %s" for n in names)
         sql = f"UPDATE {self.table} SET {sets} WHERE {self.qn('id')} = %s"  # noqa: S608
-        values = [[*(self.adapters[n](row[n]) for n in names), pk] for pk, row in rows]
+        values = [
+            [*(self.adapters[n](row[n]) if row[n] is not None else None for n in names), pk]
+            for pk, row in rows
+        ]
         with connection.cursor() as cursor:
             for batch in _batches(values, WRITE_BATCH):
                 cursor.executemany(sql, batch)
@@ -1353,7 +1436,7 @@ def _adapter(kind: str, f: Any):
     if kind == "UUIDField":
         if connection.features.has_native_uuid_field:
             return lambda v: v
-        return lambda v: v.hex if v is not None else None
+        return lambda v: v.hex
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
     if kind == "DateField":
@@ -1362,7 +1445,11 @@ def _adapter(kind: str, f: Any):
         return ops.adapt_timefield_value
     if kind == "DecimalField":
         return lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
-    return lambda v: v
+    return _identity
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _write(
@@ -1374,7 +1461,7 @@ def _write(
     by: Any,
 ) -> list[int]:
     now = timezone.now()
-    tables = {
+    tables: dict[type[Model], _Table] = {
         model: _Table(model, now)
         for model in (
             Location,
@@ -1557,7 +1644,21 @@ def _allowed_organisations(by: Any) -> set[int] | None:
 def import_hsds(source: Any, *, by: Any, dry_run: bool = False) -> ImportReport:
     """Imports an HSDS file: a path (JSON file, zip of CSVs, folder of CSVs) or an open binary
     file (e.g. an upload). Validates everything, then writes all or nothing; `dry_run` only
-    validates and counts. Returns the report (never raises for bad content)."""
+    validates and counts. Returns the report (never raises for bad content). `by` is the staff
+    user responsible (an ATS operator imports only for the organisations of their ATS network;
+    a superuser or None - a system import - for any)."""
+    # Millions of small objects live during an import: the cyclic garbage collector would scan
+    # them again and again (nothing here makes cycles worth collecting early).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(source, by=by, dry_run=dry_run)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
     report = ImportReport(source=_name_of(source), dry_run=dry_run, by=str(by or ""))
     limit = getattr(settings, "HSDS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     size = _size_of(source)
@@ -1565,13 +1666,14 @@ def import_hsds(source: Any, *, by: Any, dry_run: bool = False) -> ImportReport:
         report.error(
             f"{report.source}|",
             "",
-            f"Il file è troppo grande ({size:,} byte; massimo {limit:,}).".replace(",", "."),
+            _("Il file è troppo grande (%(size)s byte; massimo %(limit)s).")
+            % {"size": size, "limit": limit},
         )
         return report
     allowed = _allowed_organisations(by)
     if allowed is not None and not allowed:
         report.error(
-            f"{report.source}|", "", "Solo gli operatori di rete ATS possono importare servizi."
+            f"{report.source}|", "", _("Solo gli operatori di rete ATS possono importare servizi.")
         )
         return report
     bundle = read_source(source, report)
@@ -1579,9 +1681,6 @@ def import_hsds(source: Any, *, by: Any, dry_run: bool = False) -> ImportReport:
         return report
     planner = Planner(report, allowed)
     plans = planner.plan(bundle)
-    if not report.ok:
-        return report
-    _check_foreign_uuids(plans, report)
     if not report.ok:
         return report
     existing = _existing_plans([p.uuid for p in plans])
@@ -1594,7 +1693,16 @@ def import_hsds(source: Any, *, by: Any, dry_run: bool = False) -> ImportReport:
             else:
                 _reindex(ids)
     except (IntegrityError, ValueError) as exc:
-        report.error(f"{report.source}|", "", f"Scrittura annullata, nulla è cambiato: {exc}")
+        # E.g. an id of the file already used by another service's schedule or phone.
+        report.error(
+            f"{report.source}|",
+            "id",
+            _(
+                "Scrittura annullata, nulla è cambiato: un identificativo del file è già usato "
+                "da un altro oggetto del catalogo (%(error)s)."
+            )
+            % {"error": exc},
+        )
         return report
     if dry_run:
         return report

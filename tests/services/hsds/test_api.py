@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from equilibri.services.hsds.serializers import PROFILE_TAXONOMY_ID
 from equilibri.services.models import Service, Taxonomy, TaxonomyTerm, hsds_organisation_id
 
 from .conftest import assert_page, assert_valid
@@ -351,6 +352,7 @@ def test_openapi_and_profile(api):
     readme = api.get("/api/hsds/profile/README.md")
     assert readme.status_code == 200
     assert b"istat-comune" in readme.content
+    assert str(PROFILE_TAXONOMY_ID).encode() in readme.content
 
 
 def test_read_only(api, catalogue):

@@ -1,0 +1,95 @@
+"""The reserved-area HSDS import / export page (mounted here at a test address)."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from equilibri.services.hsds.interchange import export_json
+from equilibri.services.models import Service
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.services.hsds.urls")]
+URL = "/test-hsds/"
+
+
+def camp_only(catalogue) -> bytes:
+    out = io.StringIO()
+    export_json(out)
+    data = json.loads(out.getvalue())
+    data["services"] = [s for s in data["services"] if s["id"] == str(catalogue.camp.uuid)]
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (None, 302),
+        ("cittadina", 403),
+        ("ente.aquilone", 403),
+        ("comitato.insubria", 403),
+        ("regione", 403),
+        ("operatore.insubria", 200),
+        ("operatore.milano", 200),
+        ("admin", 200),
+    ],
+)
+def test_who_may_import(login, persona, status):
+    assert login(persona).get(URL).status_code == status
+
+
+def test_check_then_import(login, catalogue):
+    content = camp_only(catalogue)
+    Service.objects.filter(pk=catalogue.camp.pk).delete()
+    client = login("operatore.insubria")
+    response = client.post(URL, {"file": SimpleUploadedFile("c.json", content), "dry_run": "on"})
+    assert response.status_code == 200
+    assert "Verifica riuscita" in response.content.decode()
+    assert not Service.objects.filter(uuid=catalogue.camp.uuid).exists()
+    response = client.post(URL, {"file": SimpleUploadedFile("c.json", content)})
+    assert "Importazione completata" in response.content.decode()
+    camp = Service.objects.get(uuid=catalogue.camp.uuid)
+    assert "operatore.insubria" in camp.moderation_note
+
+
+def test_errors_are_listed_and_nothing_written(login, catalogue):
+    data = json.loads(camp_only(catalogue))
+    data["services"][0]["status"] = "forse"
+    Service.objects.filter(pk=catalogue.camp.pk).delete()
+    response = login("operatore.insubria").post(
+        URL, {"file": SimpleUploadedFile("c.json", json.dumps(data).encode())}
+    )
+    page = response.content.decode()
+    assert "Importazione rifiutata" in page
+    assert "status" in page
+    assert not Service.objects.filter(uuid=catalogue.camp.uuid).exists()
+
+
+def test_cross_ats_import_is_refused(login, catalogue):
+    content = camp_only(catalogue)  # L'Aquilone is in ATS Insubria
+    Service.objects.filter(pk=catalogue.camp.pk).delete()
+    response = login("operatore.milano").post(URL, {"file": SimpleUploadedFile("c.json", content)})
+    assert "rete della tua ATS" in response.content.decode()
+    assert not Service.objects.filter(uuid=catalogue.camp.uuid).exists()
+
+
+def test_oversized_upload_is_refused_unread(login):
+    with override_settings(HSDS_IMPORT_MAX_BYTES=100):
+        response = login("operatore.insubria").post(
+            URL, {"file": SimpleUploadedFile("c.json", b"x" * 1000)}
+        )
+    assert response.status_code == 413
+    assert "troppo grande" in response.content.decode()
+
+
+def test_export_downloads(login, catalogue):
+    client = login("operatore.insubria")
+    response = client.get(URL + "?esporta=json")
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(b"".join(response.streaming_content))
+    assert str(catalogue.camp.uuid) in {s["id"] for s in data["services"]}
+    response = client.get(URL + "?esporta=csv")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "services.csv" in archive.namelist()
