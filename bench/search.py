@@ -619,6 +619,8 @@ def summary(results: dict) -> list[str]:
         f"import ({imp['mode']}): {imp['seconds']} s for {imp.get('rows', 0):,} rows ({detail})"
     )
     lat = results.get("latency")
+    if results.get("raw_only"):
+        lines.append(f"raw engine statement only (ms): {results['raw_only']}")
     if lat:
         lines.append("")
         lines.append(f"per-query latency, one client, {lat['queries_timed']} queries of the mix:")

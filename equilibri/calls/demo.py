@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from equilibri.accounts.models import User
 from equilibri.network.models import Organisation
-from equilibri.plans import services as plan_services
 from equilibri.plans.models import ActionCategory, TerritorialPlan
 from equilibri.territory.models import ATS, Comune
 
@@ -293,23 +292,7 @@ def dgr_5755_call(*, ats: ATS, plan: TerritorialPlan | None, by, opens_at, close
 
 def _dgr_5755(operator: User, committee: User) -> None:
     ats = ATS.objects.get(code="ATS-INS")
-    # The DGR 5755/2021 measure is funded apart from the 2020-2023 plan (DGR 2398/2019): its
-    # projects go in a plan of their own.
-    plan = plan_services.plan_create(
-        ats=ats,
-        by=operator,
-        title="Welfare aziendale e conciliazione nelle micro e piccole imprese",
-        start_year=2022,
-        end_year=2023,
-        legal_basis="DGR 5755/2021",
-        approval_act_number="Deliberazione n. 576",
-        approval_act_date=datetime.date(2022, 9, 29),
-        alliance_share=Decimal("0"),
-        min_cofinancing=Decimal("30"),
-        is_public=True,
-        illustrative_figures=True,
-        grants={2022: Decimal("230000.00")},
-    )
+    plan = TerritorialPlan.objects.filter(ats=ats, start_year=2020).first()
     call = dgr_5755_call(
         ats=ats,
         plan=plan,
@@ -367,11 +350,14 @@ def _dgr_5755(operator: User, committee: User) -> None:
         for criterion, value in zip(criteria, scores, strict=True):
             CriterionScore.objects.create(sheet=sheet, criterion=criterion, value=Decimal(value))
     services.call_rank(call=call, by=operator)
+    # The 2022 decision predates the platform: its projects are not recreated in the plan (a
+    # decision recorded on the platform creates them, see services.call_decide).
     services.call_decide(
         call=call,
         by=operator,
         act_number="Deliberazione n. 576",
         act_date=datetime.date(2022, 9, 29),
+        create_projects=False,
     )
 
 

@@ -236,12 +236,17 @@ def report_open(*, project: Project, period_start: datetime.date, by) -> Monitor
             _("La relazione del periodo %(period)s esiste già: aprila dall'elenco.")
             % {"period": period_label(period_start, period_end)}
         )
-    return MonitoringReport.objects.create(
+    report = MonitoringReport.objects.create(
         project=project,
         period_start=period_start,
         period_end=period_end,
         due_date=due_date_for(period_end),
     )
+    # Figures another app already measures (vouchers paid in the period) come in by themselves.
+    from .services import indicator_feeds_apply
+
+    indicator_feeds_apply(report=report)
+    return report
 
 
 def _require_editable(report: MonitoringReport) -> None:

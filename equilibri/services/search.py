@@ -316,8 +316,8 @@ def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
     if units:
         if vendor == "postgresql":
             source = (
-                "services_search f JOIN services_service s ON s.id = f.service_id "
-                "CROSS JOIN to_tsquery('italian', %s) q"
+                "to_tsquery('italian', %s) q JOIN services_search f ON f.document @@ q"
+                " JOIN services_service s ON s.id = f.service_id"
             )
             params.append(pg_tsquery(units))
             select_rank = "ts_rank(f.document, q)"
@@ -419,17 +419,21 @@ def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
         )
         where_params += [day.weekday(), d, d, *time_params, d, d]
 
+    # ORDER BY repeats the expressions (PostgreSQL does not accept output aliases in them).
     order: list[str] = []
+    rank, dist = select_rank, select_distance
     has_distance = query.comune is not None
     if query.sort == "distance" and has_distance:
-        order += ["distance ASC NULLS LAST", "rank DESC"]
+        order.append(f"{dist} ASC NULLS LAST")
+        if units:
+            order.append(f"{rank} DESC")
     elif units and has_distance:
         # Relevance near a comune: the text rank, discounted with the distance (5 km halves it).
-        order += ["rank / (1.0 + distance / 5.0) DESC NULLS LAST", "distance ASC NULLS LAST"]
+        order += [f"{rank} / (1.0 + {dist} / 5.0) DESC NULLS LAST", f"{dist} ASC NULLS LAST"]
     elif units:
-        order.append("rank DESC")
+        order.append(f"{rank} DESC")
     elif has_distance:
-        order.append("distance ASC NULLS LAST")
+        order.append(f"{dist} ASC NULLS LAST")
     order += ["s.name ASC", "s.id ASC"]
 
     page, per_page = _clamp_page(query)

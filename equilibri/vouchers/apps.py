@@ -28,6 +28,9 @@ class VouchersConfig(AppConfig):
             )
         )
         register_exporter("vouchers", selectors.export_for)
+        from equilibri.services.services import register_offer_provider
+
+        register_offer_provider(selectors.offers_for)
         register_indicator_feed(services.indicator_feed)
         register_job(
             PeriodicJob(

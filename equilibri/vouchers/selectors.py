@@ -169,3 +169,35 @@ def export_for(user) -> list[dict]:
             }
         )
     return data
+
+
+def offers_for(comune, employer, ages: list[int]) -> list[dict]:
+    """The open schemes a worker could apply to, for the catalogue's "what can I get?" helper
+    (registered in apps.py: the catalogue is on the same layer and cannot import us)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    offers = []
+    schemes = public_schemes().filter(opens_on__lte=today, closes_on__gte=today)
+    for scheme in schemes.prefetch_related("comuni"):
+        allowed_comuni = list(scheme.comuni.all())
+        if allowed_comuni and (comune is None or comune not in allowed_comuni):
+            continue
+        if scheme.partner_employees_only and (
+            employer is None or not eligible_employers(scheme).filter(pk=employer.pk).exists()
+        ):
+            continue
+        if scheme.child_min_age is not None or scheme.child_max_age is not None:
+            low = scheme.child_min_age or 0
+            high = scheme.child_max_age if scheme.child_max_age is not None else 200
+            if not any(low <= age <= high for age in ages):
+                continue
+        offers.append(
+            {
+                "title": scheme.title,
+                "url": reverse("vouchers_public:scheme_detail", args=[scheme.pk]),
+                "description": scheme.description,
+            }
+        )
+    return offers

@@ -69,7 +69,7 @@ REJECTABLE = (
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "VOUCHER_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return int(getattr(settings, "VOUCHER_RECEIPT_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
 
 
 def retention_years() -> int:

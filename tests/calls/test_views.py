@@ -280,12 +280,3 @@ def test_decision_annex_pdf_has_the_ranking(login):
 
     pdf_bytes = render_decision_annex(dgr())
     assert pdf_bytes.startswith(b"%PDF") and len(pdf_bytes) > 2000
-
-
-def test_funded_application_links_to_its_project(login):
-    application = dgr().applications.get(public_id=3705126)
-    page = login("operatore.insubria").get(
-        reverse("plans:project_detail", args=[application.project_id])
-    )
-    assert page.status_code == 200
-    assert "Azienda benessere Comunità A.B.C." in page.content.decode()

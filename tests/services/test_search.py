@@ -127,3 +127,35 @@ def test_only_published():
 def test_garbage_text():
     for text in ['"', "AND OR NOT", "(((", "*", "a:b", "NEAR(x y)", "-", "ü" * 300, "'; drop"]:
         names(text=text)
+
+
+def test_raw_statement_is_what_search_runs():
+    from django.db import connection
+
+    from equilibri.services.search import raw_search_sql
+
+    query = SearchQuery(text="centro estivo", comune=tradate(), radius_km=50, per_page=5)
+    sql, params = raw_search_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    assert ids == [h.service.pk for h in search_services(query).hits]
+    assert ids
+
+
+def test_organisation_and_modified_after():
+    from django.utils import timezone
+
+    from equilibri.network.models import Organisation
+
+    org = Organisation.objects.get(name="Spazio Aperto Servizi")
+    found = names(organisation_id=org.pk)
+    assert found and "Centro estivo Tradate" not in found
+    assert names(modified_after=timezone.now() + datetime.timedelta(days=1)) == []
+    assert names(modified_after=timezone.now() - datetime.timedelta(days=1))
+
+
+def test_radius_is_capped_and_hits_carry_their_nearest_location():
+    page = search_services(SearchQuery(comune=tradate(), radius_km=10_000, per_page=100))
+    assert all(h.distance_km is not None and h.distance_km <= 100.5 for h in page.hits)
+    assert all(h.location is not None for h in page.hits)

@@ -125,11 +125,11 @@ def test_files_are_sniffed_from_their_bytes_and_limited_in_size(ready_draft, set
     fake = pdf("ricevuta.pdf", b"MZ\x90\x00 not really a pdf")
     response = _post_expense(client, application, fake, receipt_number="R-3")
     assert "PDF, un JPEG o un PNG" in response.content.decode()
-    settings.VOUCHER_MAX_UPLOAD_BYTES = 100
+    settings.VOUCHER_RECEIPT_MAX_BYTES = 100
     big = pdf("grande.pdf", b"%PDF-1.4\n" + b"0" * 200)
     response = _post_expense(client, application, big, receipt_number="R-4")
     assert "supera il limite" in response.content.decode()
-    settings.VOUCHER_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    settings.VOUCHER_RECEIPT_MAX_BYTES = 5 * 1024 * 1024
     for number, content in (("R-5", PNG), ("R-6", JPEG)):
         assert (
             _post_expense(

@@ -180,3 +180,18 @@ def test_the_retention_job_is_registered():
     from equilibri.core.periodic import jobs
 
     assert "anonymise_voucher_applications" in {job.name for job in jobs()}
+
+
+def test_a_report_opened_after_payments_starts_with_the_fed_figures(user_of, action):
+    from equilibri.plans.models import IndicatorValue, TerritorialPlan
+    from equilibri.plans.monitoring_services import plan_periods, report_open
+
+    paid_on = timezone.localdate() - datetime.timedelta(days=5)  # the demo's paid voucher
+    # The demo plan may have ended: stretch it to cover the payment.
+    TerritorialPlan.objects.filter(pk=action.project.plan_id).update(end_year=paid_on.year + 1)
+    action.project.plan.refresh_from_db()
+    start = next(s for s, e in plan_periods(action.project.plan) if s <= paid_on <= e)
+    action.project.reports.filter(period_start=start).delete()
+    report = report_open(project=action.project, period_start=start, by=user_of("alleanza.tradate"))
+    fed = IndicatorValue.objects.get(report=report, indicator__unit="euros")
+    assert fed.value >= Decimal("300.00")
