@@ -1,140 +1,23 @@
-"""Exports of every list, in one place: an `Exporter` is a title, column headers and a row
-generator; it renders CSV (UTF-8 with BOM, comma-separated, quoted where needed) and XLSX
-(openpyxl: bold header, money as numbers with two decimals, dates as dates).
+"""The dashboard's datasets, rendered by the shared exporter (equilibri.core.exporters).
 
 Each dataset is a function `(user, plan) -> Exporter` reading through the scoped selectors, so a
 user exports exactly what they may see. `DATASETS` maps the slug in the URL to it.
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from equilibri.core.exporters import CONTENT_TYPES, Exporter, export_response
 from equilibri.network.selectors import alliances_visible_to, organisations_visible_to
 from equilibri.plans.models import TerritorialPlan
 
 from . import selectors
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TWO_PLACES = Decimal("0.01")
-
-
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(TWO_PLACES)
-
-
-@dataclass
-class Exporter:
-    name: str  # the file's base name
-    title: str
-    headers: Sequence[str]
-    rows: Callable[[], Iterable[Sequence[Any]]]
-
-    def filename(self, fmt: str) -> str:
-        stem = slugify(self.name) or "export"
-        return f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-
-    def to_csv(self) -> bytes:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([str(h) for h in self.headers])
-        for row in self.rows():
-            writer.writerow([self._csv_cell(value) for value in row])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-    @staticmethod
-    def _csv_cell(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return _("sì") if value else _("no")
-        if isinstance(value, Decimal):
-            return f"{_money(value)}"
-        if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, int | float):
-            return str(value)
-        return _safe_text(str(value))
-
-    def to_xlsx(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = slugify(self.title)[:31] or "export"
-        sheet.append([str(h) for h in self.headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        widths = [len(str(h)) for h in self.headers]
-        for row_number, row in enumerate(self.rows(), start=2):
-            for column, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_number, column=column)
-                if isinstance(value, Decimal):
-                    cell.value = _money(value)
-                    cell.number_format = "#,##0.00"
-                elif isinstance(value, datetime):
-                    cell.value = timezone.localtime(value).replace(tzinfo=None)
-                    cell.number_format = "DD/MM/YYYY HH:MM"
-                elif isinstance(value, date):
-                    cell.value = value
-                    cell.number_format = "DD/MM/YYYY"
-                elif isinstance(value, bool):
-                    cell.value = _("sì") if value else _("no")
-                elif value is None or isinstance(value, int | float):
-                    cell.value = value
-                else:
-                    cell.value = _safe_text(str(value))
-                    cell.data_type = "s"  # never a formula
-                if column <= len(widths):
-                    widths[column - 1] = max(widths[column - 1], min(len(str(value or "")), 60))
-        for column, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width + 2
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-
-    def render(self, fmt: str) -> bytes:
-        if fmt == "csv":
-            return self.to_csv()
-        if fmt == "xlsx":
-            return self.to_xlsx()
-        raise ValueError(fmt)
-
-
-def export_response(request: HttpRequest, exporter: Exporter, fmt: str) -> HttpResponse:
-    """The file as a download; an unknown format is a 404."""
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    response = HttpResponse(exporter.render(fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
+__all__ = ["CONTENT_TYPES", "DATASETS", "Exporter", "export_response"]
 
 # --- Datasets --------------------------------------------------------------------------------
 

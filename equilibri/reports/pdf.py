@@ -1,62 +1,16 @@
 """The PDF report of a plan's status for a committee meeting: an HTML template with server-side
-SVG charts, rendered by WeasyPrint. WeasyPrint only reads local static files (fonts, CSS) and
-inline data: it never fetches anything from the network."""
+SVG charts, rendered by WeasyPrint (equilibri.core.pdf)."""
 
-from pathlib import Path
-from urllib.parse import unquote
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from equilibri.core import charts
+from equilibri.core.pdf import font_faces, url_fetcher
 from equilibri.plans.models import TerritorialPlan
 from equilibri.territory.models import Comune
 
-from . import charts, selectors
-
-FONT_DIR = "vendor/bootstrap-italia/fonts/Titillium_Web"
-
-
-def _static_path(path: str) -> Path | None:
-    found = finders.find(path)
-    if isinstance(found, list):
-        found = found[0] if found else None
-    return Path(found) if found else None
-
-
-def _font_faces() -> list[dict[str, str]]:
-    """The vendored Titillium Web (woff), as file URIs for WeasyPrint."""
-    directory = _static_path(FONT_DIR)
-    if directory is None:
-        return []
-    faces = []
-    for weight, style, pattern in (
-        ("400", "normal", "*-regular.woff"),
-        ("700", "normal", "*-700.woff"),
-        ("400", "italic", "*-italic.woff"),
-    ):
-        match = sorted(directory.glob(pattern))
-        if match:
-            faces.append({"weight": weight, "style": style, "uri": match[0].as_uri()})
-    return faces
-
-
-def _url_fetcher():
-    """Only data: URIs and the vendored fonts: the PDF never fetches from the network."""
-    from weasyprint.urls import URLFetcher
-
-    fonts = _static_path(FONT_DIR)
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("file:"):
-                path = Path(unquote(url.removeprefix("file://"))).resolve()
-                if fonts is None or not path.is_relative_to(fonts.resolve()):
-                    raise ValueError(f"resource not allowed in PDF reports: {url}")
-            return super().fetch(url, headers)
-
-    return LocalFetcher(allowed_protocols={"file", "data"})
+from . import selectors
 
 
 def plan_report_context(user, plan: TerritorialPlan) -> dict:
@@ -98,7 +52,7 @@ def plan_report_context(user, plan: TerritorialPlan) -> dict:
         "indicator_chart": indicator_chart,
         "comuni_map": comuni_map,
         "generated_at": timezone.localtime(),
-        "font_faces": _font_faces(),
+        "font_faces": font_faces(),
     }
 
 
@@ -111,8 +65,13 @@ def render_plan_document(user, plan: TerritorialPlan):
     from weasyprint import HTML
 
     html = render_plan_html(user, plan)
-    return HTML(string=html, url_fetcher=_url_fetcher()).render()
+    return HTML(string=html, url_fetcher=url_fetcher()).render()
 
 
 def render_plan_pdf(user, plan: TerritorialPlan) -> bytes:
     return render_plan_document(user, plan).write_pdf()
+
+
+# Temporary aliases for code written before the move to equilibri.core.pdf.
+_font_faces = font_faces
+_url_fetcher = url_fetcher

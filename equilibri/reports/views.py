@@ -7,10 +7,11 @@ from django.views.decorators.http import require_http_methods
 
 from equilibri.accounts import api_tokens
 from equilibri.accounts.decorators import staff_permission_required, staff_required
+from equilibri.core import charts
 from equilibri.plans.models import TerritorialPlan
 from equilibri.territory.models import Comune
 
-from . import charts, exporters, selectors
+from . import exporters, selectors
 
 
 def _selected_plan(request: HttpRequest) -> TerritorialPlan | None:

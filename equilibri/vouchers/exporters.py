@@ -3,12 +3,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from equilibri.core.exporters import Exporter, export_response
+
 from .models import PaymentBatch
 
 
 def batch_exporter(batch: PaymentBatch):
-    from equilibri.reports.exporters import Exporter
-
     def rows():
         for payment in batch.payments.select_related("application").order_by("pk"):
             application = payment.application
@@ -39,6 +39,4 @@ def batch_exporter(batch: PaymentBatch):
 
 
 def batch_response(request: HttpRequest, batch: PaymentBatch, fmt: str) -> HttpResponse:
-    from equilibri.reports.exporters import export_response
-
     return export_response(request, batch_exporter(batch), fmt)

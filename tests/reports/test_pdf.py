@@ -4,7 +4,8 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from equilibri.reports import charts, pdf
+from equilibri.core import charts
+from equilibri.reports import pdf
 
 
 def _document_text(document) -> str:
