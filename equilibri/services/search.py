@@ -30,6 +30,7 @@ from typing import Literal
 
 import snowballstemmer
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -275,7 +276,12 @@ class SearchPage:
 
 
 def category_term_ids(code: str) -> list[int]:
-    """The term and its descendants (two levels are enough for our taxonomy)."""
+    """The term and its descendants, cached briefly: every search with a category needs them and
+    the taxonomy changes only with a migration or an import."""
+    return cache.get_or_set(f"services:term-ids:{code}", lambda: _term_ids(code), 300) or []
+
+
+def _term_ids(code: str) -> list[int]:
     ids = list(TaxonomyTerm.objects.filter(code=code).values_list("id", flat=True))
     frontier = ids
     for _ in range(3):
@@ -324,8 +330,10 @@ def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
         else:
             source = (
                 "(SELECT rowid AS id, -bm25(services_fts, 5.0, 1.0) AS score FROM services_fts "
-                "WHERE services_fts MATCH %s) f JOIN services_service s ON s.id = f.id"
+                "WHERE services_fts MATCH %s) f CROSS JOIN services_service s ON s.id = f.id"
             )
+            # CROSS JOIN fixes SQLite's join order: the full-text match runs once, first; with a
+            # plain JOIN the planner may re-run it for every row of the distance subquery.
             params.append(fts5_match(units))
             select_rank = "f.score"
 
