@@ -376,6 +376,10 @@ SERVICE_STALE_GRACE_DAYS = env_int("SERVICE_STALE_GRACE_DAYS", 30)
 HSDS_IMPORT_MAX_BYTES = env_int("HSDS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Help desks: contact log entries are anonymised after this many months.
 DESK_CONTACT_RETENTION_MONTHS = env_int("DESK_CONTACT_RETENTION_MONTHS", 24)
+# Help desks: slots are generated this many weeks ahead; a booking made without an account holds
+# its seat this many hours, waiting for the e-mailed confirmation link.
+DESK_BOOKING_WEEKS = env_int("DESK_BOOKING_WEEKS", 4)
+DESK_BOOKING_CONFIRM_HOURS = env_int("DESK_BOOKING_CONFIRM_HOURS", 2)
 # Vouchers: largest receipt accepted; applications are anonymised this many years after their
 # scheme closes.
 VOUCHER_RECEIPT_MAX_BYTES = env_int("VOUCHER_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)

@@ -222,7 +222,7 @@ def call_create(*, ats, by, **fields) -> Call:
 def call_update(*, call: Call, by, **fields) -> Call:
     _unknown(fields, CALL_FIELDS)
     _require_call_manager(by, call)
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     if call.decided_at:
         raise ValidationError(
             _("Il bando ha già l'atto di finanziamento: non si può più modificare."), code="decided"
@@ -238,7 +238,7 @@ def call_update(*, call: Call, by, **fields) -> Call:
 @transaction.atomic
 def call_publish(*, call: Call, by) -> Call:
     _require_call_manager(by, call)
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     if call.is_published:
         return call
     missing = []
@@ -458,7 +458,7 @@ def application_create(
 def application_update(*, application: Application, by, **fields) -> Application:
     _unknown(fields, APPLICATION_FIELDS)
     _require_applicant(by, application)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     _require_draft(application)
     for name, value in fields.items():
         setattr(application, name, value)
@@ -566,7 +566,7 @@ def _require_partner_admin(by, partner: ApplicationPartner) -> None:
 @transaction.atomic
 def partner_answer(*, partner: ApplicationPartner, by, accept: bool) -> ApplicationPartner:
     _require_partner_admin(by, partner)
-    partner = ApplicationPartner.objects.select_for_update().get(pk=partner.pk)
+    partner = ApplicationPartner.objects.select_for_update(of=("self",)).get(pk=partner.pk)
     _require_draft(partner.application)
     partner.state = (
         ApplicationPartner.State.CONFIRMED if accept else ApplicationPartner.State.DECLINED
@@ -635,7 +635,7 @@ def _window_error(call: Call, now: datetime.datetime) -> ValidationError | None:
 def application_submit(*, application: Application, by) -> Application:
     _require_applicant(by, application)
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "lead")
         .get(pk=application.pk)
     )
@@ -688,7 +688,7 @@ def application_request_integration(
     *, application: Application, by, request_text: str, deadline: datetime.date
 ) -> Application:
     _require_manager_of(by, application)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.state != A.SUBMITTED:
         raise ValidationError(
             _("Si chiede un'integrazione solo per domande inviate e in istruttoria."),
@@ -720,7 +720,7 @@ def application_request_integration(
 @transaction.atomic
 def application_integrate(*, application: Application, by, response: str) -> Application:
     _require_applicant(by, application)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if not application.integration_request:
         raise ValidationError(_("Non ci sono richieste di integrazione aperte."), code="state")
     if application.integration_deadline and timezone.localdate() > application.integration_deadline:
@@ -748,7 +748,9 @@ def application_admissibility(
 ) -> Application:
     _require_manager_of(by, application)
     application = (
-        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
     )
     if application.state not in (A.SUBMITTED, A.ADMISSIBLE, A.INADMISSIBLE):
         raise ValidationError(
@@ -827,7 +829,9 @@ def score_sheet_submit(
 ) -> ScoreSheet:
     """Records one evaluator's scores (one per criterion, 0..max)."""
     sheet = (
-        ScoreSheet.objects.select_for_update().select_related("application__call").get(pk=sheet.pk)
+        ScoreSheet.objects.select_for_update(of=("self",))
+        .select_related("application__call")
+        .get(pk=sheet.pk)
     )
     application = sheet.application
     _require_evaluator(by, application)
@@ -916,7 +920,7 @@ def ranking_key(application: Application):
 @transaction.atomic
 def call_rank(*, call: Call, by) -> list[Application]:
     _require_call_manager(by, call)
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     if call.decided_at:
         raise ValidationError(_("Il bando ha già l'atto di finanziamento."), code="decided")
     pending = call.applications.filter(state=A.SUBMITTED)
@@ -1038,7 +1042,7 @@ def call_decide(
 ) -> list[Application]:
     """Records the funding act and allocates the budget down the ranking."""
     _require_call_manager(by, call)
-    call = Call.objects.select_for_update().select_related("plan").get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("plan").get(pk=call.pk)
     if call.decided_at:
         raise ValidationError(_("L'atto di finanziamento è già registrato."), code="decided")
     if not call.ranked_at:
@@ -1156,7 +1160,7 @@ def expense_item_add(
 @transaction.atomic
 def expense_report_submit(*, report: ExpenseReport, by, narrative: str = "") -> ExpenseReport:
     _require_applicant(by, report.application)
-    report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
+    report = ExpenseReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     _require_report_draft(report)
     if not report.items.exists():
         raise ValidationError(_("Aggiungi almeno una spesa con il suo documento."), code="empty")
@@ -1178,7 +1182,9 @@ def expense_item_check(
     *, item: ExpenseItem, by, check_state: str, accepted_amount=None, note: str = ""
 ) -> ExpenseItem:
     _require_manager_of(by, item.report.application)
-    item = ExpenseItem.objects.select_for_update().select_related("report").get(pk=item.pk)
+    item = (
+        ExpenseItem.objects.select_for_update(of=("self",)).select_related("report").get(pk=item.pk)
+    )
     if item.report.state != ExpenseReport.State.SUBMITTED:
         raise ValidationError(_("Si verificano le spese dei rendiconti inviati."), code="state")
     C = ExpenseItem.Check
@@ -1225,7 +1231,7 @@ def final_grant_for(application: Application) -> tuple[Decimal, Decimal]:
 def expense_report_check(*, report: ExpenseReport, by, note: str = "") -> ExpenseReport:
     _require_manager_of(by, report.application)
     report = (
-        ExpenseReport.objects.select_for_update()
+        ExpenseReport.objects.select_for_update(of=("self",))
         .select_related("application__call")
         .get(pk=report.pk)
     )
@@ -1262,7 +1268,7 @@ def payment_record(
     *, application: Application, by, amount, paid_on: datetime.date, reference: str
 ) -> Payment:
     _require_manager_of(by, application)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     _require_funded(application)
     amount = check_money(amount, _("L'importo"), "amount")
     if amount <= 0:
@@ -1309,7 +1315,7 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now)
     sent = 0
     with transaction.atomic():
-        closing = Call.objects.select_for_update().filter(
+        closing = Call.objects.select_for_update(of=("self",)).filter(
             state=Call.State.PUBLISHED,
             closing_reminder_sent_at__isnull=True,
             closes_at__gt=now,
@@ -1332,7 +1338,7 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
                 sent += 1
             call.closing_reminder_sent_at = now
             call.save(update_fields=["closing_reminder_sent_at"])
-        integrations = Application.objects.select_for_update().filter(
+        integrations = Application.objects.select_for_update(of=("self",)).filter(
             integration_deadline__isnull=False,
             integration_reminder_sent_at__isnull=True,
             integration_response="",
@@ -1354,7 +1360,7 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
             application.integration_reminder_sent_at = now
             application.save(update_fields=["integration_reminder_sent_at"])
             sent += 1
-        reports = Application.objects.select_for_update().filter(
+        reports = Application.objects.select_for_update(of=("self",)).filter(
             state=A.FUNDED,
             final_grant__isnull=True,
             report_due__isnull=False,

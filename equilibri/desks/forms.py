@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -289,6 +290,13 @@ def voucher_scheme_choices() -> list[tuple[str, str]]:
         return []
 
 
+def _formfield(field, **kwargs):
+    """Model fields to form fields, with links typed without a scheme read as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class ArticleForm(forms.ModelForm):
     note = forms.CharField(
         label=_("Cosa hai cambiato (facoltativo)"), max_length=200, required=False
@@ -297,6 +305,7 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = KnowledgeArticle
+        formfield_callback = _formfield
         fields = ["title", "summary", "body", "tags", "source_url", "is_public", "review_due"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 12}),
@@ -307,6 +316,7 @@ class ArticleForm(forms.ModelForm):
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = CollectiveAgreement
+        formfield_callback = _formfield
         fields = [
             "title",
             "kind",
@@ -338,6 +348,7 @@ class DeskForm(forms.ModelForm):
 
     class Meta:
         model = Desk
+        formfield_callback = _formfield
         fields = [
             "name",
             "organisation",

@@ -17,6 +17,8 @@ from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.models import User
 from equilibri.accounts.roles import Role, ats_ids_for, has_role
 from equilibri.core.audit import log_personal_data_read
+from equilibri.core.charts import Series, bar_chart_svg
+from equilibri.core.exporters import Exporter, export_response
 from equilibri.network.models import Organisation
 
 from . import selectors, services
@@ -536,8 +538,6 @@ def _stat_titles() -> dict[str, str]:
 
 @staff_permission_required("desks.stats")
 def stats(request: HttpRequest) -> HttpResponse:
-    from equilibri.reports.charts import Series, bar_chart_svg
-
     form, data = _stats_for(request)
     sections = []
     for key, title in _stat_titles().items():
@@ -562,8 +562,6 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @staff_permission_required("desks.stats")
 def stats_export(request: HttpRequest) -> HttpResponse:
-    from equilibri.reports.exporters import Exporter, export_response
-
     _form, data = _stats_for(request)
     titles = _stat_titles()
 

@@ -60,9 +60,7 @@ def _decorate(hits) -> list[dict]:
     from django.db.models import prefetch_related_objects
 
     services_ = [hit.service for hit in hits]
-    prefetch_related_objects(
-        services_, "schedules", "closures", "cost_options", "eligible_comuni", "languages"
-    )
+    prefetch_related_objects(services_, "schedules", "closures", "cost_options", "eligible_comuni")
     now = timezone.localtime()
     rows = []
     for hit in hits:
@@ -119,7 +117,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "searched": searched,
         "view_mode": view_mode,
-        "query_string": urlencode(base_params),
+        "query_string": urlencode(
+            {**base_params, "vista": "mappa"} if view_mode == "mappa" else base_params
+        ),
         "list_url": "?" + urlencode(base_params),
         "map_url": "?" + urlencode({**base_params, "vista": "mappa"}),
         "markers": _markers(rows) if view_mode == "mappa" else [],

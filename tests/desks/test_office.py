@@ -367,3 +367,24 @@ def test_ats_operator_creates_a_desk_and_it_is_listed(login):
     )
     assert refused.status_code == 200
     assert not Desk.objects.filter(name="Fuori zona").exists()
+
+
+def test_public_pages_speak_english_too(client):
+    desk = Desk.objects.get(name=ERBA)
+    detail = reverse("desks:desk_detail", args=[desk.pk])
+    booking = reverse("desks:book", args=[desk.pk])
+    page = client.get(f"/en{detail}")
+    assert page.status_code == 200
+    assert "Opening hours" in page.content.decode() or "Orari" in page.content.decode()
+    for path in ["/en/sportelli/domande-frequenti/", "/en/sportelli/contratti/"]:
+        assert client.get(path).status_code == 200
+    book = client.get(f"/en{booking}")
+    assert book.status_code == 200
+
+
+def test_hours_accept_italian_and_english_day_names():
+    from equilibri.desks.forms import HoursForm
+
+    form = HoursForm({"hours": "martedì 9:00-12:30\nThursday 14.00-17.00"})
+    assert form.is_valid(), form.errors
+    assert [row[0] for row in form.cleaned_data["hours"]] == [1, 3]

@@ -7,7 +7,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -57,6 +59,18 @@ def _local_document() -> dict:
 schema = schemathesis.openapi.from_dict(_local_document())
 schema.app = get_wsgi_application()
 
+
+@pytest.fixture
+def keep_connection():
+    """Like Django's test client: the WSGI app must not close the test's database connection
+    at the end of each request (PostgreSQL would lose the test transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -68,10 +82,10 @@ CHECKS = [
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_api_conforms(case, catalogue):
+def test_api_conforms(case, catalogue, keep_connection):
     case.call_and_validate(checks=CHECKS, headers={"Host": "localhost"})
