@@ -1,5 +1,3 @@
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
+from equilibri.core.files import private_file_response
 
 from . import committee_services as services
 from .committee_forms import (
@@ -231,18 +230,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         MeetingDocument.objects.filter(meeting__in=services.meetings_visible_to(request.user)),
         pk=pk,
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=PurePath(document.file.name).name,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(document.file, content_type="application/pdf")
 
 
 @staff_permission_required("plans.read")

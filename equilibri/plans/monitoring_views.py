@@ -1,16 +1,15 @@
 import datetime
-import mimetypes
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
+from equilibri.core.files import private_file_response
 
 from . import monitoring_services as services
 from .models import Expenditure, MonitoringReport, SampleDraw
@@ -265,17 +264,7 @@ def expenditure_check(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """An expenditure's document, only within the user's scope (never served as static)."""
     expenditure = get_object_or_404(services.expenditures_visible_to(request.user), pk=pk)
-    if not expenditure.document:
-        raise Http404
-    try:
-        handle = expenditure.document.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    name = PurePath(expenditure.document.name).name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(expenditure.document)
 
 
 @staff_permission_required("plans.manage")

@@ -1,4 +1,4 @@
-"""A payment batch as CSV / XLSX for the bank, with the shared exporter (equilibri.core.exporters)."""
+"""A payment batch as CSV / XLSX for the bank (the shared exporter: equilibri.core.exporters)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _

@@ -1,16 +1,14 @@
 """Vouchers: public scheme pages, the worker's own applications (signed in, no staff role
 needed), the employer's attestation, the manager's review and the payment batches."""
 
-import mimetypes
 from functools import wraps
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.audit import log_personal_data_read
+from equilibri.core.files import private_file_response
 from equilibri.territory.models import Comune
 
 from . import exporters, selectors, services
@@ -337,21 +336,6 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vouchers_public:application_detail", application.pk)
 
 
-def _file_response(field) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    name = PurePath(field.name).name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _own_line(request, pk: int) -> ExpenseLine:
     mine = selectors.applications_of(request.user)
     return get_object_or_404(ExpenseLine.objects.filter(application__in=mine), pk=pk)
@@ -364,12 +348,12 @@ def _own_attachment(request, pk: int) -> Attachment:
 
 @login_required
 def own_receipt(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(_own_line(request, pk).file)
+    return private_file_response(_own_line(request, pk).file)
 
 
 @login_required
 def own_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(_own_attachment(request, pk).file)
+    return private_file_response(_own_attachment(request, pk).file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,7 +594,7 @@ def staff_receipt(request: HttpRequest, pk: int) -> FileResponse:
     log_personal_data_read(
         line.application, actor=request.user, fields=["receipt"], purpose="ricevuta"
     )
-    return _file_response(line.file)
+    return private_file_response(line.file)
 
 
 @staff_permission_required("vouchers.read")
@@ -620,7 +604,7 @@ def staff_attachment(request: HttpRequest, pk: int) -> FileResponse:
     log_personal_data_read(
         attachment.application, actor=request.user, fields=["document"], purpose="documento"
     )
-    return _file_response(attachment.file)
+    return private_file_response(attachment.file)
 
 
 # ---------------------------------------------------------------------------------------------
