@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import reserved_views as views
+from .hsds import views as hsds_views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("nuovo/", views.create, name="create"),
     path("moderazione/", views.queue, name="queue"),
     path("segnalazioni/", views.reports, name="reports"),
+    path("hsds/", hsds_views.hsds_import, name="hsds_import"),
     path("segnalazioni/<int:pk>/gestita/", views.report_handle, name="report_handle"),
     path("modifiche/<int:pk>/", views.revision_review, name="revision_review"),
     path("modifiche/<int:pk>/ritira/", views.revision_withdraw, name="revision_withdraw"),

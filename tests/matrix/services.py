@@ -69,3 +69,4 @@ ROWS[("catalogue:revision_review", milano_revision)] = only("ats_operator", "sup
 ROWS[("catalogue:submit", any_pk)] = POST_ONLY
 ROWS[("catalogue:confirm", any_pk)] = POST_ONLY
 ROWS[("catalogue:revision_withdraw", any_pk)] = POST_ONLY
+ROWS[("catalogue:hsds_import", None)] = only("ats_operator", "superuser")

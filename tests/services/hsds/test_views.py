@@ -1,4 +1,4 @@
-"""The reserved-area HSDS import / export page (mounted here at a test address)."""
+"""The reserved-area HSDS import / export page."""
 
 import io
 import json
@@ -7,12 +7,13 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 
 from equilibri.services.hsds.interchange import export_json
 from equilibri.services.models import Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.services.hsds.urls")]
-URL = "/test-hsds/"
+pytestmark = pytest.mark.django_db
+URL = reverse("catalogue:hsds_import")
 
 
 def camp_only(catalogue) -> bytes:
