@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from equilibri.core.offers import offers_for
+
 from . import selectors, services
 from .forms import DEFAULT_RADIUS_KM, HelperForm, MistakeReportForm, SearchForm
 from .models import Service, ServiceAtLocation, TaxonomyTerm
@@ -324,7 +326,7 @@ def helper(request: HttpRequest) -> HttpResponse:
             {"title": _("Per i tuoi figli"), "services": for_children},
             {"title": _("Altri servizi vicino a te"), "services": others},
         ]
-        offers = services.extra_offers(comune, employer, ages)
+        offers = offers_for(comune, employer, ages)
     return render(
         request,
         "services/helper.html",

@@ -28,7 +28,7 @@ class VouchersConfig(AppConfig):
             )
         )
         register_exporter("vouchers", selectors.export_for)
-        from equilibri.services.services import register_offer_provider
+        from equilibri.core.offers import register_offer_provider
 
         register_offer_provider(selectors.offers_for)
         register_indicator_feed(services.indicator_feed)

@@ -171,7 +171,7 @@ def export_for(user) -> list[dict]:
     return data
 
 
-def offers_for(comune, employer, ages: list[int]) -> list:
+def offers_for(comune, employer, ages: list[int]) -> list[dict]:
     """The open schemes a worker could apply to, for the catalogue's "what can I get?" helper
     (registered in apps.py: the catalogue is on the same layer and cannot import us)."""
     from django.urls import reverse

@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from equilibri.services import services as catalogue
+from equilibri.core.offers import Offer, register_offer_provider, unregister_offer_provider
 from equilibri.services.demo import demo_uuid, next_summer_year
 from equilibri.services.models import MistakeReport, Service
 
@@ -145,13 +145,13 @@ def test_helper_partner_employees_and_offers(client):
     assert "SalvaTempo: maggiordomo aziendale" not in body
 
     def offers(comune, employer, ages):
-        return [("Family voucher di prova", "/voucher/", "per chi vive a " + comune.name)]
+        return [Offer("Family voucher di prova", "/voucher/", "per chi vive a " + comune.name)]
 
-    catalogue.register_offer_provider(offers)
+    register_offer_provider(offers)
     try:
         body = client.get(reverse("services:helper"), {"comune": "Tradate"}).content.decode()
     finally:
-        catalogue._offer_providers.remove(offers)
+        unregister_offer_provider(offers)
     assert "Family voucher di prova" in body
 
 
