@@ -34,6 +34,13 @@ class VouchersConfig(AppConfig):
         register_indicator_feed(services.indicator_feed)
         register_job(
             PeriodicJob(
+                "voucher_integration_reminders",
+                timedelta(days=1),
+                tasks.send_integration_reminders.enqueue,
+            )
+        )
+        register_job(
+            PeriodicJob(
                 "anonymise_voucher_applications",
                 timedelta(days=1),
                 tasks.anonymise_expired_applications.enqueue,

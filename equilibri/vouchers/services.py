@@ -874,6 +874,32 @@ def application_request_integration(
     return application
 
 
+def integration_reminders_send() -> int:
+    """The day before an additions deadline, a reminder to each applicant who has not sent them
+    yet (run daily by the scheduler). Returns how many were sent."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    due = VoucherApplication.objects.filter(
+        state=A.INTEGRATION_REQUESTED, integration_deadline=tomorrow, applicant__isnull=False
+    ).select_related("scheme", "applicant")
+    sent = 0
+    for application in due:
+        assert application.applicant is not None  # filtered above
+        subject = _("Promemoria: integra la domanda di voucher entro domani")
+        body = _(
+            "La domanda n. %(number)s per «%(scheme)s» attende le integrazioni richieste entro "
+            "il %(date)s:\n\n%(message)s\n\nCompleta la domanda qui: %(url)s"
+        ) % {
+            "number": application.pk,
+            "scheme": application.scheme.title,
+            "date": date_format(tomorrow, "SHORT_DATE_FORMAT"),
+            "message": application.integration_message,
+            "url": _status_url(application),
+        }
+        _enqueue_mail(subject, body, [application.applicant.email])
+        sent += 1
+    return sent
+
+
 def _reserve(scheme_id: int, amount: Decimal) -> bool:
     """Reserves `amount` of the scheme's budget in one conditional UPDATE; False if it does
     not fit."""

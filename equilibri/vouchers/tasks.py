@@ -16,3 +16,10 @@ def anonymise_expired_applications() -> int:
     from .services import anonymise_expired
 
     return anonymise_expired()
+
+
+@task()
+def send_integration_reminders() -> int:
+    from .services import integration_reminders_send
+
+    return integration_reminders_send()

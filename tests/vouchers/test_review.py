@@ -182,3 +182,24 @@ def test_staff_receipt_download_is_scoped(confirmed, login):
     assert login("alleanza.tradate").get(url).status_code == 200
     assert login("operatore.milano").get(url).status_code == 404
     assert login("hr.arca").get(url).status_code == 403  # the employer sees no receipts
+
+
+def test_a_reminder_goes_out_the_day_before_the_additions_deadline(
+    confirmed, user_of, django_capture_on_commit_callbacks
+):
+    application = confirmed()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    services.application_request_integration(
+        application=application,
+        message="Allega la ricevuta leggibile",
+        deadline=tomorrow + datetime.timedelta(days=1),
+        by=user_of("operatore.insubria"),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.integration_reminders_send() == 0  # not due yet
+    type(application).objects.filter(pk=application.pk).update(integration_deadline=tomorrow)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.integration_reminders_send() == 1
+    assert mail.outbox[-1].to == [application.applicant.email]
+    assert "Allega la ricevuta leggibile" in mail.outbox[-1].body
