@@ -5,6 +5,7 @@ trying the demo meets.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,8 @@ def pytest_configure(config):
     }
     # WhiteNoise warns on every request when the collected-static folder does not exist.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Uploads (receipts, call documents, demo files) go to a throwaway folder, never to var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="equilibri-test-media-")
 
 
 def load_reference_data() -> None:

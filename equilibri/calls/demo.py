@@ -350,14 +350,11 @@ def _dgr_5755(operator: User, committee: User) -> None:
         for criterion, value in zip(criteria, scores, strict=True):
             CriterionScore.objects.create(sheet=sheet, criterion=criterion, value=Decimal(value))
     services.call_rank(call=call, by=operator)
-    # The 2022 decision predates the platform: its projects are not recreated in the plan (a
-    # decision recorded on the platform creates them, see services.call_decide).
     services.call_decide(
         call=call,
         by=operator,
         act_number="Deliberazione n. 576",
         act_date=datetime.date(2022, 9, 29),
-        create_projects=False,
     )
 
 

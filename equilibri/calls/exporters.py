@@ -1,7 +1,6 @@
-"""Exports of a call: applications, scores and ranking as CSV or XLSX. They reuse the platform's
-exporter (equilibri.reports.exporters: CSV with BOM and formula-injection guard, XLSX with money
-as numbers); it is imported when an export runs, so the layers keep pointing down at import time.
-"""
+"""Exports of a call: applications, scores and ranking as CSV or XLSX, with the platform's
+exporter (equilibri.core.exporters: CSV with BOM and formula-injection guard, XLSX with money as
+numbers)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,18 +9,17 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from equilibri.core.exporters import Exporter
+from equilibri.core.exporters import export_response as respond
+
 from .models import Application, Call, CriterionScore
 
 
 def _exporter(name: str, title: str, headers: list, rows: Callable):
-    from equilibri.reports.exporters import Exporter
-
     return Exporter(name, title, headers, rows)
 
 
 def export_response(exporter, fmt: str) -> HttpResponse:
-    from equilibri.reports.exporters import export_response as respond
-
     return respond(None, exporter, fmt)  # type: ignore[arg-type]
 
 

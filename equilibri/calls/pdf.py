@@ -1,27 +1,14 @@
 """PDFs of the calls: the application receipt and the decision annex (the ranking with the
-funded applications), laid out by WeasyPrint with the platform's local fonts only (the helpers of
-equilibri.reports.pdf, imported when a PDF is made)."""
+funded applications), laid out by WeasyPrint with the platform's local fonts only."""
 
-from django.template.loader import render_to_string
-from django.utils import timezone
+from equilibri.core.pdf import render_pdf
 
 from . import selectors
 from .models import Application, Call
 
 
-def _render(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    from equilibri.reports.pdf import _font_faces, _url_fetcher
-
-    html = render_to_string(
-        template, {**context, "font_faces": _font_faces(), "generated_at": timezone.localtime()}
-    )
-    return HTML(string=html, url_fetcher=_url_fetcher()).write_pdf()
-
-
 def render_receipt(application: Application) -> bytes:
-    return _render(
+    return render_pdf(
         "calls/receipt_pdf.html",
         {
             "application": application,
@@ -34,6 +21,6 @@ def render_receipt(application: Application) -> bytes:
 
 
 def render_decision_annex(call: Call) -> bytes:
-    return _render(
+    return render_pdf(
         "calls/decision_annex_pdf.html", {"call": call, "ranking": selectors.ranking(call)}
     )

@@ -6,6 +6,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from equilibri.core.files import private_file_response
+
 from . import selectors
 from .models import CallDocument
 
@@ -33,6 +35,5 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def document(request: HttpRequest, pk: int) -> FileResponse:
     doc = get_object_or_404(CallDocument.objects.filter(call__in=selectors.public_calls()), pk=pk)
-    from .views import _file_response
 
-    return _file_response(doc.file)
+    return private_file_response(doc.file)

@@ -987,7 +987,7 @@ def _create_project(application: Application, by) -> Project:
     project = plan_services.project_create(
         plan=plan,
         by=by,
-        kind=Project.Kind.SYSTEM,
+        kind=Project.Kind.CALL,
         title=application.title[:300],
         lead=application.lead,
         summary=(

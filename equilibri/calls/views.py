@@ -1,9 +1,7 @@
 """Reserved area of the calls: definition by the ATS, applications by lead bodies and their
 partners, admissibility, the committee's evaluation, ranking and decision, reporting."""
 
-import mimetypes
 from functools import wraps
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +19,7 @@ from equilibri.accounts.decorators import (
     staff_permission_required,
 )
 from equilibri.accounts.roles import Role, ats_ids_for, has_role
+from equilibri.core.files import private_file_response
 from equilibri.network.selectors import managed_ats, organisations_administered_by
 
 from . import eligibility, exporters, pdf, selectors, services
@@ -88,21 +87,6 @@ def _apply_errors(form: BaseForm, error: ValidationError) -> None:
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _file_response(field) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    name = PurePath(field.name).name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -622,7 +606,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         ),
         pk=pk,
     )
-    return _file_response(document.file)
+    return private_file_response(document.file)
 
 
 @require_POST
@@ -956,7 +940,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_required
 def expense_document(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(selectors.expense_items_visible_to(request.user), pk=pk)
-    return _file_response(item.document)
+    return private_file_response(item.document)
 
 
 @require_POST

@@ -116,6 +116,7 @@ class Project(models.Model):
     class Kind(models.TextChoices):
         ALLIANCE = "alliance", _("Progetto di alleanza locale")
         SYSTEM = "system", _("Azione di sistema")
+        CALL = "call", _("Progetto finanziato da bando")
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposto")
@@ -170,7 +171,8 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="project_alliance_matches_kind",
-                condition=models.Q(kind="system") | models.Q(alliance__isnull=False),
+                # Only alliance projects belong to an alliance and must name it.
+                condition=~models.Q(kind="alliance") | models.Q(alliance__isnull=False),
             ),
         ]
 

@@ -237,8 +237,8 @@ def _check_project(project: Project) -> None:
             raise _error(
                 "alliance",
                 _(
-                    "Un'azione di sistema non appartiene a un'alleanza: lascia vuoto il campo "
-                    "alleanza o scegli il tipo «progetto di alleanza locale»."
+                    "Solo un progetto di alleanza locale appartiene a un'alleanza: lascia vuoto "
+                    "il campo alleanza o scegli il tipo «progetto di alleanza locale»."
                 ),
             )
     if project.contractor is not None and project.kind != Project.Kind.SYSTEM:

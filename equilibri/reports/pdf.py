@@ -70,8 +70,3 @@ def render_plan_document(user, plan: TerritorialPlan):
 
 def render_plan_pdf(user, plan: TerritorialPlan) -> bytes:
     return render_plan_document(user, plan).write_pdf()
-
-
-# Temporary aliases for code written before the move to equilibri.core.pdf.
-_font_faces = font_faces
-_url_fetcher = url_fetcher

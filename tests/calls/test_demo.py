@@ -23,6 +23,12 @@ def test_seed_002_call_is_decided_with_the_five_funded_applications():
     for application in funded:
         assert application.granted <= Decimal("50000")
         assert application.granted * 100 <= application.total_cost * 70
+        # Each funded application is a project of the plan, with its partners and actions.
+        project = application.project
+        assert project.plan_id == call.plan_id
+        assert project.kind == "call" and project.lead_id == application.lead_id
+        assert project.regional_grant == application.granted
+        assert project.partners.exists() and project.actions.exists()
 
 
 def test_startup_call_is_open_with_two_drafts():
