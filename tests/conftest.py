@@ -57,6 +57,17 @@ def pytest_configure(config):
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="equilibri-test-media-")
 
 
+@pytest.fixture(autouse=True)
+def _italian_first():
+    """Each test starts in Italian, the site's language: a request to an /en/ page leaves English
+    active in the thread, and tests that call services directly would then get English."""
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.activate("it")
+
+
 def load_reference_data() -> None:
     call_command("load_geography", verbosity=0)
     with override_settings(DEMO=True):

@@ -91,13 +91,6 @@ def test_server_error_page_renders_without_session_or_database(rf):
     assert "Errore del servizio" in response.content.decode()
 
 
-def test_services_search_is_honest_until_the_catalogue_exists(client):
-    page = client.get("/servizi/", {"q": "centro estivo", "categoria": "centri-estivi"})
-    assert page.status_code == 200
-    assert "Catalogo in preparazione" in page.content.decode()
-    assert "«centro estivo»" in page.content.decode()
-
-
 def test_every_category_icon_exists_in_the_sprite():
     from django.contrib.staticfiles import finders
 

@@ -43,6 +43,7 @@ def test_ats_operator_sees_only_their_ats(user_of):
         "Comune di Brescia",
         "Comune di Montichiari",
         "Comune di Palazzolo sull'Oglio",
+        "Il Cerchio Coop. Soc.",  # a catalogue provider
     }
 
 
