@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in e-mails (bookings, vouchers...) point here unless SITE_URL says otherwise.
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 PY=.venv/bin/python
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

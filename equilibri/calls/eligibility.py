@@ -329,12 +329,12 @@ def describe(rule: CallRule) -> str:
     if rule.kind == K.MAX_MEMBERS:
         return _("Partenariato di al massimo %(n)s membri, capofila compreso.") % {"n": n}
     if rule.kind == K.MIN_OF_KINDS:
-        return _("Almeno %(n)s %(label)s.") % {
+        return _("Almeno %(n)s tra: %(label)s.") % {
             "n": n,
             "label": rule.label or kind_names(rule.kinds),
         }
     if rule.kind == K.MIN_OF_SIZES:
-        return _("Almeno %(n)s %(label)s.") % {
+        return _("Almeno %(n)s tra: %(label)s.") % {
             "n": n,
             "label": rule.label or size_names(rule.sizes),
         }

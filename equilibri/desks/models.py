@@ -93,6 +93,13 @@ class Desk(models.Model):
     def language_codes(self) -> list[str]:
         return [code.strip().lower() for code in self.languages.split(",") if code.strip()]
 
+    @property
+    def language_names(self) -> str:
+        """ "Italiano, English": each language in its own name, as the catalogue shows them."""
+        from equilibri.services.services import LANGUAGE_NAMES
+
+        return ", ".join(LANGUAGE_NAMES.get(code, code) for code in self.language_codes)
+
 
 class DeskOperator(models.Model):
     user = models.ForeignKey(

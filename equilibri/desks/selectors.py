@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from equilibri.accounts.roles import Grant, Role, ats_ids_for, has_role, is_region_wide
+from equilibri.services.search import stems, words
 from equilibri.territory.geo import nearest
 from equilibri.territory.models import Comune
 
@@ -72,8 +73,17 @@ def faq_articles(query: str = "") -> QuerySet[KnowledgeArticle]:
     return search_articles(KnowledgeArticle.objects.filter(is_public=True), query)
 
 
+def _search_terms(query: str) -> list[str]:
+    """The query's words as Italian stems, so "congedi" finds "congedo" and "permessi" finds
+    "permesso" (accents folded, stop words dropped)."""
+    return [
+        stem if len(stem) >= 3 else word
+        for word, stem in zip(words(query), stems(query), strict=True)
+    ][:8]
+
+
 def search_articles(articles: QuerySet[KnowledgeArticle], query: str) -> QuerySet[KnowledgeArticle]:
-    for word in (query or "").split()[:8]:
+    for word in _search_terms(query):
         articles = articles.filter(
             Q(title__icontains=word)
             | Q(summary__icontains=word)
@@ -87,7 +97,7 @@ def search_agreements(
     query: str = "", kind: str = "", sector: str = "", provision: str = ""
 ) -> QuerySet[CollectiveAgreement]:
     agreements = CollectiveAgreement.objects.select_related("organisation")
-    for word in (query or "").split()[:8]:
+    for word in _search_terms(query):
         condition = (
             Q(title__icontains=word)
             | Q(sector__icontains=word)

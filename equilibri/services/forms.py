@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.network.models import Organisation
 from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import Comune
 
+from .categories import CATEGORY_LABELS
 from .models import CostOption, Location, Schedule, Service, TaxonomyTerm
 from .services import LANGUAGE_NAMES
 
@@ -25,7 +27,8 @@ def category_choices() -> list[tuple[str, Any]]:
     choices: list[tuple[str, Any]] = [("", _("Tutte le categorie"))]
     terms = list(TaxonomyTerm.objects.order_by("position", "name"))
     for top in [t for t in terms if t.parent_id is None]:
-        choices.append((top.code, top.name))
+        # Top-level names come from the translatable shortcut labels (the terms are data).
+        choices.append((top.code, CATEGORY_LABELS.get(top.code, top.name)))
         for child in [t for t in terms if t.parent_id == top.pk]:
             choices.append((child.code, f"— {child.name}"))
     return choices
@@ -49,8 +52,11 @@ class SearchForm(forms.Form):
         required=False,
         min_value=1,
         max_value=settings.MAX_SEARCH_RADIUS_KM,
-        help_text=_("Da 1 a %(max)s km; se non la indichi: %(default)s km.")
-        % {"max": settings.MAX_SEARCH_RADIUS_KM, "default": DEFAULT_RADIUS_KM},
+        help_text=format_lazy(
+            _("Da 1 a {max} km; se non la indichi: {default} km."),
+            max=settings.MAX_SEARCH_RADIUS_KM,
+            default=DEFAULT_RADIUS_KM,
+        ),
     )
     eta = forms.IntegerField(
         label=_("Età del bambino o della persona (anni)"),

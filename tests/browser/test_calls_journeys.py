@@ -155,7 +155,7 @@ def test_operator_opens_a_call(page, demo_data, live_server):
     main(page).locator("label", has_text="Piccola impresa").click()
     page.locator("#id_label").fill("micro o piccole imprese")
     main(page).get_by_role("button", name="Aggiungi").click()
-    expect(main(page)).to_contain_text("Almeno 2 micro o piccole imprese.")
+    expect(main(page)).to_contain_text("Almeno 2 tra: micro o piccole imprese.")
     main(page).get_by_role("link", name="Criteri").click()
     page.locator("#id_name").fill("Qualità del progetto")
     page.locator("#id_max_score").fill("60")
@@ -424,4 +424,4 @@ def test_final_report_yields_the_recomputed_grant(page, demo_data, live_server):
 
     page.reload()
     expect(main(page)).to_contain_text("Contributo rideterminato")
-    expect(main(page)).to_contain_text("26600")
+    expect(main(page)).to_contain_text("26.600,00")

@@ -108,7 +108,7 @@ def test_operator_defines_and_publishes_a_call(login):
     assert call.is_published
     assert call.rules.get().kind == CallRule.Kind.MIN_OF_SIZES
     public = login(None).get(reverse("calls_public:call_detail", args=[call.pk])).content.decode()
-    assert "Almeno 2 micro o piccole imprese." in public and "Testo del bando" in public
+    assert "Almeno 2 tra: micro o piccole imprese." in public and "Testo del bando" in public
     document = call.documents.get()
     assert login(None).get(reverse("calls_public:document", args=[document.pk])).status_code == 200
 

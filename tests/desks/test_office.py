@@ -202,6 +202,9 @@ def test_public_faq_shows_only_public_articles_and_searches(client):
     assert "81/2017" in found and "Congedo di maternità" not in found
     none = client.get(reverse("desks:faq"), {"q": "zzzqqq"}).content.decode()
     assert "Nessuna risposta per questa ricerca" in none
+    # Plural and singular forms find each other (Italian stems).
+    plural = client.get(reverse("desks:faq"), {"q": "congedi"}).content.decode()
+    assert "Congedo di maternità" in plural
 
 
 def test_agreements_search_for_citizens(client):
