@@ -37,6 +37,7 @@ from equilibri.accounts.roles import Role, ats_ids_for, object_ids_for
 from equilibri.network.models import Organisation, OrganisationRole
 from equilibri.plans import services as plan_services
 from equilibri.plans.models import Project
+from equilibri.plans.services import check_money
 
 from . import eligibility
 from .eligibility import CENT, euro, max_grant
@@ -105,20 +106,6 @@ def _unknown(fields: dict, allowed: set[str]) -> None:
     extra = set(fields) - allowed
     if extra:
         raise TypeError(f"unexpected fields: {sorted(extra)}")
-
-
-def check_money(value: Any, label: str, field: str | None = None) -> Decimal:
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError) as error:
-        raise _error(
-            field, _("%(label)s: scrivi un importo in euro.") % {"label": label}
-        ) from error
-    if not amount.is_finite() or amount < 0:
-        raise _error(field, _("%(label)s: scrivi un importo positivo in euro.") % {"label": label})
-    if amount != amount.quantize(CENT):
-        raise _error(field, _("%(label)s: usa al massimo due cifre decimali.") % {"label": label})
-    return amount.quantize(CENT)
 
 
 def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
