@@ -30,8 +30,8 @@ def test_ats_operator_switches_to_english_and_signs_in_with_two_factor(
     open_page(page, live_server.url + reverse("core:home"))
     expect(page.locator("html")).to_have_attribute("lang", "it")
 
-    # The language switch is a form: no JavaScript needed, the page comes back in English.
-    page.locator('header button[name="language"][value="en"]').click()
+    # The language switch is a link to the same page under /en/: no JavaScript, no cookie.
+    page.locator('header nav.language-switch a[hreflang="en"]').click()
     page.wait_for_url(live_server.url + english_home)
     assert page.url.startswith(live_server.url + "/en/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
