@@ -16,7 +16,7 @@ from equilibri.network.models import Organisation
 from equilibri.plans.models import Project
 from equilibri.territory.models import Comune
 
-from . import search
+from . import indexing
 from .models import HSDS_NAMESPACE, Service, ServiceRevision
 from .services import _apply_data, _publish, service_data
 
@@ -787,7 +787,7 @@ def load() -> None:
         ids.append(service.pk)
     # A few services in other states, for the moderation and stale-review demos.
     _extra_states(now)
-    search.reindex_services(ids)
+    indexing.reindex_services(ids)
 
 
 def _pending_edit(slug: str, change) -> None:

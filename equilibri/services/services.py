@@ -36,7 +36,7 @@ from equilibri.accounts.roles import Role
 from equilibri.network.models import Organisation, OrganisationRole
 from equilibri.territory.models import Comune
 
-from . import search, selectors
+from . import indexing, selectors
 from .models import (
     Closure,
     Contact,
@@ -446,7 +446,7 @@ def service_confirm(*, service: Service, by) -> Service:
     service.stale_since = None
     service.review_state = Service.Review.PUBLISHED
     service.save(update_fields=["reviewed_at", "stale_since", "review_state", "last_modified"])
-    search.index_service(service)
+    indexing.index_service(service)
     return service
 
 
@@ -478,7 +478,7 @@ def service_approve(*, service: Service, note: str = "", by) -> Service:
     _publish(service)
     service.moderation_note = (note or "").strip()
     service.save()
-    search.index_service(service)
+    indexing.index_service(service)
     _mail_later(
         _("Servizio pubblicato: %(name)s") % {"name": service.name},
         _("Il servizio «%(name)s» è stato approvato ed è ora nel catalogo pubblico.")
@@ -529,7 +529,7 @@ def service_hide(*, service: Service, note: str, by) -> Service:
     service.stale_since = None
     service.moderation_note = note
     service.save(update_fields=["review_state", "stale_since", "moderation_note", "last_modified"])
-    search.index_service(service)
+    indexing.index_service(service)
     _mail_later(
         _("Servizio nascosto: %(name)s") % {"name": service.name},
         _("Il servizio «%(name)s» è stato tolto dal catalogo pubblico. Motivo:")
@@ -564,7 +564,7 @@ def revision_approve(*, revision: ServiceRevision, note: str = "", by) -> Servic
     revision.reviewed_at = timezone.now()
     revision.note = service.moderation_note
     revision.save()
-    search.index_service(service)
+    indexing.index_service(service)
     _mail_later(
         _("Modifica approvata: %(name)s") % {"name": service.name},
         _("La modifica al servizio «%(name)s» è stata approvata ed è ora pubblica.")
@@ -642,6 +642,8 @@ def _describe_row(key: str, row: dict[str, Any]) -> str:
         if row.get("amount_description"):
             text += f" ({row['amount_description']})"
         return text
+    if key == "phones" and row.get("kind") in Phone.Kind.values:
+        row = {**row, "kind": Phone.Kind(row["kind"]).label}  # "Voce", not the HSDS code "voice"
     return " — ".join(str(row.get(f)) for f in LIST_FIELDS[key] if row.get(f) not in (None, ""))
 
 
@@ -743,7 +745,7 @@ def services_flag_stale(*, now: datetime.datetime | None = None) -> tuple[int, i
     )
     if hidden_ids:
         Service.objects.filter(pk__in=hidden_ids).update(review_state=Service.Review.HIDDEN)
-    search.reindex_services(hidden_ids) if hidden_ids else None
+    indexing.reindex_services(hidden_ids) if hidden_ids else None
     return flagged, len(hidden_ids)
 
 
@@ -833,7 +835,7 @@ def listing_upsert(
     if service.review_state != Service.Review.PUBLISHED:
         _publish(service)
         service.save()
-    search.index_service(service)
+    indexing.index_service(service)
     return service
 
 
@@ -845,4 +847,4 @@ def listing_remove(*, key: str) -> None:
         location_ids = list(service.at_locations.values_list("location_id", flat=True))
         service.delete()
         Location.objects.filter(pk__in=location_ids, services_at__isnull=True).delete()
-        search.reindex_services(ids)
+        indexing.reindex_services(ids)

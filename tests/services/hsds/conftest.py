@@ -206,7 +206,7 @@ def make_catalogue() -> Catalogue:
 
 def _reindex(ids):
     try:
-        from equilibri.services.search import reindex_services
+        from equilibri.services.indexing import reindex_services
     except ImportError:
         return
     reindex_services(ids)
