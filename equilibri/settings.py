@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "equilibri.core.middleware.RequestLogMiddleware",
+    # Before sessions and the rest: a cached anonymous catalogue answer skips them all.
+    "equilibri.services.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,12 +178,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The catalogue's public answers (search page, HSDS API; services/pagecache.py), shared by
+    # every worker: on SQLite (one machine) in files under var/, so a cache write never waits
+    # for the database's single writer (an import); on PostgreSQL in a table every app server
+    # shares; in Redis when CACHE_URL is set.
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "page-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        }
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "equilibri_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        }
+    ),
+}
 if env_str("CACHE_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("CACHE_URL"),
-    }
+    for _alias in ("default", "pages"):
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL"),
+            "KEY_PREFIX": _alias,
+        }
+# How long (seconds) an anonymous catalogue answer may be served from the page cache at most;
+# 0 turns the cache off. Any catalogue change invalidates it at once (CatalogueVersion).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -234,6 +260,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_database",
     "core.jobrun",
     "account.emailconfirmation",
+    "services.catalogueversion",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_MASK_TRACKING_FIELDS = ("data", "secret", "token", "key")

@@ -55,6 +55,11 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     # Uploads (receipts, call documents, demo files) go to a throwaway folder, never to var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="equilibri-test-media-")
+    # The page cache per test process (xdist workers must not clear each other's entries).
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +71,16 @@ def _italian_first():
     translation.activate("it")
     yield
     translation.activate("it")
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache: a flushed database (live-server tests) starts
+    the catalogue version again, and an answer cached by an earlier test must not be served."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
 
 
 def load_reference_data() -> None:

@@ -17,7 +17,9 @@ class ServicesConfig(AppConfig):
         from equilibri.core.demo import register_loader
         from equilibri.core.periodic import PeriodicJob, register_job
 
-        from . import demo, rules, tasks  # noqa: F401  (rules registers the permissions)
+        from . import demo, pagecache, rules, tasks  # noqa: F401  (rules: the permissions)
+
+        pagecache.connect_signals()
 
         register_loader(40, "services", demo.load)
         register_nav(NavItem(_("Servizi"), "catalogue:index", _works_on_catalogue, 30))

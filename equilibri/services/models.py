@@ -263,7 +263,11 @@ class Location(HsdsObject):
         verbose_name = _("sede")
         verbose_name_plural = _("sedi")
         ordering = ["name"]
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"]),
+            # The HSDS API's `postcode` finds its comune among the locations' postcodes.
+            models.Index(fields=["postal_code", "comune"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -472,3 +476,19 @@ class MistakeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} ({self.created_at:%Y-%m-%d})"
+
+
+class CatalogueVersion(models.Model):
+    """One row, bumped after every change that can alter a public answer of the catalogue (the
+    search page, the HSDS API): the page cache keys on it, so a change shows at once on every
+    app server. Written with `update()` only (no signals, no audit entry per bump)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("versione del catalogo")
+        verbose_name_plural = _("versioni del catalogo")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -134,8 +134,26 @@ def search(request: HttpRequest) -> HttpResponse:
         else None,
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return render(request, "services/includes/results.html", context)
-    return render(request, "services/search.html", context)
+        response = render(request, "services/includes/results.html", context)
+    else:
+        response = render(request, "services/search.html", context)
+    if page is not None and not (form.is_bound and form.cleaned_data.get("aperto_ora")):
+        response.page_cache_seconds = _unchanged_for(rows)  # type: ignore[attr-defined]
+    return response
+
+
+def _unchanged_for(rows: list[dict]) -> int:
+    """Seconds until a result's next-opening line changes (it opens or closes): how long the
+    page may be served from the page cache. ("Open now" searches are never cached: any service
+    may open or close.)"""
+    now = timezone.localtime()
+    changes = [
+        (row["opening"].ends if row["opening"].is_now else row["opening"].starts) - now
+        for row in rows
+        if row["opening"] is not None
+    ]
+    seconds = min((int(c.total_seconds()) for c in changes), default=settings.PAGE_CACHE_SECONDS)
+    return max(seconds, 0)
 
 
 def _public_service(key: str) -> Service:

@@ -63,9 +63,12 @@ def api_view(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseB
     @require_GET
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         try:
-            return fn(request, *args, **kwargs)
+            response = fn(request, *args, **kwargs)
         except BadParameter as exc:
             return _json({"detail": exc.message, "parameter": exc.parameter}, status=400)
+        # Public data that changes only with the catalogue: see services/pagecache.py.
+        response.page_cache_seconds = settings.PAGE_CACHE_SECONDS  # type: ignore[attr-defined]
+        return response
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
