@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache, partial
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -213,16 +214,31 @@ def _name_of(source: Any) -> str:
     return Path(getattr(source, "name", "") or "upload").name
 
 
-def _tag(obj: Any, src_file: str, path: str) -> None:
-    """Gives every nested dict a SRC naming its JSON path."""
+def _path_to(obj: Any, target: dict, path: str) -> str | None:
+    """The JSON path of `target` (found by identity) inside `obj`, whose path is `path`."""
+    if obj is target:
+        return path
     if isinstance(obj, dict):
-        obj.setdefault(SRC, f"{src_file}|{path}")
         for key, value in obj.items():
             if isinstance(value, list | dict) and key != SRC:
-                _tag(value, src_file, f"{path}.{key}" if path else key)
+                found = _path_to(value, target, f"{path}.{key}" if path else key)
+                if found is not None:
+                    return found
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
-            _tag(item, src_file, f"{path}[{i}]")
+            found = _path_to(item, target, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _tag_items(items: list, src_file: str, path: str) -> None:
+    """Gives each top-level object a SRC naming its JSON path. Nested objects get theirs only
+    when they have an error (`Planner.src`): walking a hundred thousand services to tag every
+    phone and schedule would cost more than the rest of reading."""
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            item.setdefault(SRC, f"{src_file}|{path}[{i}]")
 
 
 def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
@@ -256,9 +272,10 @@ def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
                 "una pagina dell'API o un'esportazione di Equilibri."
             ),
         )
-    _tag(services, name, "services" if not isinstance(data, list) else "")
-    _tag(orgs, name, "organizations")
-    _tag(terms, name, "taxonomy_terms")
+    services_path = "services" if not isinstance(data, list) else ""
+    _tag_items(services, name, services_path)
+    _tag_items(orgs, name, "organizations")
+    _tag_items(terms, name, "taxonomy_terms")
     for i, s in enumerate(services):
         if not isinstance(s, dict):
             report.error(f"{name}|services[{i}]", "", _("Atteso un oggetto servizio."))
@@ -266,6 +283,8 @@ def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
         bundle.services.append(s)
         org = s.get("organization")
         if isinstance(org, dict) and org.get("id"):
+            # It may be checked while planning another service: it carries its own SRC.
+            org.setdefault(SRC, f"{name}|{services_path}[{i}].organization")
             bundle.organizations.setdefault(str(org["id"]), org)
     for org in orgs:
         if isinstance(org, dict) and org.get("id"):
@@ -550,10 +569,11 @@ class Planner:
             .values_list("postal_code", "comune_id")
         )
         self.comune_by_pk = {c.pk: c for c in comuni}
-        orgs = list(Organisation.objects.values_list("pk", "fiscal_code", "vat_number"))
-        self.org_by_uuid = {str(hsds_organisation_id(pk)): pk for pk, _cf, _iva in orgs}
+        orgs = list(Organisation.objects.values_list("pk", "fiscal_code", "vat_number", "name"))
+        self.org_by_uuid = {str(hsds_organisation_id(pk)): pk for pk, _cf, _iva, _n in orgs}
+        self.org_names = {pk: name for pk, _cf, _iva, name in orgs}
         self.org_by_tax: dict[str, int] = {}
-        for pk, cf, iva in orgs:
+        for pk, cf, iva, _name in orgs:
             for code in (cf, iva):
                 if code:
                     self.org_by_tax[code.strip().upper()] = pk
@@ -564,15 +584,28 @@ class Planner:
         self.action_ids = set(Action.objects.values_list("pk", flat=True))
         self.url = URLValidator()
         self.email = EmailValidator()
+        # Web and e-mail addresses already found valid (an organisation's repeat on every one
+        # of its services; Django's validators are slow): URLs, and ("@", e-mail).
+        self.good: set[str | tuple[str, str]] = set()
         self.locations: dict[uuid.UUID, LocationPlan] = {}
-        self.location_src: dict[uuid.UUID, str] = {}
+        self.root: dict = {}  # the service being planned
         self.seen: dict[str, dict[uuid.UUID, str]] = defaultdict(dict)
         self.owner = ""
 
     # -- helpers --
 
+    def src(self, obj: dict) -> str:
+        """Where obj came from: its SRC (CSV rows, top-level objects), else its JSON path in
+        the service being planned."""
+        if SRC in obj:
+            return str(obj[SRC])
+        root_src = str(self.root.get(SRC, "|"))
+        file, _sep, root_path = root_src.partition("|")
+        path = _path_to(self.root, obj, root_path)
+        return root_src if path is None else f"{file}|{path}"
+
     def err(self, obj: dict, fld: str, message: str) -> None:
-        self.report.error(str(obj.get(SRC, "|")), fld, message, str(obj.get("id", "")))
+        self.report.error(self.src(obj), fld, message, str(obj.get("id", "")))
 
     def text(self, obj: dict, key: str, model: type[Model], model_field: str) -> str:
         value = obj.get(key)
@@ -609,9 +642,10 @@ class Planner:
 
     def checked_url(self, obj: dict, key: str, model: type[Model], model_field: str) -> str:
         value = self.text(obj, key, model, model_field)
-        if value:
+        if value and value not in self.good:
             try:
                 self.url(value)
+                self.good.add(value)
             except ValidationError:
                 self.err(
                     obj, key, _("'%(value)s' non è un indirizzo web valido.") % {"value": value}
@@ -620,9 +654,10 @@ class Planner:
 
     def checked_email(self, obj: dict, key: str, model: type[Model]) -> str:
         value = self.text(obj, key, model, "email")
-        if value:
+        if value and ("@", value) not in self.good:
             try:
                 self.email(value)
+                self.good.add(("@", value))
             except ValidationError:
                 self.err(
                     obj, key, _("'%(value)s' non è un indirizzo e-mail valido.") % {"value": value}
@@ -644,14 +679,10 @@ class Planner:
         if not raw:
             self.err(obj, key, _("Manca l'orario (HH:MM)."))
             return None
-        clock = raw.rstrip("Zz").split("+")[0]
-        if clock.count("-"):
-            clock = clock.split("-")[0]
-        try:
-            return time.fromisoformat(clock)
-        except ValueError:
+        value = _clock(raw)
+        if value is None:
             self.err(obj, key, _("'%(value)s' non è un orario HH:MM.") % {"value": raw})
-            return None
+        return value
 
     def attribute_code(self, attr: dict) -> str | None:
         term_id = str(attr.get("taxonomy_term_id") or "")
@@ -811,7 +842,6 @@ class Planner:
         phones = tuple(x for x in (self.phone(p) for p in loc.get("phones") or []) if x[0])
         self.owner = owner
         self.locations[lid] = LocationPlan(lid, fields, phones)
-        self.location_src[lid] = str(loc.get(SRC, ""))
         return lid
 
     def phone(self, p: dict) -> tuple:
@@ -880,10 +910,11 @@ class Planner:
 
     def service(self, s: dict) -> ServicePlan | None:
         errors_before = len(self.report.errors)
+        self.root = s
         for error in self.service_validator.iter_errors(s):
             target = _walk(s, list(error.instance_path))
             self.report.error(
-                str(target.get(SRC, s.get(SRC, "|"))),
+                self.src(target),
                 _path_field(error),
                 _("Schema HSDS: %(error)s") % {"error": error.message},
                 str(target.get("id", "")),
@@ -1116,6 +1147,18 @@ def _fold(text: str) -> str:
     return fold(text)
 
 
+@lru_cache(maxsize=4096)
+def _clock(raw: str) -> time | None:
+    # Opening hours repeat (a few hundred distinct ones in a whole catalogue).
+    clock = raw.rstrip("Zz").split("+")[0]
+    if clock.count("-"):
+        clock = clock.split("-")[0]
+    try:
+        return time.fromisoformat(clock)
+    except ValueError:
+        return None
+
+
 def _term_id(attr: dict) -> str:
     term = attr.get("taxonomy_term")
     embedded = term.get("id") if isinstance(term, dict) else None
@@ -1182,7 +1225,7 @@ def _validator(name: str):
 # --- comparing with what is there ---------------------------------------------------------
 
 
-LOOKUP_BATCH = 500
+LOOKUP_BATCH = 5000  # ids in one IN (...): well within SQLite's and PostgreSQL's limits
 
 
 def _batches(items: list, size: int = LOOKUP_BATCH) -> Iterator[list]:
@@ -1388,20 +1431,37 @@ class _Table:
     def insert(self, rows: list[dict[str, Any]]) -> None:
         # Table and column names come from the models, quoted.
         sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({self.marks})"  # noqa: S608
-        names = [(f.attname, self.defaults[f.attname]) for f in self.fields]
+        # A million rows for a large catalogue: the row's values in column order are picked in
+        # C (dict merge, itemgetter); in Python only the columns that the rows give and that
+        # have an adapter (the defaults, e.g. `now`, are adapted once).
+        pick = itemgetter(*(f.attname for f in self.fields))
+        given = set().union(*map(dict.keys, rows))
+        defaults = {
+            name: self.adapters[name](value) if value is not None and name not in given else value
+            for name, value in self.defaults.items()
+        }
         adapted = [
             (i, self.adapters[f.attname])
             for i, f in enumerate(self.fields)
-            if self.adapters[f.attname] is not _identity
+            if self.adapters[f.attname] is not _identity and f.attname in given
         ]
         values = []
         for row in rows:
-            value = [row.get(name, default) for name, default in names]
+            value = list(pick({**defaults, **row}))
             for i, adapt in adapted:
                 if value[i] is not None:
                     value[i] = adapt(value[i])
             values.append(value)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # psycopg's executemany sends (and, with client-side binding, formats) one
+                # statement per row: COPY is many times faster.
+                # (psycopg's own cursor: its errors are turned into Django's by hand.)
+                copy_sql = f"COPY {self.table} ({self.columns}) FROM STDIN"
+                with connection.wrap_database_errors, cursor.copy(copy_sql) as copy:
+                    for value in values:
+                        copy.write_row(value)
+                return
             for batch in _batches(values, WRITE_BATCH):
                 cursor.executemany(sql, batch)
 
@@ -1425,31 +1485,51 @@ class _Table:
                 cursor.execute(sql, batch)
 
     def pks(self, uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        adapt = self.adapters["uuid"]
         out: dict[uuid.UUID, int] = {}
-        for batch in _batches(uuids):
-            out.update(self.model._default_manager.filter(uuid__in=batch).values_list("uuid", "pk"))
+        with connection.cursor() as cursor:
+            for batch in _batches(uuids, WRITE_BATCH):
+                stored = {adapt(u): u for u in batch}
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(
+                    f"SELECT {self.qn('uuid')}, {self.qn('id')} FROM {self.table}"  # noqa: S608
+                    f" WHERE {self.qn('uuid')} IN ({marks})",
+                    list(stored),
+                )
+                out.update((stored[u], pk) for u, pk in cursor.fetchall())
         return out
 
 
 def _adapter(kind: str, f: Any):
+    # Dates, times and amounts repeat across rows (every service's `now`, opening hours): each
+    # distinct value is adapted once per import.
     ops = connection.ops
     if kind == "UUIDField":
         if connection.features.has_native_uuid_field:
-            return lambda v: v
-        return lambda v: v.hex
+            return _identity
+        return attrgetter("hex")
     if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        return cache(ops.adapt_datetimefield_value)
     if kind == "DateField":
-        return ops.adapt_datefield_value
+        return cache(ops.adapt_datefield_value)
     if kind == "TimeField":
-        return ops.adapt_timefield_value
+        return cache(ops.adapt_timefield_value)
     if kind == "DecimalField":
-        return lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+        return cache(lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
     return _identity
 
 
 def _identity(value: Any) -> Any:
     return value
+
+
+@dataclass
+class Written:
+    """What `_write` did, for the search index."""
+
+    new: dict[int, ServicePlan]  # the services created, by pk
+    changed: list[int]  # the pks of the services updated
+    location_pk: dict[uuid.UUID, int]
 
 
 def _write(
@@ -1459,7 +1539,7 @@ def _write(
     existing_locations: dict[uuid.UUID, tuple[int, LocationPlan]],
     report: ImportReport,
     by: Any,
-) -> list[int]:
+) -> Written:
     now = timezone.now()
     tables: dict[type[Model], _Table] = {
         model: _Table(model, now)
@@ -1535,6 +1615,7 @@ def _write(
         ]
     )
     service_pk = tables[Service].pks([p.uuid for p in new])
+    written = Written({service_pk[p.uuid]: p for p in new}, [], loc_pk)
     if changed:
         service_pk.update({p.uuid: existing[p.uuid][0] for p in changed})
         tables[Service].update(
@@ -1542,6 +1623,7 @@ def _write(
             [(existing[p.uuid][0], {**p.fields, "last_modified": now}) for p in changed],
         )
         changed_pks = [existing[p.uuid][0] for p in changed]
+        written.changed = changed_pks
         for model in (ServiceAtLocation, Schedule, Closure, Phone, Contact, Language, CostOption):
             tables[model].delete_where("service_id", changed_pks)
         tables[Service.terms.through].delete_where("service_id", changed_pks)
@@ -1615,19 +1697,35 @@ def _write(
         ]
     for table_model, model_rows in rows.items():
         tables[table_model].insert(model_rows)
-    return list(service_pk.values()) if (new or changed) else []
+    return written
 
 
-def _reindex(ids: list[int]) -> None:
-    if not ids:
-        return
-    try:
-        from .. import search
-    except ImportError:  # the search engine is not there yet
-        return
-    reindex = getattr(search, "reindex_services", None)
-    if reindex is not None:
-        reindex(ids)
+def _reindex(written: Written, planner: Planner) -> None:
+    """The search index of the services written. The new ones from their plans, which hold what
+    the catalogue now holds (reading a hundred thousand services back would cost as much as
+    writing them)."""
+    from .. import indexing
+
+    def texts(plan: ServicePlan) -> indexing.ServiceTexts:
+        f = plan.fields
+        lids = sorted((lid for _u, lid, _d in plan.sals), key=written.location_pk.__getitem__)
+        places = [planner.locations[lid].fields for lid in lids]
+        return indexing.ServiceTexts(
+            name=f["name"],
+            alternate_name=f["alternate_name"],
+            description=f["description"],
+            organisation=planner.org_names[f["organisation_id"]],
+            eligibility=f["eligibility_description"],
+            application_process=f["application_process"],
+            term_ids=list(plan.terms),
+            places=[(loc["name"], loc["address"], loc["comune_id"]) for loc in places],
+            languages=[name for _u, _code, name, _note in plan.languages],
+        )
+
+    if written.new:
+        indexing.index_new_services({pk: texts(p) for pk, p in written.new.items()})
+    if written.changed:
+        indexing.reindex_services(written.changed)
 
 
 def _allowed_organisations(by: Any) -> set[int] | None:
@@ -1687,11 +1785,11 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
     existing_locations = _existing_locations(list(planner.locations))
     try:
         with transaction.atomic():
-            ids = _write(plans, existing, planner.locations, existing_locations, report, by)
+            written = _write(plans, existing, planner.locations, existing_locations, report, by)
             if dry_run:
                 transaction.set_rollback(True)
             else:
-                _reindex(ids)
+                _reindex(written, planner)
     except (IntegrityError, ValueError) as exc:
         # E.g. an id of the file already used by another service's schedule or phone.
         report.error(
