@@ -17,7 +17,10 @@ echo
 echo "Equilibri is running: http://$HOST:$PORT/  (English: http://$HOST:$PORT/en/)"
 echo "Demo accounts: see above; two-factor code: .venv/bin/python -m equilibri demo_totp"
 echo "Stop with Ctrl+C."
-.venv/bin/gunicorn equilibri.wsgi --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-3}" \
+# One worker per core, a few threads each: threads keep connections alive and overlap the
+# waits on the database; more processes than cores only add switching (docs/performance.md).
+.venv/bin/gunicorn equilibri.wsgi --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-$(nproc)}" \
+  --worker-class gthread --threads "${WEB_THREADS:-4}" \
   --access-logfile - --error-logfile - --log-level warning &
 pids+=($!)
 wait "${pids[-1]}"
