@@ -17,6 +17,7 @@ class Connection:
         self.host, self.port, self.timeout = host, port, timeout
         self.sock: socket.socket | None = None
         self.buf = b""
+        self.cache = ""  # the X-Cache header of the last answer (HIT, MISS or "")
 
     def _connect(self) -> socket.socket:
         sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
@@ -60,6 +61,7 @@ class Connection:
         lines = head.split(b"\r\n")
         status = int(lines[0].split(b" ", 2)[1])
         length, chunked, close = None, False, False
+        self.cache = ""
         for line in lines[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
@@ -69,6 +71,8 @@ class Connection:
                 chunked = True
             elif name == b"connection" and b"close" in value.lower():
                 close = True
+            elif name == b"x-cache":
+                self.cache = value.strip().decode()
         if chunked:
             body = b""
             while True:
@@ -108,6 +112,7 @@ class LoadResult:
     statuses: dict[int, int] = field(default_factory=dict)
     client_cpu_s: float = 0.0
     server_cpu_s: float | None = None
+    cache: dict[str, int] = field(default_factory=dict)  # X-Cache: HIT / MISS / "" (none)
 
     @property
     def requests(self) -> int:
@@ -146,13 +151,14 @@ def load(
     lock = threading.Lock()
     per_thread: list[list[float]] = [[] for _ in range(connections)]
     statuses: list[dict[int, int]] = [{} for _ in range(connections)]
+    caches: list[dict[str, int]] = [{} for _ in range(connections)]
     deadline = 0.0
     counter = [0]
     start_gate = threading.Barrier(connections + 1)
 
     def worker(n: int) -> None:
         conn = Connection(host, port)
-        mine, seen = per_thread[n], statuses[n]
+        mine, seen, cached = per_thread[n], statuses[n], caches[n]
         i = n * len(paths) // connections
         start_gate.wait()
         while True:
@@ -166,6 +172,7 @@ def load(
             status, _ = conn.get(paths[i % len(paths)])
             mine.append((time.perf_counter() - t0) * 1000)
             seen[status] = seen.get(status, 0) + 1
+            cached[conn.cache] = cached.get(conn.cache, 0) + 1
             i += 1
         conn.close()
 
@@ -189,7 +196,42 @@ def load(
         for status, count in seen.items():
             result.statuses[status] = result.statuses.get(status, 0) + count
     result.errors = sum(c for s, c in result.statuses.items() if s != 200)
+    for cached in caches:
+        for state, count in cached.items():
+            result.cache[state] = result.cache.get(state, 0) + count
     result.client_cpu_s = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
     if server0 is not None and server1 is not None:
         result.server_cpu_s = server1 - server0
+    return result
+
+
+def each_once(host: str, port: int, paths: list[str], connections: int) -> LoadResult:
+    """Every path exactly once, `connections` at a time (to fill the page cache with the mix)."""
+    lock = threading.Lock()
+    result = LoadResult(duration_s=0.0)
+    todo = iter(paths)
+
+    def worker() -> None:
+        conn = Connection(host, port)
+        while True:
+            with lock:
+                path = next(todo, None)
+            if path is None:
+                break
+            t0 = time.perf_counter()
+            status, _ = conn.get(path)
+            with lock:
+                result.latencies_ms.append((time.perf_counter() - t0) * 1000)
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                result.cache[conn.cache] = result.cache.get(conn.cache, 0) + 1
+        conn.close()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.duration_s = time.perf_counter() - t0
+    result.errors = sum(c for s, c in result.statuses.items() if s != 200)
     return result

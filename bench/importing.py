@@ -86,7 +86,7 @@ def bulk_write(gen: Generator, n: int, orgs: list[dict]) -> dict:
 
 
 def reindex_all() -> float:
-    from equilibri.services.search import reindex_services
+    from equilibri.services.indexing import reindex_services
 
     t0 = time.perf_counter()
     reindex_services()

@@ -40,7 +40,7 @@ from catalogue import (  # noqa: E402
     Geography,
     query_mix,
 )
-from http_client import Connection, load  # noqa: E402
+from http_client import Connection, each_once, load  # noqa: E402
 
 TARGETS = {
     # (database, scale) -> targets of issue 4, item 9
@@ -74,8 +74,14 @@ def parse_args() -> argparse.Namespace:
     p.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("WEB_WORKERS", "3")),
-        help="gunicorn workers (WEB_WORKERS, 3 as scripts/serve.sh)",
+        default=int(os.environ.get("WEB_WORKERS", str(os.cpu_count() or 2))),
+        help="gunicorn workers (WEB_WORKERS; one per core, as scripts/serve.sh)",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WEB_THREADS", "4")),
+        help="threads per gunicorn worker (WEB_THREADS, 4 as scripts/serve.sh)",
     )
     p.add_argument(
         "--hsds-file-size",
@@ -365,7 +371,8 @@ def time_raw(queries: list) -> tuple[list[float], list[int]]:
 
 
 class Server:
-    """gunicorn as scripts/serve.sh starts it (sync workers, WEB_WORKERS), on loopback."""
+    """gunicorn as scripts/serve.sh starts it (gthread workers: WEB_WORKERS, WEB_THREADS each), on
+    loopback."""
 
     def __init__(self, args, env: dict[str, str], tmp: Path):
         self.port = free_port()
@@ -377,6 +384,10 @@ class Server:
             f"127.0.0.1:{self.port}",
             "--workers",
             str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
             "--access-logfile",
             "-",
             "--error-logfile",
@@ -469,6 +480,7 @@ def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: flo
     api = Connection("127.0.0.1", server.port)
     raw_ms, view_ms, api_ms, hits = [], [], [], []
     statuses: dict[str, dict[int, int]] = {"view": {}, "api": {}}
+    cache: dict[str, dict[str, int]] = {"view": {}, "api": {}}
     deadline = time.perf_counter() + budget_s
     with connection.cursor() as cursor:
         for sq, q in zip(queries, mix, strict=True):
@@ -487,6 +499,7 @@ def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: flo
                 status, _ = conn.get(path)
                 sink.append((time.perf_counter() - t0) * 1000)
                 statuses[name][status] = statuses[name].get(status, 0) + 1
+                cache[name][conn.cache] = cache[name].get(conn.cache, 0) + 1
     view.close()
     api.close()
     return {
@@ -494,6 +507,7 @@ def latency_phase(server: Server, queries, mix, istat, term_uuids, budget_s: flo
         "view": pcts(view_ms),
         "api": pcts(api_ms),
         "statuses": statuses,
+        "cache": cache,
         "queries_timed": len(view_ms),
         "raw_errors": len(RAW_ERRORS),
         "raw_rows": {"mean": round(sum(hits) / max(len(hits), 1), 1), "zero": hits.count(0)},
@@ -525,6 +539,7 @@ def throughput(args, server: Server, paths: list[str]) -> dict:
         **{k: v for k, v in pcts(result.latencies_ms).items()},
         "errors": result.errors,
         "statuses": result.statuses,
+        "cache": result.cache,
         "client_cpu_s": round(result.client_cpu_s, 1),
         "server_cpu_s": None if result.server_cpu_s is None else round(result.server_cpu_s, 1),
         "client_share": None if share is None else round(share, 3),
@@ -533,6 +548,17 @@ def throughput(args, server: Server, paths: list[str]) -> dict:
             if result.server_cpu_s is not None and result.requests
             else None
         ),
+    }
+
+
+def fill(args, server: Server, paths: list[str]) -> dict:
+    result = each_once("127.0.0.1", server.port, paths, args.connections)
+    return {
+        "requests": result.requests,
+        "seconds": round(result.duration_s, 1),
+        **{k: v for k, v in pcts(result.latencies_ms).items()},
+        "errors": result.errors,
+        "cache": result.cache,
     }
 
 
@@ -605,8 +631,8 @@ def summary(results: dict) -> list[str]:
     m = results["machine"]
     lines.append(
         f"machine: {m['cpus']} CPU ({m['cpu_model']}), {m['memory_gb']} GB, Python "
-        f"{m['python']}, load {m['loadavg_1min_at_start']} at start; gunicorn "
-        f"{results.get('workers')} sync workers"
+        f"{m['python']}, load {m['loadavg_1min_at_start']} at start; "
+        f"{results.get('server_command', 'gunicorn')}"
     )
     if "index_s" in imp:
         detail = f"writing {imp['write_s']} s, search index {imp['index_s']} s"
@@ -641,17 +667,28 @@ def summary(results: dict) -> list[str]:
             f"raw rows per query: mean {lat['raw_rows']['mean']}, "
             f"{lat['raw_rows']['zero']} queries with no hit"
         )
-    for key, label in (("throughput_view", "search view"), ("throughput_api", "HSDS API")):
-        t = results.get(key)
-        if not t:
-            continue
-        share = "n/a" if t["client_share"] is None else f"{t['client_share'] * 100:.0f} %"
-        lines.append(
-            f"throughput {label}, {results['connections']} connections, {t['seconds']} s: "
-            f"{t['rps']} req/s, p50 {t['p50']} ms, p95 {t['p95']} ms, p99 {t['p99']} ms, "
-            f"errors {t['errors']} {t['statuses']}; server CPU "
-            f"{t['server_cpu_ms_per_request']} ms/request, client share of CPU {share}"
-        )
+    if lat:
+        lines.append(f"page cache in the latency phase (X-Cache): {lat.get('cache')}")
+    for key, label in (("view", "search view"), ("api", "HSDS API")):
+        for suffix, state in (("_cold", "cold cache"), ("", "steady")):
+            t = results.get(f"throughput_{key}{suffix}")
+            if not t:
+                continue
+            share = "n/a" if t["client_share"] is None else f"{t['client_share'] * 100:.0f} %"
+            lines.append(
+                f"throughput {label} ({state}), {results['connections']} connections, "
+                f"{t['seconds']} s: {t['rps']} req/s, p50 {t['p50']} ms, p95 {t['p95']} ms, "
+                f"p99 {t['p99']} ms, errors {t['errors']} {t['statuses']}; server CPU "
+                f"{t['server_cpu_ms_per_request']} ms/request, client share of CPU {share}; "
+                f"page cache {t.get('cache')}"
+            )
+            f = results.get(f"fill_{key}")
+            if suffix and f:
+                lines.append(
+                    f"  then every query of the mix once: {f['requests']} requests in "
+                    f"{f['seconds']} s, p50 {f['p50']} ms, p95 {f['p95']} ms, errors "
+                    f"{f['errors']}, page cache {f['cache']}"
+                )
     for error in results.get("raw_errors", []):
         lines.append(f"RAW STATEMENT REFUSED by the database ({RAW_ERRORS.count(error)}×): {error}")
     lines.append("")
@@ -804,10 +841,19 @@ def main() -> None:
                 results["latency"] = latency_phase(
                     server, queries, mix, istat, term_uuids, args.latency_budget
                 )
-            with Clock(f"throughput: search view, {args.connections} connections"):
-                results["throughput_view"] = throughput(args, server, view_paths)
-            with Clock(f"throughput: HSDS API, {args.connections} connections"):
-                results["throughput_api"] = throughput(args, server, api_paths)
+            # Throughput twice per URL set: "cold", with the page cache as the latency phase
+            # left it (queries it did not reach are computed in the run), then "steady", once
+            # every query of the mix has been answered (each once, timed and reported): the
+            # state of a server that has been running for a while. The targets are judged on
+            # the steady run; the cold one is reported beside it.
+            for key, label, paths in (("view", "search view", view_paths),
+                                      ("api", "HSDS API", api_paths)):  # fmt: skip
+                with Clock(f"throughput (cold cache): {label}, {args.connections} connections"):
+                    results[f"throughput_{key}_cold"] = throughput(args, server, paths)
+                with Clock(f"every query of the mix once: {label}"):
+                    results[f"fill_{key}"] = fill(args, server, paths)
+                with Clock(f"throughput (steady): {label}, {args.connections} connections"):
+                    results[f"throughput_{key}"] = throughput(args, server, paths)
             results["server_command"] = " ".join(server.cmd[1:])
             server.stop()
             server = None
