@@ -1728,7 +1728,7 @@ def _reindex(written: Written, planner: Planner) -> None:
         indexing.reindex_services(written.changed)
 
 
-def _allowed_organisations(by: Any) -> set[int] | None:
+def allowed_organisations(by: Any) -> set[int] | None:
     """The organisations whose services `by` may import: those of the ATS networks they manage
     (None: all, for superusers and for system imports with no user)."""
     if by is None:
@@ -1768,7 +1768,7 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
             % {"size": size, "limit": limit},
         )
         return report
-    allowed = _allowed_organisations(by)
+    allowed = allowed_organisations(by)
     if allowed is not None and not allowed:
         report.error(
             f"{report.source}|", "", _("Solo gli operatori di rete ATS possono importare servizi.")
@@ -1820,8 +1820,15 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
 # --- export -------------------------------------------------------------------------------
 
 
-def _published_ids() -> list[int]:
-    return list(ser.published_services().order_by("pk").values_list("pk", flat=True))
+def _published(organisations: set[int] | None):
+    services = ser.published_services()
+    if organisations is not None:
+        services = services.filter(organisation_id__in=organisations)
+    return services
+
+
+def _published_ids(organisations: set[int] | None = None) -> list[int]:
+    return list(_published(organisations).order_by("pk").values_list("pk", flat=True))
 
 
 def iter_full_services(ids: list[int] | None = None) -> Iterator[dict]:
@@ -1834,9 +1841,9 @@ def iter_full_services(ids: list[int] | None = None) -> Iterator[dict]:
             yield ser.service_full(s, parents)
 
 
-def _organizations() -> list[dict]:
+def _organizations(organisations: set[int] | None) -> list[dict]:
     orgs = Organisation.objects.filter(
-        pk__in=ser.published_services().values("organisation_id")
+        pk__in=_published(organisations).values("organisation_id")
     ).select_related("comune")
     return [ser.organization_full(o) for o in orgs.order_by("pk")]
 
@@ -1847,22 +1854,24 @@ def _taxonomy() -> tuple[list[dict], list[dict]]:
     return all_taxonomies(), all_terms()
 
 
-def export_json(out: IO[str]) -> int:
+def export_json(out: IO[str], organisations: set[int] | None = None) -> int:
     """Writes the published catalogue as one HSDS JSON document (services fully nested,
-    organizations, taxonomies); returns the number of services."""
+    organizations, taxonomies); returns the number of services. `organisations` limits it to
+    their services (an ATS operator's network, see `allowed_organisations`: so that what they
+    download they can import again)."""
     taxonomies, terms = _taxonomy()
     head = {
         "hsds_version": "3.0",
         "profile": "equilibri",
         "generated_at": ser.iso_datetime(timezone.now()),
-        "organizations": _organizations(),
+        "organizations": _organizations(organisations),
         "taxonomies": taxonomies,
         "taxonomy_terms": terms,
     }
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2])
     out.write(',\n "services": [\n')
     count = 0
-    for item in iter_full_services():
+    for item in iter_full_services(_published_ids(organisations)):
         if count:
             out.write(",\n")
         out.write(json.dumps(item, ensure_ascii=False))
@@ -1936,9 +1945,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def export_tabular(out: IO[bytes]) -> int:
+def export_tabular(out: IO[bytes], organisations: set[int] | None = None) -> int:
     """Writes the published catalogue as a zipped Tabular Data Package: one CSV per HSDS
-    object (columns as the official datapackage.json) and datapackage.json."""
+    object (columns as the official datapackage.json) and datapackage.json. `organisations`
+    as in `export_json`."""
     resources = _resources()
     columns = {r["path"]: [f["name"] for f in r["schema"]["fields"]] for r in resources}
     buffers = {path: io.StringIO() for path in columns}
@@ -1952,11 +1962,11 @@ def export_tabular(out: IO[bytes]) -> int:
 
     def counted() -> Iterator[dict]:
         nonlocal count
-        for item in iter_full_services():
+        for item in iter_full_services(_published_ids(organisations)):
             count += 1
             yield item
 
-    for path, row in flatten(counted(), _organizations(), taxonomies, terms):
+    for path, row in flatten(counted(), _organizations(organisations), taxonomies, terms):
         writers[path].writerow([_cell(row.get(c)) for c in columns[path]])
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path, buffer in buffers.items():

@@ -1,7 +1,7 @@
 """Reserved-area HSDS import and export for ATS operators and superusers, one page (to be
 mounted in services/reserved_urls.py as `path("hsds/", hsds_views.hsds_import,
 name="hsds_import")`): upload a file to check or import it; `?esporta=json` or `?esporta=csv`
-downloads the published catalogue."""
+downloads the published catalogue (an ATS operator's network's part of it)."""
 
 import io
 import tempfile
@@ -19,7 +19,13 @@ from django.views.decorators.http import require_http_methods
 from equilibri.accounts.decorators import staff_required
 from equilibri.network.selectors import managed_ats_ids
 
-from .interchange import DEFAULT_MAX_BYTES, export_json, export_tabular, import_hsds
+from .interchange import (
+    DEFAULT_MAX_BYTES,
+    allowed_organisations,
+    export_json,
+    export_tabular,
+    import_hsds,
+)
 
 
 class ImportForm(forms.Form):
@@ -53,7 +59,7 @@ def hsds_import(request: HttpRequest) -> HttpResponseBase:
     """Upload an HSDS file: validated whole, then written all or nothing (or only checked)."""
     _check_importer(request.user)
     if request.method == "GET" and request.GET.get("esporta") in {"json", "csv"}:
-        return hsds_export(request.GET["esporta"])
+        return hsds_export(request.GET["esporta"], allowed_organisations(request.user))
     report = None
     too_large = False
     form = ImportForm()
@@ -85,17 +91,18 @@ def hsds_import(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def hsds_export(fmt: str) -> FileResponse:
-    """The published catalogue as HSDS JSON or Tabular Data Package (zip of CSV)."""
+def hsds_export(fmt: str, organisations: set[int] | None) -> FileResponse:
+    """The published catalogue as HSDS JSON or Tabular Data Package (zip of CSV): for an ATS
+    operator their network's part of it, the part they may import again."""
     stamp = timezone.localdate().isoformat()
     # FileResponse closes the temporary file when the download is over.
     tmp = tempfile.TemporaryFile()  # noqa: SIM115
     if fmt == "csv":
-        export_tabular(tmp)
+        export_tabular(tmp, organisations)
         tmp.seek(0)
         return FileResponse(tmp, as_attachment=True, filename=f"equilibri-hsds-{stamp}.zip")
     text = io.TextIOWrapper(tmp, encoding="utf-8")
-    export_json(text)
+    export_json(text, organisations)
     text.flush()
     text.detach()
     tmp.seek(0)

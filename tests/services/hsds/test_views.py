@@ -94,3 +94,20 @@ def test_export_downloads(login, catalogue):
     response = client.get(URL + "?esporta=csv")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "services.csv" in archive.namelist()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_ats_operator_downloads_their_network_and_can_import_it_again(login, catalogue, fmt):
+    client = login("operatore.insubria")
+    content = b"".join(client.get(URL + f"?esporta={fmt}").streaming_content)
+    if fmt == "json":
+        ids = {s["id"] for s in json.loads(content)["services"]}
+        assert str(catalogue.camp.uuid) in ids  # L'Aquilone, ATS Insubria
+        assert str(catalogue.online.uuid) not in ids  # Spazio Aperto, ATS Milano
+    before = Service.objects.order_by("pk").values_list("uuid", "name", "last_modified")
+    before = list(before)
+    name = "c.json" if fmt == "json" else "c.zip"
+    response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    assert "Importazione completata" in response.content.decode()
+    after = list(Service.objects.order_by("pk").values_list("uuid", "name", "last_modified"))
+    assert after == before  # the same file back changes nothing
