@@ -80,7 +80,9 @@ def top_terms() -> QuerySet[TaxonomyTerm]:
 
 
 def nearest_desk_service(lat: float, lon: float, exclude_id: int | None = None):
-    """The nearest public service in the "sportelli" category (help desks list themselves)."""
+    """The nearest help desk of the network: a public "sportelli" service listed by the help
+    desks themselves (`listed_object`), so the same desks /sportelli/ shows and books, not
+    providers' own information points filed in that category."""
     from equilibri.territory.geo import haversine_km
 
     from .search import category_term_ids
@@ -89,6 +91,7 @@ def nearest_desk_service(lat: float, lon: float, exclude_id: int | None = None):
     qs = (
         public_services()
         .filter(terms__id__in=category_term_ids("sportelli"))
+        .exclude(listed_object="")
         .exclude(pk=exclude_id or 0)
         .distinct()
         .prefetch_related("at_locations__location__comune")

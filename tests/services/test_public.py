@@ -167,3 +167,18 @@ def test_open_now_filter_runs(client):
     assert (
         client.get(URL, {"giorno": day, "ordina": "distanza", "comune": "Erba"}).status_code == 200
     )
+
+
+def test_the_nearest_help_desk_is_a_bookable_desk_of_the_network(client):
+    """Providers' information points filed as "sportelli" are searchable, but the service page
+    points to the nearest help desk of the network, the ones /sportelli/ lists and books."""
+    from equilibri.desks.selectors import public_desks
+
+    service = Service.objects.get(uuid=demo_uuid("tradate-centro-estivo"))
+    body = client.get(service.get_absolute_url()).content.decode()
+    desk_names = {d.name for d in public_desks()}
+    shown = [name for name in desk_names if name in body]
+    assert shown, "the page names one of the network's help desks"
+    listed_only = Service.objects.filter(terms__code="sportelli-conciliazione", listed_object="")
+    assert listed_only.exists()
+    assert not [s.name for s in listed_only if s.name in body.split("più vicino", 1)[1]]
