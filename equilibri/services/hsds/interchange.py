@@ -442,20 +442,30 @@ def read_source(source: Any, report: ImportReport) -> Bundle:
                     for n in zf.namelist()
                     if n.endswith(".csv")
                 }
-        except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
-            report.error(
-                f"{name}|", "", _("Archivio zip non leggibile: %(error)s.") % {"error": exc}
-            )
+        except zipfile.BadZipFile:
+            report.error(f"{name}|", "", _("Archivio zip non leggibile o danneggiato."))
+            return Bundle()
+        except UnicodeDecodeError:
+            report.error(f"{name}|", "", _("I file CSV dell'archivio devono essere in UTF-8."))
             return Bundle()
         return read_tabular(files, report)
+    # The parsers' own messages are English: the report says where, in the user's language.
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
+        report.error(
+            f"{name}|", "", _("Il file non è un JSON in UTF-8 né un pacchetto zip di CSV.")
+        )
+        return Bundle()
+    except json.JSONDecodeError as exc:
         report.error(
             f"{name}|",
             "",
-            _("Il file non è un JSON valido né un pacchetto zip di CSV: %(error)s.")
-            % {"error": exc},
+            _(
+                "Il file non è un JSON valido né un pacchetto zip di CSV: errore alla riga "
+                "%(line)s, colonna %(column)s."
+            )
+            % {"line": exc.lineno, "column": exc.colno},
         )
         return Bundle()
     return read_json(data, name, report)

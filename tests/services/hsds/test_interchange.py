@@ -316,3 +316,20 @@ def test_an_ats_operator_imports_only_for_their_network(catalogue, tmp_path, use
     assert str(catalogue.camp.uuid) not in {e.object_id for e in refused}
     report = import_hsds(path, by=user_of("cittadina"))
     assert "operatori di rete ATS" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"services": [', "errore alla riga 1, colonna 15"),
+        ("caffè".encode("latin-1"), "non è un JSON in UTF-8"),
+        (b"PK\x03\x04 not really a zip", "Archivio zip non leggibile"),
+    ],
+)
+def test_an_unreadable_file_is_reported_in_the_users_language(operator, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = import_hsds(SimpleUploadedFile("c.json", content), by=operator)
+    assert not report.ok
+    assert message in report.errors[0].message
+    assert "Expecting" not in report.errors[0].message
