@@ -12,13 +12,19 @@ if [ "$(id -u)" -eq 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 cleanup() {
+  # Lock waits longer than a second are logged (log_lock_waits): show them, they explain a
+  # request that hangs in a test.
+  if grep -q "still waiting for" "$tmp/server.log" 2>/dev/null; then
+    echo "PostgreSQL lock waits during the run:"
+    grep -A3 "still waiting for" "$tmp/server.log" | head -n 60
+  fi
   "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 "${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-  -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+  -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c log_lock_waits=on -c deadlock_timeout=1s" start >/dev/null
 echo "Throwaway PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/equilibri"
 export PATH="$PGBIN:$PATH"
