@@ -181,7 +181,8 @@ def test_filters_each_and_combined(api, catalogue):
 
 def test_modified_after(api, catalogue):
     base = "/api/hsds/services?per_page=100&search=zeta"
-    future = (timezone.now() + timedelta(days=1)).date().isoformat()
+    # A date means midnight in Rome: the day after tomorrow is in the future at any hour.
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
     assert get(api, f"{base}&modified_after={future}")["total_items"] == 0
     past = "2020-01-01T00:00:00Z"
     assert str(catalogue.camp.uuid) in ids(get(api, f"{base}&modified_after={past}"))
