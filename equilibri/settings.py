@@ -172,7 +172,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=20000;"
             "PRAGMA temp_store=MEMORY;"
-            "PRAGMA mmap_size=134217728;"
+            "PRAGMA mmap_size=2147418112;"
             "PRAGMA cache_size=-32000;"
         ),
     }

@@ -18,13 +18,18 @@ cleanup() {
     echo "PostgreSQL lock waits during the run:"
     grep -A3 "still waiting for" "$tmp/server.log" | head -n 60
   fi
+  # Statements over two seconds are logged with their plan (auto_explain): show them too.
+  if grep -q "duration: .* ms  plan:" "$tmp/server.log" 2>/dev/null; then
+    echo "PostgreSQL statements over 2 s during the run, with their plans:"
+    grep -A80 "duration: .* ms  plan:" "$tmp/server.log" | head -n 400
+  fi
   "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 "${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-  -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c log_lock_waits=on -c deadlock_timeout=1s" start >/dev/null
+  -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c log_lock_waits=on -c deadlock_timeout=1s -c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=2s -c auto_explain.log_analyze=off" start >/dev/null
 echo "Throwaway PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/equilibri"
 export PATH="$PGBIN:$PATH"

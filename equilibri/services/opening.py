@@ -4,11 +4,13 @@ and closures, in Europe/Rome) and a readable summary of its timetable."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
 from django.utils import timezone
 
+from .cards import CardClosure, CardSchedule
 from .models import Closure, Schedule, Service
 
 HORIZON_DAYS = 400
@@ -21,11 +23,11 @@ class Opening:
     is_now: bool
 
 
-def _closed(closures: list[Closure], day: datetime.date) -> bool:
+def _closed(closures: Sequence[Closure | CardClosure], day: datetime.date) -> bool:
     return any(c.location_id is None and c.date_from <= day <= c.date_to for c in closures)
 
 
-def _valid(schedule: Schedule, day: datetime.date) -> bool:
+def _valid(schedule: Schedule | CardSchedule, day: datetime.date) -> bool:
     return (schedule.valid_from is None or schedule.valid_from <= day) and (
         schedule.valid_to is None or day <= schedule.valid_to
     )
@@ -34,13 +36,20 @@ def _valid(schedule: Schedule, day: datetime.date) -> bool:
 def next_opening(service: Service, now: datetime.datetime | None = None) -> Opening | None:
     """The current or next opening interval within about a year (None: no known opening).
     Uses the prefetched `schedules` and `closures` when present."""
+    return opening_of(list(service.schedules.all()), list(service.closures.all()), now)
+
+
+def opening_of(
+    schedules: Sequence[Schedule | CardSchedule],
+    closures: Sequence[Closure | CardClosure],
+    now: datetime.datetime | None = None,
+) -> Opening | None:
+    """`next_opening` from the schedules and closures themselves (models or card rows)."""
     now = timezone.localtime(now)
-    schedules = list(service.schedules.all())
     if not schedules:
         return None
-    closures = list(service.closures.all())
     tz = timezone.get_current_timezone()
-    by_day: dict[int, list[Schedule]] = {}
+    by_day: dict[int, list[Schedule | CardSchedule]] = {}
     for s in schedules:
         by_day.setdefault(s.weekday, []).append(s)
     latest_end = (
@@ -97,8 +106,13 @@ def _day_ranges(days: list[int]) -> str:
 
 def timetable(service: Service) -> list[Timetable]:
     """Schedules grouped by validity period, then by identical hours ("lunedì-venerdì 7:30")."""
+    return timetable_of(list(service.schedules.all()))
+
+
+def timetable_of(schedules: Sequence[Schedule | CardSchedule]) -> list[Timetable]:
+    """`timetable` from the schedules themselves (models or card rows)."""
     schedules = sorted(
-        service.schedules.all(),
+        schedules,
         key=lambda s: (s.valid_from or datetime.date.min, s.valid_to or datetime.date.max),
     )
     out = []

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
@@ -32,14 +31,14 @@ import snowballstemmer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from equilibri.core.text import fold
 from equilibri.territory.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from equilibri.territory.models import Comune
 
-from .models import Location, Service, ServiceAtLocation, TaxonomyTerm
+from .cards import Card, CardLocation, card_columns, card_from_row
+from .models import Location, Service, TaxonomyTerm
 
 PUBLIC_STATUSES = (Service.Status.ACTIVE.value, Service.Status.TEMPORARILY_CLOSED.value)
 # Stale services stay visible (flagged) until the grace period ends and they are hidden.
@@ -222,13 +221,14 @@ class SearchQuery:
     sort: Literal["relevance", "distance"] = "relevance"
     page: int = 1
     per_page: int = 20
+    cards: bool = False  # also return what each result's card shows (cards.py)
 
 
 @dataclass
 class Hit:
-    service: Service
+    card: Card
     distance_km: float | None
-    location: Location | None
+    location: CardLocation | None
     rank: float
 
 
@@ -311,7 +311,8 @@ def _clamp_page(query: SearchQuery) -> tuple[int, int]:
 
 
 def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
-    """The engine statement: rows of (service id, rank, distance_km, total)."""
+    """The engine statement: rows of (service id, rank, distance_km, total, name), or with
+    `query.cards` (service id, rank, distance_km, total, *the card's columns)."""
     vendor = connection.vendor
     ops = connection.ops
     params: list = []
@@ -444,46 +445,65 @@ def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
         where_params += [day.weekday(), d, d, *time_params, d, d]
 
     # ORDER BY repeats the expressions (PostgreSQL does not accept output aliases in them).
-    order: list[str] = []
-    rank, dist, name, sid = select_rank, select_distance, "s.name", "s.id"
-    if within is not None:  # ordered one level up, on the inner query's columns
-        rank, dist, name, sid = "rank", "distance", "name", "id"
     has_distance = query.comune is not None
-    if query.sort == "distance" and has_distance:
-        order.append(f"{dist} ASC NULLS LAST")
-        if units:
-            order.append(f"{rank} DESC")
-    elif units and has_distance:
-        # Relevance near a comune: the text rank, discounted with the distance (5 km halves it).
-        order += [f"{rank} / (1.0 + {dist} / 5.0) DESC NULLS LAST", f"{dist} ASC NULLS LAST"]
-    elif units:
-        order.append(f"{rank} DESC")
-    elif has_distance:
-        order.append(f"{dist} ASC NULLS LAST")
-    order += [f"{name} ASC", f"{sid} ASC"]
+    if within is not None:  # ordered one level up, on the inner query's columns
+        order = _order(query, bool(units), has_distance, "rank", "distance", "name", "id")
+    else:
+        order = _order(
+            query, bool(units), has_distance, select_rank, select_distance, "s.name", "s.id"
+        )
 
     page, per_page = _clamp_page(query)
     limit = [per_page, (page - 1) * per_page]
     if within is not None:
         # The distance is a column of the matches, filtered and ordered one level up.
         sql = (
-            "SELECT id, rank, distance, COUNT(*) OVER () AS total FROM ("  # noqa: S608 (constant SQL, values bound)
+            "SELECT id, rank, distance, COUNT(*) OVER () AS total, name FROM ("  # noqa: S608 (constant SQL, values bound)
             f"SELECT s.id AS id, s.name AS name, {select_rank} AS rank,"
             f" {select_distance} AS distance FROM {source} WHERE {' AND '.join(where)}"
             f") x WHERE {within[0]} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
         )
-        return sql, [*select_params, *params, *where_params, *within[1], *limit]
-    sql = (
-        f"SELECT s.id, {select_rank} AS rank, {select_distance} AS distance,"  # noqa: S608 (constant SQL, values bound)
-        f" COUNT(*) OVER () AS total FROM {source}"
-        f" WHERE {' AND '.join(where)}"
-        f" ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
-    )
-    return sql, [*params, *where_params, *limit]
+        params = [*select_params, *params, *where_params, *within[1], *limit]
+    else:
+        sql = (
+            f"SELECT s.id, {select_rank} AS rank, {select_distance} AS distance,"  # noqa: S608 (constant SQL, values bound)
+            f" COUNT(*) OVER () AS total, s.name AS name FROM {source}"
+            f" WHERE {' AND '.join(where)}"
+            f" ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
+        )
+        params = [*params, *where_params, *limit]
+    if query.cards:
+        # The page's rows (at most per_page) with what their cards show: one round trip.
+        outer = _order(query, bool(units), has_distance, "p.rank", "p.distance", "p.name", "p.id")
+        sql = (
+            f"SELECT p.id, p.rank, p.distance, p.total, {card_columns(vendor)} FROM ({sql}) p"  # noqa: S608 (constant SQL, values bound)
+            " JOIN services_service s ON s.id = p.id"
+            " LEFT JOIN network_organisation o ON o.id = s.organisation_id"
+            f" ORDER BY {', '.join(outer)}"
+        )
+    return sql, params
+
+
+def _order(
+    query: SearchQuery, text: bool, has_distance: bool, rank: str, dist: str, name: str, sid: str
+) -> list[str]:
+    order: list[str] = []
+    if query.sort == "distance" and has_distance:
+        order.append(f"{dist} ASC NULLS LAST")
+        if text:
+            order.append(f"{rank} DESC")
+    elif text and has_distance:
+        # Relevance near a comune: the text rank, discounted with the distance (5 km halves it).
+        order += [f"{rank} / (1.0 + {dist} / 5.0) DESC NULLS LAST", f"{dist} ASC NULLS LAST"]
+    elif text:
+        order.append(f"{rank} DESC")
+    elif has_distance:
+        order.append(f"{dist} ASC NULLS LAST")
+    return [*order, f"{name} ASC", f"{sid} ASC"]
 
 
 def _count(query: SearchQuery) -> int:
-    sql, params = raw_search_sql(SearchQuery(**{**query.__dict__, "page": 1, "per_page": 1}))
+    sql, params = raw_search_sql(replace(query, page=1, per_page=1, cards=False))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -494,34 +514,14 @@ def public_services():
     return Service.objects.filter(review_state__in=PUBLIC_REVIEW_STATES, status__in=PUBLIC_STATUSES)
 
 
-def hits_queryset(ids: Iterable[int]):
-    return (
-        Service.objects.filter(id__in=list(ids))
-        .select_related("organisation")
-        .prefetch_related(
-            "terms",
-            Prefetch(
-                "at_locations",
-                queryset=ServiceAtLocation.objects.select_related("location__comune"),
-            ),
-        )
-    )
-
-
-def service_locations(service: Service) -> list[Location]:
-    return [sal.location for sal in service.at_locations.all()]
-
-
-def nearest_location(
-    service: Service, comune: Comune | None
-) -> tuple[Location | None, float | None]:
-    locations = service_locations(service)
+def nearest_location(card: Card, comune: Comune | None) -> tuple[CardLocation | None, float | None]:
+    locations = card.locations
     if not locations:
         return None, None
     if comune is None:
         physical = [loc for loc in locations if loc.kind == Location.Kind.PHYSICAL]
         return (physical or locations)[0], None
-    best: tuple[Location | None, float | None] = (locations[0], None)
+    best: tuple[CardLocation | None, float | None] = (locations[0], None)
     for loc in locations:
         if loc.latitude is None or loc.longitude is None:
             continue
@@ -532,22 +532,20 @@ def nearest_location(
 
 
 def search_services(query: SearchQuery) -> SearchPage:
+    """The page of results, each with its card: one statement (two for a page past the end)."""
     page, per_page = _clamp_page(query)
-    sql, params = raw_search_sql(query)
+    sql, params = raw_search_sql(replace(query, cards=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = int(rows[0][3]) if rows else (_count(query) if page > 1 else 0)
-    services = {s.id: s for s in hits_queryset(row[0] for row in rows)}
     hits = []
-    for service_id, rank, distance, _total in rows:
-        service = services.get(service_id)
-        if service is None:
-            continue
-        location, km = nearest_location(service, query.comune)
+    for service_id, rank, distance, _total, *card_values in rows:
+        card = card_from_row(service_id, card_values)
+        location, km = nearest_location(card, query.comune)
         hits.append(
             Hit(
-                service=service,
+                card=card,
                 distance_km=float(distance) if distance is not None else km,
                 location=location,
                 rank=float(rank or 0.0),

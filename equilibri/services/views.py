@@ -21,7 +21,7 @@ from equilibri.core.offers import offers_for
 from . import selectors, services
 from .forms import DEFAULT_RADIUS_KM, HelperForm, MistakeReportForm, SearchForm
 from .models import Service, ServiceAtLocation, TaxonomyTerm
-from .opening import next_opening, timetable
+from .opening import next_opening, opening_of, timetable, timetable_of
 from .search import SearchQuery, search_services
 
 PER_PAGE = 10
@@ -58,23 +58,17 @@ def _query_from(form: SearchForm, page: int) -> SearchQuery:
 
 
 def _decorate(hits) -> list[dict]:
-    """What a result card shows: next opening, cost, who may use it."""
-    from django.db.models import prefetch_related_objects
-
-    services_ = [hit.service for hit in hits]
-    prefetch_related_objects(services_, "schedules", "closures", "cost_options", "eligible_comuni")
+    """What a result card shows besides the card's own values: next opening and dated periods."""
     now = timezone.localtime()
     rows = []
     for hit in hits:
-        s = hit.service
+        card = hit.card
         rows.append(
             {
                 "hit": hit,
-                "service": s,
-                "opening": next_opening(s, now),
-                "costs": list(s.cost_options.all()),
-                "eligible_comuni": list(s.eligible_comuni.all()),
-                "periods": [t for t in timetable(s) if t.valid_from or t.valid_to],
+                "service": card,
+                "opening": opening_of(card.schedules, card.closures, now),
+                "periods": [t for t in timetable_of(card.schedules) if t.valid_from or t.valid_to],
             }
         )
     return rows

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(text: str) -> list[str]:
-    return [h.service.name for h in search_services(SearchQuery(text=text, per_page=50)).hits]
+    return [h.card.name for h in search_services(SearchQuery(text=text, per_page=50)).hits]
 
 
 def aquilone() -> Organisation:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def names(**kwargs) -> list[str]:
     page = search_services(SearchQuery(per_page=100, **kwargs))
-    return [hit.service.name for hit in page.hits]
+    return [hit.card.name for hit in page.hits]
 
 
 def tradate() -> Comune:
@@ -54,7 +54,7 @@ def test_category_includes_sub_terms():
 
 def test_comune_and_radius_with_distance():
     page = search_services(SearchQuery(text="centro estivo", comune=tradate(), radius_km=10))
-    assert [h.service.name for h in page.hits] == ["Centro estivo Tradate"]
+    assert [h.card.name for h in page.hits] == ["Centro estivo Tradate"]
     assert page.hits[0].distance_km is not None and page.hits[0].distance_km < 1
     wide = names(text="centro estivo", comune=tradate(), radius_km=30)
     assert "Centro estivo Busto Arsizio" in wide
@@ -67,7 +67,7 @@ def test_sort_by_distance():
     )
     distances = [h.distance_km for h in page.hits]
     assert distances == sorted(distances)
-    assert page.hits[0].service.name == "Centro estivo Tradate"
+    assert page.hits[0].card.name == "Centro estivo Tradate"
 
 
 def test_age():
@@ -114,7 +114,7 @@ def test_pagination_and_total():
     first = search_services(SearchQuery(per_page=5))
     second = search_services(SearchQuery(per_page=5, page=2))
     assert first.total == second.total > 30
-    assert {h.service.pk for h in first.hits}.isdisjoint({h.service.pk for h in second.hits})
+    assert {h.card.pk for h in first.hits}.isdisjoint({h.card.pk for h in second.hits})
     beyond = search_services(SearchQuery(per_page=5, page=999))
     assert beyond.hits == [] and beyond.total == first.total
 
@@ -139,7 +139,7 @@ def test_raw_statement_is_what_search_runs():
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-    assert ids == [h.service.pk for h in search_services(query).hits]
+    assert ids == [h.card.pk for h in search_services(query).hits]
     assert ids
 
 
@@ -159,3 +159,73 @@ def test_radius_is_capped_and_hits_carry_their_nearest_location():
     page = search_services(SearchQuery(comune=tradate(), radius_km=10_000, per_page=100))
     assert all(h.distance_km is not None and h.distance_km <= 100.5 for h in page.hits)
     assert all(h.location is not None for h in page.hits)
+
+
+def test_cards_carry_what_the_models_say():
+    """The result cards come from the engine statement itself (JSON columns on both engines):
+    every value must be the model's, with the same types and order."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from equilibri.services.models import Service
+    from equilibri.services.opening import next_opening, opening_of, timetable, timetable_of
+
+    page = search_services(SearchQuery(per_page=100))
+    assert len(page.hits) > 20
+    services = Service.objects.in_bulk([h.card.pk for h in page.hits])
+    now = timezone.localtime()
+    checked_amounts = 0
+    for hit in page.hits:
+        card, s = hit.card, services[hit.card.pk]
+        assert (card.uuid, card.name, card.organisation_name) == (
+            s.uuid,
+            s.name,
+            s.organisation.name,
+        )
+        assert card.get_absolute_url() == s.get_absolute_url()
+        assert (card.minimum_age, card.maximum_age) == (s.minimum_age, s.maximum_age)
+        assert card.eligible_project_id == s.eligible_project_id
+        assert card.eligibility_description == s.eligibility_description
+        assert card.terms == [t.name for t in s.terms.order_by("position", "name")]
+        assert card.eligible_comuni == [str(c) for c in s.eligible_comuni.order_by("name", "id")]
+        assert [loc.id for loc in card.locations] == list(
+            s.at_locations.order_by("id").values_list("location_id", flat=True)
+        )
+        assert [(c.option, c.amount, c.amount_description) for c in card.costs] == [
+            (c.option, c.amount, c.amount_description) for c in s.cost_options.order_by("id")
+        ]
+        checked_amounts += sum(isinstance(c.amount, Decimal) for c in card.costs)
+        schedules = list(s.schedules.order_by("weekday", "opens_at", "id"))
+        assert [tuple(c) for c in card.schedules] == [
+            (x.weekday, x.opens_at, x.closes_at, x.valid_from, x.valid_to) for x in schedules
+        ]
+        assert [tuple(c) for c in card.closures] == [
+            (x.date_from, x.date_to, x.location_id) for x in s.closures.order_by("date_from", "id")
+        ]
+        assert opening_of(card.schedules, card.closures, now) == next_opening(s, now)
+        assert timetable_of(card.schedules) == timetable(s)
+    assert checked_amounts > 0
+
+
+def test_cards_keep_the_engine_order():
+    """The statement that adds the cards orders the page again: same services, same order."""
+    from dataclasses import replace
+
+    from django.db import connection
+
+    from equilibri.services.search import raw_search_sql
+
+    for query in (
+        SearchQuery(text="centro estivo", comune=tradate(), radius_km=50, per_page=5),
+        SearchQuery(text="servizi", per_page=7, page=2),
+        SearchQuery(comune=tradate(), radius_km=30, sort="distance", per_page=6),
+        SearchQuery(category="salvatempo", per_page=4),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(*raw_search_sql(query))
+            plain = [row[0] for row in cursor.fetchall()]
+            cursor.execute(*raw_search_sql(replace(query, cards=True)))
+            with_cards = [row[0] for row in cursor.fetchall()]
+        assert plain and with_cards == plain
+        assert [h.card.pk for h in search_services(query).hits] == plain
