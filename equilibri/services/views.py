@@ -3,6 +3,7 @@ can I get?" helper, the service page with its "report a mistake" form."""
 
 from __future__ import annotations
 
+import datetime
 import uuid as uuid_lib
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from equilibri.core.offers import offers_for
 from . import selectors, services
 from .forms import DEFAULT_RADIUS_KM, HelperForm, MistakeReportForm, SearchForm
 from .models import Service, ServiceAtLocation, TaxonomyTerm
-from .opening import next_opening, opening_of, timetable, timetable_of
+from .opening import next_opening, opening_of, timetable
 from .search import SearchQuery, search_services
 
 PER_PAGE = 10
@@ -68,10 +69,18 @@ def _decorate(hits) -> list[dict]:
                 "hit": hit,
                 "service": card,
                 "opening": opening_of(card.schedules, card.closures, now),
-                "periods": [t for t in timetable_of(card.schedules) if t.valid_from or t.valid_to],
+                "periods": _periods(card.schedules),
             }
         )
     return rows
+
+
+def _periods(schedules) -> list[tuple]:
+    """The dated periods of a timetable ("Dal 15 giugno al 31 agosto"), in `timetable`'s order."""
+    return sorted(
+        {(s.valid_from, s.valid_to) for s in schedules if s.valid_from or s.valid_to},
+        key=lambda p: (p[0] or datetime.date.min, p[1] or datetime.date.max),
+    )
 
 
 def _markers(rows) -> list[dict]:

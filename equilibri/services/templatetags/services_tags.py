@@ -4,6 +4,7 @@ and on the search page (the busiest) ten cards and eleven fields of nested inclu
 than the full-text match itself (docs/performance.md)."""
 
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -100,9 +101,8 @@ def who_line(s: Any, comuni: Iterable[Any]) -> SafeString:
     return format_html("{}", text)
 
 
-@register.simple_tag
-def periods_lines(periods: Iterable[Any]) -> SafeString:
-    """ "<br>Dal 15 giugno 2026 al 31 agosto 2026" for each dated timetable."""
+def periods_lines(periods: Iterable[tuple[date | None, date | None]]) -> SafeString:
+    """ "<br>Dal 15 giugno 2026 al 31 agosto 2026" for each dated period (start, end)."""
     return format_html_join(
         "",
         "<br>{}",
@@ -110,11 +110,11 @@ def periods_lines(periods: Iterable[Any]) -> SafeString:
             (
                 _("Dal %(start)s al %(end)s")
                 % {
-                    "start": dateformat.format(p.valid_from, "j F Y") if p.valid_from else "",
-                    "end": dateformat.format(p.valid_to, "j F Y") if p.valid_to else "",
+                    "start": dateformat.format(start, "j F Y") if start else "",
+                    "end": dateformat.format(end, "j F Y") if end else "",
                 },
             )
-            for p in periods
+            for start, end in periods
         ),
     )
 
