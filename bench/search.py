@@ -294,39 +294,40 @@ def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
 
 
 def search_queries(mix: list[BenchQuery]) -> list:
-    """The search view's engine statement for each query of the mix: its page size, and the
-    result cards the view asks the statement for (`cards=True`, where the code has them)."""
-    from dataclasses import fields
+    """The search view's engine statement for each query of the mix, (sql, params): its page
+    size, with the result cards' columns the view asks the statement for."""
+    from django.db import connection
 
-    from equilibri.services.search import SearchQuery
+    from equilibri.services.cards import card_columns
+    from equilibri.services.search import SearchQuery, raw_search_sql
+    from equilibri.services.views import PER_PAGE
     from equilibri.territory.models import Comune
 
     comuni = Comune.objects.in_bulk([q.comune_id for q in mix if q.comune_id])
-    try:  # the page size of the search view, so the raw statement is the view's
-        from equilibri.services.views import PER_PAGE as per_page
-    except ImportError:
-        per_page = 20
-    extra = {"cards": True} if "cards" in {f.name for f in fields(SearchQuery)} else {}
+    columns = card_columns(connection.vendor)
     return [
-        SearchQuery(
-            per_page=per_page,
-            text=q.text,
-            category=q.category,
-            comune=comuni[q.comune_id] if q.comune_id else None,
-            radius_km=float(q.radius_km) if q.radius_km else None,
-            **extra,
+        raw_search_sql(
+            SearchQuery(
+                per_page=PER_PAGE,
+                text=q.text,
+                category=q.category,
+                comune=comuni[q.comune_id] if q.comune_id else None,
+                radius_km=float(q.radius_km) if q.radius_km else None,
+            ),
+            columns,
         )
         for q in mix
     ]
 
 
 def api_queries(mix: list[BenchQuery], term_uuids: dict[str, str]) -> list:
-    """The HSDS API's own engine statement for each query (its page size, its postcode lookup),
-    built by the API's code from the same URL the benchmark requests; None where the API does
-    not use the engine."""
+    """The HSDS API's own engine statement for each query, (sql, params) — its page size, its
+    postcode lookup, the list form's columns — built by the API's code from the URL the
+    benchmark requests; None where the API does not use the engine."""
     from django.test import RequestFactory
 
     from equilibri.services.hsds import api
+    from equilibri.services.hsds import serializers as ser
 
     factory = RequestFactory()
     out = []
@@ -334,8 +335,11 @@ def api_queries(mix: list[BenchQuery], term_uuids: dict[str, str]) -> list:
         request = factory.get(api_path(q, term_uuids))
         params = api.Params.parse(request)
         filters = api.ServiceFilters.parse(request, params)
-        engine = api._use_engine(filters)
-        out.append(api._engine_query(filters, params.page, params.per_page) if engine else None)
+        if not api._use_engine(filters):
+            out.append(None)
+            continue
+        columns = ser.list_columns() if api.list_from_engine(filters, params) else ""
+        out.append(api.engine_statement(filters, params.page, params.per_page, columns))
     return out
 
 
@@ -359,13 +363,11 @@ def api_path(q: BenchQuery, term_uuids: dict[str, str]) -> str:
     return "/api/hsds/services?" + urlencode(params)
 
 
-def run_raw(cursor, sq) -> tuple[float, int] | None:
-    """Times the engine statement of one query: (ms, rows), None when the database refused it."""
+def run_raw(cursor, statement: tuple[str, list]) -> tuple[float, int] | None:
+    """Times one engine statement: (ms, rows), None when the database refused it."""
     from django.db import DatabaseError
 
-    from equilibri.services.search import raw_search_sql
-
-    sql, params = raw_search_sql(sq)
+    sql, params = statement
     try:
         t0 = time.perf_counter()
         cursor.execute(sql, params)

@@ -221,7 +221,6 @@ class SearchQuery:
     sort: Literal["relevance", "distance"] = "relevance"
     page: int = 1
     per_page: int = 20
-    cards: bool = False  # also return what each result's card shows (cards.py)
 
 
 @dataclass
@@ -310,9 +309,11 @@ def _clamp_page(query: SearchQuery) -> tuple[int, int]:
     return page, per_page
 
 
-def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
+def raw_search_sql(query: SearchQuery, columns: str = "") -> tuple[str, list]:
     """The engine statement: rows of (service id, rank, distance_km, total, name), or with
-    `query.cards` (service id, rank, distance_km, total, *the card's columns)."""
+    `columns` (service id, rank, distance_km, total, *columns): what the caller shows of each
+    row of the page, fetched in the same round trip (`s` is the service, `o` its organisation;
+    the result cards' `card_columns`, the HSDS API's `list_columns`)."""
     vendor = connection.vendor
     ops = connection.ops
     params: list = []
@@ -472,11 +473,11 @@ def raw_search_sql(query: SearchQuery) -> tuple[str, list]:
             f" ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
         )
         params = [*params, *where_params, *limit]
-    if query.cards:
-        # The page's rows (at most per_page) with what their cards show: one round trip.
+    if columns:
+        # The page's rows (at most per_page) with what the caller shows of them.
         outer = _order(query, bool(units), has_distance, "p.rank", "p.distance", "p.name", "p.id")
         sql = (
-            f"SELECT p.id, p.rank, p.distance, p.total, {card_columns(vendor)} FROM ({sql}) p"  # noqa: S608 (constant SQL, values bound)
+            f"SELECT p.id, p.rank, p.distance, p.total, {columns} FROM ({sql}) p"  # noqa: S608 (constant SQL, values bound)
             " JOIN services_service s ON s.id = p.id"
             " LEFT JOIN network_organisation o ON o.id = s.organisation_id"
             f" ORDER BY {', '.join(outer)}"
@@ -503,7 +504,7 @@ def _order(
 
 
 def _count(query: SearchQuery) -> int:
-    sql, params = raw_search_sql(replace(query, page=1, per_page=1, cards=False))
+    sql, params = raw_search_sql(replace(query, page=1, per_page=1))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -534,7 +535,7 @@ def nearest_location(card: Card, comune: Comune | None) -> tuple[CardLocation | 
 def search_services(query: SearchQuery) -> SearchPage:
     """The page of results, each with its card: one statement (two for a page past the end)."""
     page, per_page = _clamp_page(query)
-    sql, params = raw_search_sql(replace(query, cards=True))
+    sql, params = raw_search_sql(query, card_columns(connection.vendor))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

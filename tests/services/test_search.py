@@ -210,10 +210,9 @@ def test_cards_carry_what_the_models_say():
 
 def test_cards_keep_the_engine_order():
     """The statement that adds the cards orders the page again: same services, same order."""
-    from dataclasses import replace
-
     from django.db import connection
 
+    from equilibri.services.cards import card_columns
     from equilibri.services.search import raw_search_sql
 
     for query in (
@@ -225,7 +224,7 @@ def test_cards_keep_the_engine_order():
         with connection.cursor() as cursor:
             cursor.execute(*raw_search_sql(query))
             plain = [row[0] for row in cursor.fetchall()]
-            cursor.execute(*raw_search_sql(replace(query, cards=True)))
+            cursor.execute(*raw_search_sql(query, card_columns(connection.vendor)))
             with_cards = [row[0] for row in cursor.fetchall()]
         assert plain and with_cards == plain
         assert [h.card.pk for h in search_services(query).hits] == plain

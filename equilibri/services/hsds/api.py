@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -185,14 +185,14 @@ def _path_uuid(value: str) -> uuid.UUID | None:
 
 def comune_for_postcode(postcode: str) -> Comune | None:
     """The comune of a CAP known to the catalogue (the one most of its locations are in)."""
-    row = (
+    most = (
         Location.objects.filter(postal_code=postcode, comune__isnull=False)
         .values("comune")
         .annotate(n=Count("id"))
         .order_by("-n", "comune")
-        .first()
+        .values("comune")[:1]
     )
-    return Comune.objects.filter(pk=row["comune"]).first() if row else None
+    return Comune.objects.filter(pk=Subquery(most)).first()
 
 
 @dataclass
@@ -389,23 +389,32 @@ def _use_engine(filters: ServiceFilters) -> bool:
     return bool(filters.search or (filters.proximity and filters.proximity.radius_km))
 
 
-def _engine_page(filters: ServiceFilters, page: int, per_page: int) -> tuple[list[int], int]:
-    """Runs the engine statement itself: ids of the page and the total."""
-    sql, params = raw_search_sql(_engine_query(filters, page, per_page))
+def engine_statement(
+    filters: ServiceFilters, page: int, per_page: int, columns: str = ""
+) -> tuple[str, list]:
+    """The search engine's statement for these filters (with `columns` of each page row)."""
+    return raw_search_sql(_engine_query(filters, page, per_page), columns)
+
+
+def _engine_page(
+    filters: ServiceFilters, page: int, per_page: int, columns: str = ""
+) -> tuple[list[tuple], int]:
+    """Runs the engine statement itself: the rows of the page and the total."""
+    sql, params = engine_statement(filters, page, per_page, columns)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if rows:
         total = int(rows[0][3])
     elif page > 1:
-        sql, params = raw_search_sql(_engine_query(filters, 1, 1))
+        sql, params = engine_statement(filters, 1, 1)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             first = cursor.fetchone()
         total = int(first[3]) if first else 0
     else:
         total = 0
-    return [int(row[0]) for row in rows], total
+    return rows, total
 
 
 def _location_ids_near(prox: Proximity) -> list[int]:
@@ -429,7 +438,8 @@ def matching_service_ids(filters: ServiceFilters, page: int, per_page: int) -> t
     if filters.nothing:
         return [], 0
     if _use_engine(filters):
-        ids, total = _engine_page(filters, page, per_page)
+        rows, total = _engine_page(filters, page, per_page)
+        ids = [int(row[0]) for row in rows]
         if filters.taxonomy is not None:
             ids = _with_taxonomy(ids, filters.taxonomy)
         return ids, total
@@ -447,7 +457,8 @@ def all_service_ids(filters: ServiceFilters, limit: int | None = None) -> list[i
         ids: list[int] = []
         page = 1
         while page <= MAX_PAGE:
-            chunk, total = _engine_page(filters, page, MAX_PER_PAGE)
+            rows, total = _engine_page(filters, page, MAX_PER_PAGE)
+            chunk = [int(row[0]) for row in rows]
             ids += chunk
             if not chunk or len(ids) >= total or (limit and len(ids) >= limit):
                 break
@@ -488,8 +499,21 @@ def services(request: HttpRequest) -> HttpResponseBase:
     if params.ndjson:
         ids = all_service_ids(filters)
         return _ndjson(item for chunk in _chunks(ids) for item in _render_services(chunk, params))
+    if list_from_engine(filters, params):
+        # A text or distance search in the list form: the engine statement returns the rows.
+        rows, total = _engine_page(filters, params.page, params.per_page, ser.list_columns())
+        if filters.taxonomy is not None:
+            keep = set(_with_taxonomy([int(row[0]) for row in rows], filters.taxonomy))
+            rows = [row for row in rows if int(row[0]) in keep]
+        contents = [ser.service_list_from_row(row[4:]) for row in rows]
+        return _json(page_wrapper(contents, total, params))
     ids, total = matching_service_ids(filters, params.page, params.per_page)
     return _json(page_wrapper(_render_services(ids, params), total, params))
+
+
+def list_from_engine(filters: ServiceFilters, params: Params) -> bool:
+    """Whether `services` answers from the engine statement's own rows (`ser.list_columns`)."""
+    return _use_engine(filters) and not (filters.nothing or params.minimal or params.full)
 
 
 @api_view

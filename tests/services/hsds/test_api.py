@@ -379,3 +379,44 @@ def test_query_count_does_not_grow_with_rows(api, catalogue, url):
     assert data["size"] >= 3
     assert len(many) <= len(few) + 1, [q["sql"][:120] for q in many.captured_queries]
     assert len(many) <= 25
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "search=servizio&per_page=100",
+        "search=stireria&postcode=21049&proximity=40000&per_page=100",
+        "postcode=21049&proximity=40000&per_page=3&page=2",
+        "search=centro&taxonomy_id=TAXONOMY",
+    ],
+)
+def test_text_and_distance_lists_come_from_the_engine_statement(api, catalogue, query):
+    """A text or distance search in the list form is answered from the engine statement's own
+    rows (one query): every item must equal the serializer's output for the service itself."""
+    from equilibri.services.hsds.serializers import list_services, service_list
+
+    query = query.replace("TAXONOMY", str(Taxonomy.objects.order_by("id").first().uuid))
+    with CaptureQueriesContext(connection) as ctx:
+        data = get(api, f"/api/hsds/services?{query}")
+    engine = [q["sql"] for q in ctx.captured_queries if "services_service s" in q["sql"]]
+    assert len(engine) == 1
+    assert not any('FROM "services_service"' in q["sql"] for q in ctx.captured_queries)
+    by_uuid = {
+        str(s.uuid): s
+        for s in list_services(Service.objects.filter(uuid__in=[i["id"] for i in data["contents"]]))
+    }
+    assert [item for item in data["contents"]] == [
+        service_list(by_uuid[item["id"]]) for item in data["contents"]
+    ]
+    assert_page(data, "compiled/service_list.json")
+
+
+def test_list_from_engine_matches_the_orm_list_for_every_service(api, catalogue):
+    """All published services through the engine (a distance search wide enough) and through the
+    ORM path (no search): the same items."""
+    wide = get(api, "/api/hsds/services?postcode=21049&proximity=100000&per_page=100")
+    plain = get(api, "/api/hsds/services?per_page=100")
+    assert wide["total_items"] and wide["total_items"] <= plain["total_items"]
+    by_id = {item["id"]: item for item in plain["contents"]}
+    for item in wide["contents"]:
+        assert item == by_id[item["id"]]
