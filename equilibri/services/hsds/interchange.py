@@ -8,6 +8,7 @@ the same file changes nothing. The report lists every problem (file, row or obje
 message) and the created / updated / unchanged counts.
 """
 
+import codecs
 import csv
 import gc
 import io
@@ -423,6 +424,21 @@ def read_tabular(files: dict[str, str], report: ImportReport) -> Bundle:
     return bundle
 
 
+def _loads(raw: bytes) -> Any:
+    """The JSON document in `raw` (UTF-8, with or without a BOM), as `json.loads` gives it.
+    pydantic_core's parser (Rust, installed with pydantic) reads a large file two to three
+    times faster; whatever it refuses (bad JSON, bad UTF-8, a lone surrogate,
+    deep nesting) goes through `json`, whose result or error is the one used."""
+    try:
+        from pydantic_core import from_json
+    except ImportError:  # pragma: no cover
+        return json.loads(raw.decode("utf-8-sig"))
+    try:
+        return from_json(raw.removeprefix(codecs.BOM_UTF8), cache_strings="keys")
+    except ValueError:
+        return json.loads(raw.decode("utf-8-sig"))
+
+
 def read_source(source: Any, report: ImportReport) -> Bundle:
     """Reads a path (JSON file, zip package or a folder of CSVs) or an open binary file."""
     name = report.source
@@ -451,7 +467,7 @@ def read_source(source: Any, report: ImportReport) -> Bundle:
         return read_tabular(files, report)
     # The parsers' own messages are English: the report says where, in the user's language.
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = _loads(raw)
     except UnicodeDecodeError:
         report.error(
             f"{name}|", "", _("Il file non è un JSON in UTF-8 né un pacchetto zip di CSV.")
