@@ -186,7 +186,7 @@ CACHES = {
     # shares; in Redis when CACHE_URL is set.
     "pages": (
         {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "equilibri.services.pagecache.FileCache",
             "LOCATION": str(VAR_DIR / "page-cache"),
             "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
         }

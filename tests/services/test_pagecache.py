@@ -165,6 +165,25 @@ def test_sqlite_keeps_the_page_cache_in_files_postgresql_in_a_table():
 
     backend = production.CACHES["pages"]["BACKEND"]
     if production.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        assert backend.endswith("FileBasedCache")
+        assert backend == "equilibri.services.pagecache.FileCache"
     else:
         assert backend.endswith("DatabaseCache")
+
+
+def test_the_file_cache_counts_its_entries_only_now_and_then(tmp_path, monkeypatch):
+    """The SQLite deployment's file cache: no directory listing on every set (it cost
+    milliseconds per new search), yet the cap on entries still holds, give or take a batch."""
+    cache = pagecache.FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 50}})
+    listings = []
+    original = cache._list_cache_files
+
+    def counted():
+        listings.append(1)
+        return original()
+
+    monkeypatch.setattr(cache, "_list_cache_files", counted)
+    for i in range(500):
+        cache.set(f"key-{i}", b"x" * 100, 600)
+    assert len(listings) <= 500 // 10  # Django's own: one listing per set, 500
+    assert len(list(tmp_path.iterdir())) <= 50 + pagecache.FileCache.CULL_CHECK_EVERY
+    assert cache.get("key-499") == b"x" * 100
