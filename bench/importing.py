@@ -11,7 +11,6 @@ from pathlib import Path
 from catalogue import Chunk, Generator
 
 CHUNK = 20_000
-EXPORT_BATCH = 300
 
 
 def reset_sequences(models: list) -> None:
@@ -125,14 +124,11 @@ def export_files(folder: Path, per_file: int) -> tuple[list[Path], float]:
         with open(path, "w", encoding="utf-8") as out:
             out.write('{"hsds_version": "3.0", "services": [\n')
             first = True
-            # Small batches: on SQLite, iter_full_services' own batches of 2,000 services fail
-            # ("Expression tree is too large": the location prefetch becomes an OR chain).
-            for b in range(start, min(start + per_file, len(ids)), EXPORT_BATCH):
-                for item in iter_full_services(ids[b : min(b + EXPORT_BATCH, start + per_file)]):
-                    if not first:
-                        out.write(",\n")
-                    out.write(json.dumps(item, ensure_ascii=False))
-                    first = False
+            for item in iter_full_services(ids[start : start + per_file]):
+                if not first:
+                    out.write(",\n")
+                out.write(json.dumps(item, ensure_ascii=False))
+                first = False
             out.write("\n]}\n")
         files.append(path)
     return files, round(time.perf_counter() - t0, 1)

@@ -529,10 +529,6 @@ def service_list_from_row(values: Sequence[Any]) -> dict[str, Any]:
     return service_list(cast(Service, service))
 
 
-def _location_qs() -> QuerySet[Location]:
-    return Location.objects.select_related("comune").prefetch_related("phones")
-
-
 def full_services(qs: QuerySet[Service]) -> QuerySet[Service]:
     return qs.select_related(
         "organisation",
@@ -541,10 +537,13 @@ def full_services(qs: QuerySet[Service]) -> QuerySet[Service]:
         "phones",
         "schedules",
         "closures",
+        # The location joined, not prefetched: a prefetch of the locations of a few thousand
+        # services is a chain of conditions that SQLite refuses ("Expression tree is too
+        # large") once a batch has about a thousand locations.
         Prefetch(
             "at_locations",
-            queryset=ServiceAtLocation.objects.prefetch_related(
-                Prefetch("location", queryset=_location_qs())
+            queryset=ServiceAtLocation.objects.select_related("location__comune").prefetch_related(
+                "location__phones"
             ),
         ),
         "languages",

@@ -333,3 +333,35 @@ def test_an_unreadable_file_is_reported_in_the_users_language(operator, content,
     assert not report.ok
     assert message in report.errors[0].message
     assert "Expecting" not in report.errors[0].message
+
+
+def test_export_of_a_large_catalogue_in_batches(catalogue):
+    """A batch of the export holds thousands of locations: SQLite refused the statement that
+    prefetched them ("Expression tree is too large") above about a thousand."""
+    from equilibri.services.hsds.interchange import iter_full_services
+    from equilibri.services.models import ServiceAtLocation
+
+    org_id = catalogue.camp.organisation_id
+    comune_id = catalogue.camp.at_locations.first().location.comune_id
+    services = Service.objects.bulk_create(
+        Service(
+            organisation_id=org_id,
+            name=f"Servizio {i}",
+            description="Un servizio",
+            review_state=Service.Review.PUBLISHED,
+            status=Service.Status.ACTIVE,
+        )
+        for i in range(900)
+    )
+    locations = Location.objects.bulk_create(
+        Location(name=f"Sede {i}", address="Via Roma 1", comune_id=comune_id) for i in range(1800)
+    )
+    ServiceAtLocation.objects.bulk_create(
+        ServiceAtLocation(service=s, location=locations[2 * i + k])
+        for i, s in enumerate(services)
+        for k in (0, 1)
+    )
+    ids = [s.pk for s in services]
+    exported = list(iter_full_services(ids))
+    assert len(exported) == 900
+    assert all(len(item["service_at_locations"]) == 2 for item in exported)
