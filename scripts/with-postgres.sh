@@ -12,19 +12,25 @@ if [ "$(id -u)" -eq 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 cleanup() {
+  # Keep the command's exit status: nothing in here may change it (a reader that stops early,
+  # like head, makes grep fail under pipefail).
+  local status=$?
+  trap - EXIT
+  set +e
   # Lock waits longer than a second are logged (log_lock_waits): show them, they explain a
   # request that hangs in a test.
   if grep -q "still waiting for" "$tmp/server.log" 2>/dev/null; then
     echo "PostgreSQL lock waits during the run:"
-    grep -A3 "still waiting for" "$tmp/server.log" | head -n 60
+    grep -A3 "still waiting for" "$tmp/server.log" 2>/dev/null | head -n 60
   fi
   # Statements over two seconds are logged with their plan (auto_explain): show them too.
   if grep -q "duration: .* ms  plan:" "$tmp/server.log" 2>/dev/null; then
     echo "PostgreSQL statements over 2 s during the run, with their plans:"
-    grep -A80 "duration: .* ms  plan:" "$tmp/server.log" | head -n 400
+    grep -A80 "duration: .* ms  plan:" "$tmp/server.log" 2>/dev/null | head -n 400
   fi
-  "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
+  "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1
   rm -rf "$tmp"
+  exit "$status"
 }
 trap cleanup EXIT INT TERM
 "${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null

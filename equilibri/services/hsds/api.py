@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -28,6 +29,7 @@ from equilibri.territory.geo import bounding_box, haversine_km
 from equilibri.territory.models import Comune
 
 from ..models import Location, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from ..pagecache import catalogue_version
 from ..search import SearchQuery, raw_search_sql
 from . import serializers as ser
 from .openapi import openapi_document
@@ -184,7 +186,17 @@ def _path_uuid(value: str) -> uuid.UUID | None:
 
 
 def comune_for_postcode(postcode: str) -> Comune | None:
-    """The comune of a CAP known to the catalogue (the one most of its locations are in)."""
+    """The comune of a CAP known to the catalogue (the one most of its locations are in),
+    cached under the catalogue version: any change of a location gives a new key."""
+    key = f"services:postcode:{catalogue_version()}:{postcode}"
+    found = cache.get(key)
+    if found is None:
+        found = _comune_for_postcode(postcode) or False  # False: known to have none
+        cache.set(key, found, 300)
+    return found or None
+
+
+def _comune_for_postcode(postcode: str) -> Comune | None:
     most = (
         Location.objects.filter(postal_code=postcode, comune__isnull=False)
         .values("comune")
@@ -300,7 +312,14 @@ def _term_codes(term_id: uuid.UUID | None) -> tuple[TaxonomyTerm | None, bool]:
     """(term, known). Unknown ids filter everything out."""
     if term_id is None:
         return None, True
-    term = TaxonomyTerm.objects.filter(uuid=term_id).first()
+    # Cached briefly, like the search's category term ids: the taxonomy changes only with a
+    # migration, and half the searches of a catalogue client name a term.
+    key = f"services:term:{term_id}"
+    term = cache.get(key)
+    if term is None:
+        term = TaxonomyTerm.objects.filter(uuid=term_id).first()
+        if term is not None:
+            cache.set(key, term, 300)
     return term, term is not None
 
 
