@@ -503,7 +503,8 @@ def _order(
     return [*order, f"{name} ASC", f"{sid} ASC"]
 
 
-def _count(query: SearchQuery) -> int:
+def count_matches(query: SearchQuery) -> int:
+    """How many services match (for a page past the end, which has no row to carry it)."""
     sql, params = raw_search_sql(replace(query, page=1, per_page=1))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -539,7 +540,7 @@ def search_services(query: SearchQuery) -> SearchPage:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    total = int(rows[0][3]) if rows else (_count(query) if page > 1 else 0)
+    total = int(rows[0][3]) if rows else (count_matches(query) if page > 1 else 0)
     hits = []
     for service_id, rank, distance, _total, *card_values in rows:
         card = card_from_row(service_id, card_values)

@@ -30,7 +30,7 @@ from equilibri.territory.models import Comune
 
 from ..models import Location, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from ..pagecache import catalogue_version
-from ..search import SearchQuery, raw_search_sql
+from ..search import SearchQuery, count_matches, raw_search_sql
 from . import serializers as ser
 from .openapi import openapi_document
 
@@ -424,16 +424,8 @@ def _engine_page(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if rows:
-        total = int(rows[0][3])
-    elif page > 1:
-        sql, params = engine_statement(filters, 1, 1)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            first = cursor.fetchone()
-        total = int(first[3]) if first else 0
-    else:
-        total = 0
-    return rows, total
+        return rows, int(rows[0][3])
+    return rows, (count_matches(_engine_query(filters, 1, 1)) if page > 1 else 0)
 
 
 def _location_ids_near(prox: Proximity) -> list[int]:
