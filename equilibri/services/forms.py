@@ -4,13 +4,15 @@ service editor (one main form plus a formset per list: locations, hours, closure
 from __future__ import annotations
 
 import datetime
+from html import escape as esc
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -68,15 +70,14 @@ class FastSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
+        # The standard library's escape on plain str: Django's is lazy-aware and several times
+        # slower, and a category select has about ninety options.
+        options = "".join(
+            f'<option value="{esc(str(key))}"{" selected" if str(key) in selected else ""}>'
+            f"{esc(str(label))}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308
 
 
 class FastInput:

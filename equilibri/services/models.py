@@ -9,6 +9,7 @@ June to August); closures are their own rows.
 
 import uuid
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 HSDS_NAMESPACE = uuid.UUID("6f0d2f3c-5b1a-4c55-9a39-0b6f1f2d7e10")
 
 
+@lru_cache(maxsize=32_768)  # twice per item of every HSDS API page; uuid5 hashes each time
 def hsds_organisation_id(organisation_pk: int) -> uuid.UUID:
     return uuid.uuid5(HSDS_NAMESPACE, f"organization:{organisation_pk}")
 

@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from equilibri.core.frames import render_in_frame
 from equilibri.core.offers import offers_for
 
 from . import selectors, services
@@ -130,16 +132,17 @@ def search(request: HttpRequest) -> HttpResponse:
         "markers": _markers(rows) if view_mode == "mappa" else [],
         "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
         "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-        "category_label": dict(form.fields["categoria"].choices).get(  # type: ignore[attr-defined]
-            params.get("categoria", "")
-        )
-        if params.get("categoria")
-        else None,
     }
+    results_html = render_to_string("services/includes/results.html", context)
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        response = render(request, "services/includes/results.html", context)
+        response = HttpResponse(results_html)
     else:
-        response = render(request, "services/search.html", context)
+        form_html = render_to_string("services/includes/search_form.html", context)
+        response = render_in_frame(
+            request,
+            "services/search.html",
+            {"form_html": form_html, "results_html": results_html},
+        )
     if page is not None and not (form.is_bound and form.cleaned_data.get("aperto_ora")):
         response.page_cache_seconds = _unchanged_for(rows)  # type: ignore[attr-defined]
     return response

@@ -182,3 +182,24 @@ def test_the_nearest_help_desk_is_a_bookable_desk_of_the_network(client):
     listed_only = Service.objects.filter(terms__code="sportelli-conciliazione", listed_object="")
     assert listed_only.exists()
     assert not [s.name for s in listed_only if s.name in body.split("più vicino", 1)[1]]
+
+
+def test_empty_search_fields_are_rendered_once_per_language():
+    from django.utils import translation
+
+    from equilibri.services.forms import SearchForm
+    from equilibri.services.templatetags import services_tags as tags
+
+    tags._field_html.clear()
+    for language, label in (("it", "Età del bambino"), ("en", "Age of the child")):
+        with translation.override(language):
+            form = SearchForm({"q": "nido", "eta": ""})
+            first = tags.search_field(form["eta"])
+            assert label in first
+            assert tags.search_field(form["eta"]) is first  # kept
+            assert first == tags._search_field(form["eta"])
+            # A field with a value, or with an error, is rendered each time.
+            assert 'value="nido"' in tags.search_field(form["q"])
+            bad = SearchForm({"eta": "x"})
+            assert "has-error" in tags.search_field(bad["eta"])
+    assert len(tags._field_html) == 2

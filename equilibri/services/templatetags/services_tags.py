@@ -6,15 +6,18 @@ than the full-text match itself (docs/performance.md)."""
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from html import escape as esc
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
 from django.forms import BoundField
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -36,26 +39,32 @@ def _shortcuts_html(language: str) -> SafeString:
     return render_to_string("services/includes/category_shortcuts.html", {"categories": CATEGORIES})
 
 
+# The lines below are built with the standard library's `html.escape` and f-strings: Django's
+# `format_html` and `escape` accept lazy strings and safe strings, checks that cost more than
+# the card itself on the search page. What they escape is plain text (database values and
+# translations); what they insert unescaped is HTML they built.
+
+
 @register.simple_tag
 def opening_line(opening: Opening | None) -> SafeString:
     """ "Aperto ora fino alle 18:00", "Prossima apertura: lunedì 7 luglio, ore 8:00"."""
+    return mark_safe(_opening(opening))  # noqa: S308 (escaped in _opening)
+
+
+def _opening(opening: Opening | None) -> str:
     if opening is None:
-        return format_html("{}", _("Nessuna apertura in calendario"))
+        return esc(_("Nessuna apertura in calendario"))
     if opening.is_now:
-        ends = dateformat.time_format(timezone.localtime(opening.ends), "H:i")
-        return format_html(
-            '<span class="badge bg-success">{}</span> {}',
-            _("Aperto ora"),
-            _("fino alle %(time)s") % {"time": ends},
-        )
+        ends = timezone.localtime(opening.ends)
+        until = _("fino alle %(time)s") % {"time": f"{ends.hour:02d}:{ends.minute:02d}"}
+        return f'<span class="badge bg-success">{esc(_("Aperto ora"))}</span> {esc(until)}'
     starts = timezone.localtime(opening.starts)
-    return format_html(
-        "{}",
+    return esc(
         _("Prossima apertura: %(day)s, ore %(time)s")
         % {
             "day": dateformat.format(starts, "l j F"),
-            "time": dateformat.time_format(starts, "H:i"),
-        },
+            "time": f"{starts.hour:02d}:{starts.minute:02d}",
+        }
     )
 
 
@@ -74,13 +83,21 @@ def _cost(cost: Any) -> str:
 @register.simple_tag
 def costs_line(costs: Iterable[Any]) -> SafeString:
     """Every cost option, "; "-separated (models or card rows): "Gratuito; € 12,50 (al mese)"."""
+    return mark_safe(_costs(costs))  # noqa: S308 (escaped in _costs)
+
+
+def _costs(costs: Iterable[Any]) -> str:
     texts = [_cost(cost) for cost in costs]
-    return format_html("{}", "; ".join(texts) if texts else _("Chiedi all'ente"))
+    return esc("; ".join(texts) if texts else _("Chiedi all'ente"))
 
 
 @register.simple_tag
 def who_line(s: Any, comuni: Iterable[Any]) -> SafeString:
     """Ages, residence, partners only, and the provider's own words (a service or a card)."""
+    return mark_safe(_who(s, comuni))  # noqa: S308 (escaped in _who)
+
+
+def _who(s: Any, comuni: Iterable[Any]) -> str:
     lo, hi = s.minimum_age, s.maximum_age
     if lo is not None and hi is not None:
         parts = [_("Da %(min)s a %(max)s anni") % {"min": lo, "max": hi}]
@@ -98,31 +115,61 @@ def who_line(s: Any, comuni: Iterable[Any]) -> SafeString:
     text = "; ".join(parts)
     if s.eligibility_description:
         text = f"{text}. {s.eligibility_description}"
-    return format_html("{}", text)
+    return esc(text)
 
 
 def periods_lines(periods: Iterable[tuple[date | None, date | None]]) -> SafeString:
     """ "<br>Dal 15 giugno 2026 al 31 agosto 2026" for each dated period (start, end)."""
-    return format_html_join(
-        "",
-        "<br>{}",
-        (
-            (
-                _("Dal %(start)s al %(end)s")
-                % {
-                    "start": dateformat.format(start, "j F Y") if start else "",
-                    "end": dateformat.format(end, "j F Y") if end else "",
-                },
-            )
-            for start, end in periods
-        ),
+    return mark_safe(_periods(periods))  # noqa: S308 (escaped in _periods)
+
+
+def _periods(periods: Iterable[tuple[date | None, date | None]]) -> str:
+    return "".join(
+        "<br>"
+        + esc(
+            _("Dal %(start)s al %(end)s")
+            % {
+                "start": dateformat.format(start, "j F Y") if start else "",
+                "end": dateformat.format(end, "j F Y") if end else "",
+            }
+        )
+        for start, end in periods
     )
+
+
+_field_html: dict[tuple, SafeString] = {}
 
 
 @register.simple_tag
 def search_field(field: BoundField) -> SafeString:
     """A search form field with its label, help text and errors (Bootstrap Italia markup),
-    written in Python for the same reason as the lines above: eleven of them on every search."""
+    written in Python for the same reason as the lines above: eleven of them on every search.
+    An empty field without errors is the same HTML on every request: rendered once per language
+    (a select's options are data, so selects are always rendered)."""
+    key = None
+    if (
+        not field.errors
+        and field.value() in (None, "", False)
+        and not hasattr(field.field, "choices")
+    ):
+        key = (get_language(), type(field.form), field.name, field.auto_id)
+        cached = _field_html.get(key)
+        if cached is not None:
+            return cached
+    html = _search_field(field)
+    if key is not None:
+        _field_html[key] = html
+    return html
+
+
+def _clear_field_html(**kwargs) -> None:
+    _field_html.clear()
+
+
+setting_changed.connect(_clear_field_html)  # labels and help texts may quote settings
+
+
+def _search_field(field: BoundField) -> SafeString:
     if field.widget_type == "checkbox":
         inner = format_html(
             '<div class="form-check">{}<label for="{}">{}</label></div>',
@@ -164,50 +211,46 @@ def search_field(field: BoundField) -> SafeString:
     )
 
 
+@lru_cache(maxsize=16)
+def _detail_url(language: str, script_prefix: str) -> tuple[str, str]:
+    """A service page's URL around its uuid: one `reverse` per language, not one per card."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    before, _sep, after = reverse("services:detail", args=[marker]).partition(marker)
+    return before, after
+
+
 @register.simple_tag
 def result_card(row: dict) -> SafeString:
     """One search result (views.search's row: the card, its hit, opening and dated periods)."""
     s, hit = row["service"], row["hit"]
-    terms = format_html_join(
-        "", ' <span class="badge bg-primary">{}</span>', ((t,) for t in s.terms)
-    )
-    place: SafeString | str = ""
+    terms = "".join(f' <span class="badge bg-primary">{esc(t)}</span>' for t in s.terms)
+    place = ""
     loc = hit.location
     if loc is not None:
         if loc.kind == "virtual":
-            where: SafeString | str = _("Online")
+            where = esc(_("Online"))
         else:
-            where = format_html(
-                "{}{}", loc.address, f" — {loc.comune_name}" if loc.comune_name else ""
-            )
+            where = esc(loc.address + (f" — {loc.comune_name}" if loc.comune_name else ""))
         distance = (
-            format_html(
-                " · <strong>{}</strong>",
-                _("a %(km)s km") % {"km": floatformat(hit.distance_km, 1)},
-            )
+            " · <strong>"
+            + esc(_("a %(km)s km") % {"km": floatformat(hit.distance_km, 1)})
+            + "</strong>"
             if hit.distance_km is not None
             else ""
         )
-        place = format_html('<p class="card-text mb-1">{}{}</p>', where, distance)
-    return format_html(
+        place = f'<p class="card-text mb-1">{where}{distance}</p>'
+    before, after = _detail_url(get_language(), get_script_prefix())
+    return mark_safe(  # noqa: S308 (every value escaped above or here)
         '<li class="card-wrapper mb-3"><div class="card card-bg"><div class="card-body">'
-        '<h3 class="card-title h5"><a href="{}">{}</a></h3>'
-        '<p class="card-text mb-1">{}{}</p>{}'
+        f'<h3 class="card-title h5"><a href="{esc(before)}{s.uuid}{esc(after)}">'
+        f"{esc(s.name)}</a></h3>"
+        f'<p class="card-text mb-1">{esc(s.organisation_name)}{terms}</p>{place}'
         '<dl class="row small mb-0">'
-        '<dt class="col-sm-4">{}</dt><dd class="col-sm-8">{}{}</dd>'
-        '<dt class="col-sm-4">{}</dt><dd class="col-sm-8">{}</dd>'
-        '<dt class="col-sm-4">{}</dt><dd class="col-sm-8">{}</dd>'
-        "</dl></div></div></li>",
-        s.get_absolute_url(),
-        s.name,
-        s.organisation_name,
-        terms,
-        place,
-        _("Orari"),
-        opening_line(row["opening"]),
-        periods_lines(row["periods"]),
-        _("Costo"),
-        costs_line(s.costs),
-        _("Chi può accedere"),
-        who_line(s, s.eligible_comuni),
+        f'<dt class="col-sm-4">{esc(_("Orari"))}</dt>'
+        f'<dd class="col-sm-8">{_opening(row["opening"])}{_periods(row["periods"])}</dd>'
+        f'<dt class="col-sm-4">{esc(_("Costo"))}</dt>'
+        f'<dd class="col-sm-8">{_costs(s.costs)}</dd>'
+        f'<dt class="col-sm-4">{esc(_("Chi può accedere"))}</dt>'
+        f'<dd class="col-sm-8">{_who(s, s.eligible_comuni)}</dd>'
+        "</dl></div></div></li>"
     )
