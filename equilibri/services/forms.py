@@ -4,18 +4,18 @@ service editor (one main form plus a formset per list: locations, hours, closure
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from html import escape as esc
-from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core.widgets import flat_attrs
 from equilibri.network.models import Organisation
 from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import Comune
@@ -27,11 +27,10 @@ from .services import LANGUAGE_NAMES
 DEFAULT_RADIUS_KM = 20
 
 
-def category_choices() -> list[tuple[str, Any]]:
+def category_choices() -> list[tuple[str, str]]:
     """Top-level categories, each followed by its sub-categories (indented)."""
-    choices: list[tuple[str, Any]] = [("", _("Tutte le categorie"))]
     # Cached briefly, like the search's term ids: the search form is on the busiest page and
-    # the taxonomy changes only with a migration.
+    # the taxonomy changes only with a migration or an import.
     terms: list[tuple[int, str, str, int | None]] = (
         cache.get_or_set(
             "services:category-terms",
@@ -44,15 +43,23 @@ def category_choices() -> list[tuple[str, Any]]:
         )
         or []
     )
+    return list(_category_choices(get_language(), tuple(terms)))
+
+
+@lru_cache(maxsize=16)
+def _category_choices(language: str, terms: tuple) -> tuple[tuple[str, str], ...]:
+    # Labels as translated text, once per language and taxonomy: `FastSelect` keeps its options'
+    # HTML by choices, and a lazy label would be translated again to be compared.
+    choices = [("", str(_("Tutte le categorie")))]
     for pk, code, name, parent_id in terms:
         if parent_id is not None:
             continue
         # Top-level names come from the translatable shortcut labels (the terms are data).
-        choices.append((code, CATEGORY_LABELS.get(code, name)))
+        choices.append((code, str(CATEGORY_LABELS.get(code, name))))
         choices += [
             (c_code, f"— {c_name}") for _pk, c_code, c_name, parent in terms if parent == pk
         ]
-    return choices
+    return tuple(choices)
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -69,15 +76,23 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        selected = {str(v) for v in self.format_value(value)}
-        # The standard library's escape on plain str: Django's is lazy-aware and several times
-        # slower, and a category select has about ninety options.
-        options = "".join(
+        selected = frozenset(str(v) for v in self.format_value(value))
+        options = _options_html(get_language(), tuple(self.choices), selected)
+        return mark_safe(f"<select{flat_attrs(final)}>{options}</select>")  # noqa: S308
+
+
+@lru_cache(maxsize=512)
+def _options_html(language: str, choices: tuple, selected: frozenset[str]) -> SafeString:
+    """A select's <option>s, kept by language, choices and selection: the category select has
+    about fifty options, the same on every search. The standard library's escape, on plain
+    str: Django's is lazy-aware and several times slower."""
+    return mark_safe(  # noqa: S308 (escaped here)
+        "".join(
             f'<option value="{esc(str(key))}"{" selected" if str(key) in selected else ""}>'
             f"{esc(str(label))}</option>"
-            for key, label in self.choices
+            for key, label in choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308
+    )
 
 
 class FastInput:
@@ -90,7 +105,7 @@ class FastInput:
         if widget["value"] is not None:
             final["value"] = str(widget["value"])
         final.update(widget["attrs"])
-        return format_html("<input{}>", flatatt(final))
+        return mark_safe(f"<input{flat_attrs(final)}>")  # noqa: S308 (escaped by flat_attrs)
 
 
 class FastTextInput(FastInput, forms.TextInput):

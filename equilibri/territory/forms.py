@@ -1,10 +1,12 @@
 """The comune picker: a text field with suggestions (HTMX) that works without JavaScript."""
 
 from django import forms
-from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from equilibri.core.widgets import flat_attrs
 
 from .models import Comune
 from .selectors import comune_lookup
@@ -27,7 +29,7 @@ class ComuneInput(forms.TextInput):
         return format_html(
             '<input{} hx-get="{}" hx-trigger="input changed delay:250ms" hx-target="#{}"'
             ' hx-swap="innerHTML">\n<datalist id="{}"></datalist>',
-            flatatt(final),
+            mark_safe(flat_attrs(final)),  # noqa: S308 (escaped by flat_attrs)
             reverse("territory:comune_suggest"),
             final["list"],
             final["list"],

@@ -203,3 +203,32 @@ def test_empty_search_fields_are_rendered_once_per_language():
             bad = SearchForm({"eta": "x"})
             assert "has-error" in tags.search_field(bad["eta"])
     assert len(tags._field_html) == 2
+
+
+DAYS = (datetime.date(2026, 1, 5), datetime.date(2026, 7, 12), datetime.date(2027, 12, 31))
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_card_dates_read_as_django_formats_them(language):
+    from django.utils import dateformat, timezone, translation
+
+    from equilibri.services.opening import Opening
+    from equilibri.services.templatetags import services_tags as tags
+
+    with translation.override(language):
+        t = tags._texts(language)
+        for day in (
+            datetime.date(2026, 1, 5),
+            datetime.date(2026, 7, 12),
+            datetime.date(2027, 12, 31),
+        ):
+            period = tags._periods([(day, day)], t)
+            assert period == "<br>" + t["period"] % {
+                "start": dateformat.format(day, "j F Y"),
+                "end": dateformat.format(day, "j F Y"),
+            }
+            starts = datetime.datetime.combine(day, datetime.time(8, 5), tzinfo=datetime.UTC)
+            line = tags._opening(Opening(starts=starts, ends=starts, is_now=False), t)
+            local = timezone.localtime(starts)
+            assert dateformat.format(local, "l j F") in line
+            assert dateformat.time_format(local, "H:i") in line

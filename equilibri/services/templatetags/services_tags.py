@@ -15,7 +15,8 @@ from django.forms import BoundField
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -45,95 +46,118 @@ def _shortcuts_html(language: str) -> SafeString:
 # translations); what they insert unescaped is HTML they built.
 
 
+@lru_cache(maxsize=8)
+def _texts(language: str) -> dict[str, Any]:
+    """The lines' words in `language`, translated once per process: Django's gettext and date
+    format look up the active language at every call, which was half of a card's time."""
+    with translation.override(language):
+        return {
+            "no_opening": _("Nessuna apertura in calendario"),
+            "open_now": _("Aperto ora"),
+            "until": _("fino alle %(time)s"),
+            "next": _("Prossima apertura: %(day)s, ore %(time)s"),
+            "free": _("Gratuito"),
+            "voucher": _("Rimborsabile con voucher"),
+            "amount": _("€ %(amount)s"),
+            "paid": _("A pagamento"),
+            "ask": _("Chiedi all'ente"),
+            "ages": _("Da %(min)s a %(max)s anni"),
+            "from_age": _("Da %(min)s anni"),
+            "to_age": _("Fino a %(max)s anni"),
+            "all_ages": _("Tutte le età"),
+            "residents": _("solo residenti di"),
+            "partners": _("solo dipendenti delle organizzazioni partner del progetto"),
+            "period": _("Dal %(start)s al %(end)s"),
+            "online": _("Online"),
+            "km": _("a %(km)s km"),
+            "hours": _("Orari"),
+            "cost": _("Costo"),
+            "who": _("Chi può accedere"),
+            # As dateformat's "l" and "F".
+            "weekdays": [str(WEEKDAYS[day]) for day in range(7)],
+            "months": ["", *(str(MONTHS[month]) for month in range(1, 13))],
+        }
+
+
+setting_changed.connect(lambda **kwargs: _texts.cache_clear(), weak=False)
+
+
 @register.simple_tag
 def opening_line(opening: Opening | None) -> SafeString:
     """ "Aperto ora fino alle 18:00", "Prossima apertura: lunedì 7 luglio, ore 8:00"."""
-    return mark_safe(_opening(opening))  # noqa: S308 (escaped in _opening)
+    return mark_safe(_opening(opening, _texts(get_language())))  # noqa: S308 (escaped there)
 
 
-def _opening(opening: Opening | None) -> str:
+def _opening(opening: Opening | None, t: dict[str, Any]) -> str:
     if opening is None:
-        return esc(_("Nessuna apertura in calendario"))
+        return esc(t["no_opening"])
     if opening.is_now:
         ends = timezone.localtime(opening.ends)
-        until = _("fino alle %(time)s") % {"time": f"{ends.hour:02d}:{ends.minute:02d}"}
-        return f'<span class="badge bg-success">{esc(_("Aperto ora"))}</span> {esc(until)}'
+        until = t["until"] % {"time": f"{ends.hour:02d}:{ends.minute:02d}"}
+        return f'<span class="badge bg-success">{esc(t["open_now"])}</span> {esc(until)}'
     starts = timezone.localtime(opening.starts)
-    return esc(
-        _("Prossima apertura: %(day)s, ore %(time)s")
-        % {
-            "day": dateformat.format(starts, "l j F"),
-            "time": f"{starts.hour:02d}:{starts.minute:02d}",
-        }
-    )
+    day = f"{t['weekdays'][starts.weekday()]} {starts.day} {t['months'][starts.month]}"
+    return esc(t["next"] % {"day": day, "time": f"{starts.hour:02d}:{starts.minute:02d}"})
 
 
-def _cost(cost: Any) -> str:
+def _cost(cost: Any, t: dict[str, Any]) -> str:
     if cost.option == "free":
-        text = _("Gratuito")
+        text = t["free"]
     elif cost.option == "voucher":
-        text = _("Rimborsabile con voucher")
+        text = t["voucher"]
     elif cost.amount is not None:
-        text = _("€ %(amount)s") % {"amount": floatformat(cost.amount, 2)}
+        text = t["amount"] % {"amount": floatformat(cost.amount, 2)}
     else:
-        text = _("A pagamento")
+        text = t["paid"]
     return f"{text} ({cost.amount_description})" if cost.amount_description else text
 
 
 @register.simple_tag
 def costs_line(costs: Iterable[Any]) -> SafeString:
     """Every cost option, "; "-separated (models or card rows): "Gratuito; € 12,50 (al mese)"."""
-    return mark_safe(_costs(costs))  # noqa: S308 (escaped in _costs)
+    return mark_safe(_costs(costs, _texts(get_language())))  # noqa: S308 (escaped there)
 
 
-def _costs(costs: Iterable[Any]) -> str:
-    texts = [_cost(cost) for cost in costs]
-    return esc("; ".join(texts) if texts else _("Chiedi all'ente"))
+def _costs(costs: Iterable[Any], t: dict[str, Any]) -> str:
+    texts = [_cost(cost, t) for cost in costs]
+    return esc("; ".join(texts) if texts else t["ask"])
 
 
 @register.simple_tag
 def who_line(s: Any, comuni: Iterable[Any]) -> SafeString:
     """Ages, residence, partners only, and the provider's own words (a service or a card)."""
-    return mark_safe(_who(s, comuni))  # noqa: S308 (escaped in _who)
+    return mark_safe(_who(s, comuni, _texts(get_language())))  # noqa: S308 (escaped there)
 
 
-def _who(s: Any, comuni: Iterable[Any]) -> str:
+def _who(s: Any, comuni: Iterable[Any], t: dict[str, Any]) -> str:
     lo, hi = s.minimum_age, s.maximum_age
     if lo is not None and hi is not None:
-        parts = [_("Da %(min)s a %(max)s anni") % {"min": lo, "max": hi}]
+        parts = [t["ages"] % {"min": lo, "max": hi}]
     elif lo is not None:
-        parts = [_("Da %(min)s anni") % {"min": lo}]
+        parts = [t["from_age"] % {"min": lo}]
     elif hi is not None:
-        parts = [_("Fino a %(max)s anni") % {"max": hi}]
+        parts = [t["to_age"] % {"max": hi}]
     else:
-        parts = [_("Tutte le età")]
+        parts = [t["all_ages"]]
     names = [str(c) for c in comuni]
     if names:
-        parts.append(f"{_('solo residenti di')} {', '.join(names)}")
+        parts.append(f"{t['residents']} {', '.join(names)}")
     if s.eligible_project_id:
-        parts.append(_("solo dipendenti delle organizzazioni partner del progetto"))
+        parts.append(t["partners"])
     text = "; ".join(parts)
     if s.eligibility_description:
         text = f"{text}. {s.eligibility_description}"
     return esc(text)
 
 
-def periods_lines(periods: Iterable[tuple[date | None, date | None]]) -> SafeString:
-    """ "<br>Dal 15 giugno 2026 al 31 agosto 2026" for each dated period (start, end)."""
-    return mark_safe(_periods(periods))  # noqa: S308 (escaped in _periods)
+def _periods(periods: Iterable[tuple[date | None, date | None]], t: dict[str, Any]) -> str:
+    months = t["months"]
 
+    def day(d: date | None) -> str:  # dateformat's "j F Y"
+        return f"{d.day} {months[d.month]} {d.year}" if d else ""
 
-def _periods(periods: Iterable[tuple[date | None, date | None]]) -> str:
     return "".join(
-        "<br>"
-        + esc(
-            _("Dal %(start)s al %(end)s")
-            % {
-                "start": dateformat.format(start, "j F Y") if start else "",
-                "end": dateformat.format(end, "j F Y") if end else "",
-            }
-        )
-        for start, end in periods
+        "<br>" + esc(t["period"] % {"start": day(start), "end": day(end)}) for start, end in periods
     )
 
 
@@ -144,20 +168,25 @@ _field_html: dict[tuple, SafeString] = {}
 def search_field(field: BoundField) -> SafeString:
     """A search form field with its label, help text and errors (Bootstrap Italia markup),
     written in Python for the same reason as the lines above: eleven of them on every search.
-    An empty field without errors is the same HTML on every request: rendered once per language
-    (a select's options are data, so selects are always rendered)."""
+    An empty field without errors is the same HTML on every request: kept per language (and
+    per choices, for a select)."""
     key = None
-    if (
-        not field.errors
-        and field.value() in (None, "", False)
-        and not hasattr(field.field, "choices")
-    ):
-        key = (get_language(), type(field.form), field.name, field.auto_id)
+    if not field.errors and field.value() in (None, "", False):
+        choices = getattr(field.field, "choices", None)
+        key = (
+            get_language(),
+            type(field.form),
+            field.name,
+            field.auto_id,
+            tuple(choices) if choices is not None else None,
+        )
         cached = _field_html.get(key)
         if cached is not None:
             return cached
     html = _search_field(field)
     if key is not None:
+        if len(_field_html) > 1000:  # a new taxonomy makes new keys: never grow without bound
+            _field_html.clear()
         _field_html[key] = html
     return html
 
@@ -223,34 +252,34 @@ def _detail_url(language: str, script_prefix: str) -> tuple[str, str]:
 def result_card(row: dict) -> SafeString:
     """One search result (views.search's row: the card, its hit, opening and dated periods)."""
     s, hit = row["service"], row["hit"]
-    terms = "".join(f' <span class="badge bg-primary">{esc(t)}</span>' for t in s.terms)
+    language = get_language()
+    t = _texts(language)
+    terms = "".join(f' <span class="badge bg-primary">{esc(term)}</span>' for term in s.terms)
     place = ""
     loc = hit.location
     if loc is not None:
         if loc.kind == "virtual":
-            where = esc(_("Online"))
+            where = esc(t["online"])
         else:
             where = esc(loc.address + (f" — {loc.comune_name}" if loc.comune_name else ""))
         distance = (
-            " · <strong>"
-            + esc(_("a %(km)s km") % {"km": floatformat(hit.distance_km, 1)})
-            + "</strong>"
+            f" · <strong>{esc(t['km'] % {'km': floatformat(hit.distance_km, 1)})}</strong>"
             if hit.distance_km is not None
             else ""
         )
         place = f'<p class="card-text mb-1">{where}{distance}</p>'
-    before, after = _detail_url(get_language(), get_script_prefix())
+    before, after = _detail_url(language, get_script_prefix())
     return mark_safe(  # noqa: S308 (every value escaped above or here)
         '<li class="card-wrapper mb-3"><div class="card card-bg"><div class="card-body">'
         f'<h3 class="card-title h5"><a href="{esc(before)}{s.uuid}{esc(after)}">'
         f"{esc(s.name)}</a></h3>"
         f'<p class="card-text mb-1">{esc(s.organisation_name)}{terms}</p>{place}'
         '<dl class="row small mb-0">'
-        f'<dt class="col-sm-4">{esc(_("Orari"))}</dt>'
-        f'<dd class="col-sm-8">{_opening(row["opening"])}{_periods(row["periods"])}</dd>'
-        f'<dt class="col-sm-4">{esc(_("Costo"))}</dt>'
-        f'<dd class="col-sm-8">{_costs(s.costs)}</dd>'
-        f'<dt class="col-sm-4">{esc(_("Chi può accedere"))}</dt>'
-        f'<dd class="col-sm-8">{_who(s, s.eligible_comuni)}</dd>'
+        f'<dt class="col-sm-4">{esc(t["hours"])}</dt>'
+        f'<dd class="col-sm-8">{_opening(row["opening"], t)}{_periods(row["periods"], t)}</dd>'
+        f'<dt class="col-sm-4">{esc(t["cost"])}</dt>'
+        f'<dd class="col-sm-8">{_costs(s.costs, t)}</dd>'
+        f'<dt class="col-sm-4">{esc(t["who"])}</dt>'
+        f'<dd class="col-sm-8">{_who(s, s.eligible_comuni, t)}</dd>'
         "</dl></div></div></li>"
     )
