@@ -180,23 +180,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # The catalogue's public answers (search page, HSDS API; services/pagecache.py), shared by
-    # every worker: on SQLite (one machine) in files under var/, so a cache write never waits
-    # for the database's single writer (an import); on PostgreSQL in a table every app server
-    # shares; in Redis when CACHE_URL is set.
-    "pages": (
-        {
-            "BACKEND": "equilibri.services.pagecache.FileCache",
-            "LOCATION": str(VAR_DIR / "page-cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
-        }
-        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "equilibri_page_cache",
-            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
-        }
-    ),
+    # The catalogue's public answers (search page, HSDS API; services/pagecache.py), in files
+    # under var/ shared by the workers of one machine, on either database; in Redis when
+    # CACHE_URL is set. Not in the database: its key holds the catalogue version, read from the
+    # database on every request, so a machine's own files are never stale, while a database
+    # cache cost every new search a count of its table, a read and a write on the one server
+    # that all app servers share (docs/performance.md).
+    "pages": {
+        "BACKEND": "equilibri.services.pagecache.FileCache",
+        "LOCATION": str(VAR_DIR / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+    },
 }
 if env_str("CACHE_URL"):
     for _alias in ("default", "pages"):

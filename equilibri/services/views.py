@@ -28,6 +28,8 @@ from .opening import next_opening, opening_of, timetable
 from .search import SearchQuery, search_services
 
 PER_PAGE = 10
+# The search form's fields behind "Altri filtri", open when one of them is set.
+MORE_FILTERS = ("eta", "giorno", "aperto_ora", "gratuito", "voucher", "lingua", "ordina")
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -137,6 +139,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         response = HttpResponse(results_html)
     else:
+        context["more_filters_open"] = bool(form.errors) or any(
+            form[name].value() for name in MORE_FILTERS
+        )
         form_html = render_to_string("services/includes/search_form.html", context)
         response = render_in_frame(
             request,

@@ -1,3 +1,6 @@
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from equilibri.core.text import fold
@@ -26,10 +29,17 @@ def comune_suggestions(query: str, limit: int = 15) -> list[Comune]:
 
 
 def comune_lookup(text: str) -> list[Comune]:
-    """Comuni matching what a person typed: an ISTAT code, a name, or "Name (PR)"."""
+    """Comuni matching what a person typed: an ISTAT code, a name, or "Name (PR)". Kept for five
+    minutes per text: the catalogue search looks its comune up on every search near one, and the
+    geography changes only with `load_geography`."""
     text = text.strip()
+    key = "territory:comune-lookup:" + hashlib.sha256(text.encode()).hexdigest()
+    return cache.get_or_set(key, lambda: _comune_lookup(text), 300) or []
+
+
+def _comune_lookup(text: str) -> list[Comune]:
     if text.isdigit():
-        return list(Comune.objects.filter(istat_code=text.zfill(6)))
+        return list(Comune.objects.filter(istat_code=text.zfill(6)).select_related("ats"))
     province = None
     if text.endswith(")") and "(" in text:
         text, _, rest = text.rpartition("(")

@@ -159,15 +159,12 @@ def test_a_broken_cache_slows_searches_without_breaking_them(monkeypatch):
     assert "X-Cache" not in response
 
 
-def test_sqlite_keeps_the_page_cache_in_files_postgresql_in_a_table():
+def test_the_page_cache_is_in_files_on_both_databases():
     # The settings module as loaded (the test run then swaps in a per-process memory cache).
     import equilibri.settings as production
 
-    backend = production.CACHES["pages"]["BACKEND"]
-    if production.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        assert backend == "equilibri.services.pagecache.FileCache"
-    else:
-        assert backend.endswith("DatabaseCache")
+    assert production.CACHES["pages"]["BACKEND"] == "equilibri.services.pagecache.FileCache"
+    assert production.CACHES["pages"]["LOCATION"].startswith(str(production.VAR_DIR))
 
 
 def test_the_file_cache_counts_its_entries_only_now_and_then(tmp_path, monkeypatch):

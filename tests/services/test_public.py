@@ -232,3 +232,10 @@ def test_card_dates_read_as_django_formats_them(language):
             local = timezone.localtime(starts)
             assert dateformat.format(local, "l j F") in line
             assert dateformat.time_format(local, "H:i") in line
+
+
+def test_more_filters_open_when_one_is_set(client):
+    assert '<details class="mb-3">' in client.get(URL, {"q": "nido"}).content.decode()
+    for params in ({"eta": 7}, {"gratuito": "on"}, {"ordina": "distanza"}, {"eta": "x"}):
+        body = client.get(URL, {"q": "nido", **params}).content.decode()
+        assert '<details class="mb-3" open>' in body, params

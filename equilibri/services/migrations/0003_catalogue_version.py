@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def first_row_and_cache_table(apps, schema_editor):
     apps.get_model("services", "CatalogueVersion").objects.create(pk=1, version=1)
-    # The page cache's table (settings.CACHES["pages"], a database cache unless CACHE_URL).
+    # The page cache's table, when settings.CACHES["pages"] was a database cache (0004 drops it).
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
