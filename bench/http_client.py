@@ -18,6 +18,7 @@ class Connection:
         self.sock: socket.socket | None = None
         self.buf = b""
         self.cache = ""  # the X-Cache header of the last answer (HIT, MISS or "")
+        self.server_ms: float | None = None  # its Server-Timing "dur", when the server sends one
 
     def _connect(self) -> socket.socket:
         sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
@@ -62,6 +63,7 @@ class Connection:
         status = int(lines[0].split(b" ", 2)[1])
         length, chunked, close = None, False, False
         self.cache = ""
+        self.server_ms = None
         for line in lines[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
@@ -73,6 +75,8 @@ class Connection:
                 close = True
             elif name == b"x-cache":
                 self.cache = value.strip().decode()
+            elif name == b"server-timing" and b"dur=" in value:
+                self.server_ms = float(value.split(b"dur=")[1].split(b";")[0].split(b",")[0])
         if chunked:
             body = b""
             while True:
