@@ -52,6 +52,8 @@ def render_in_frame(
     key = (template_name, request.get_host(), request.path, get_language(), tuple(sorted(slots)))
     frame = _frames.get(key)
     if frame is None:
+        if len(_frames) >= 100:  # a few pages times languages and hosts: never grow without bound
+            _frames.clear()
         frame = _frames[key] = _render_frame(request, template_name, list(slots))
     query = request.META.get("QUERY_STRING", "")
     values = {**slots, _QUERY: escape("?" + iri_to_uri(query)) if query else ""}

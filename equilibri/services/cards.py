@@ -165,7 +165,7 @@ def _time(value: str) -> datetime.time:
 
 
 def _amount(value: Any) -> Decimal | None:
-    # Parsed as Decimal (_DECODER): SQLite gives 12.5 for 12.50.
+    # A Decimal from _DECODER, or a float from PostgreSQL's json: two places either way.
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 

@@ -22,6 +22,7 @@ PAGES = [
     "/servizi/?comune=Nowhere&raggio=900",  # form errors
     "/en/servizi/?q=doposcuola",
     "/servizi/?pagina=2",
+    '/servizi/?q="><b>x</b>&lingua=it',  # unencoded, as a raw client may send it
 ]
 
 
