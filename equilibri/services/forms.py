@@ -9,7 +9,6 @@ from html import escape as esc
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
@@ -21,7 +20,8 @@ from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import Comune
 
 from .categories import CATEGORY_LABELS
-from .models import CostOption, Location, Schedule, Service, TaxonomyTerm
+from .models import CostOption, Location, Schedule, Service
+from .search import Term, taxonomy_terms
 from .services import LANGUAGE_NAMES
 
 DEFAULT_RADIUS_KM = 20
@@ -29,35 +29,21 @@ DEFAULT_RADIUS_KM = 20
 
 def category_choices() -> list[tuple[str, str]]:
     """Top-level categories, each followed by its sub-categories (indented)."""
-    # Cached briefly, like the search's term ids: the search form is on the busiest page and
-    # the taxonomy changes only with a migration or an import.
-    terms: list[tuple[int, str, str, int | None]] = (
-        cache.get_or_set(
-            "services:category-terms",
-            lambda: list(
-                TaxonomyTerm.objects.order_by("position", "name").values_list(
-                    "pk", "code", "name", "parent_id"
-                )
-            ),
-            300,
-        )
-        or []
-    )
-    return list(_category_choices(get_language(), tuple(terms)))
+    return list(_category_choices(get_language(), taxonomy_terms()))
 
 
 @lru_cache(maxsize=16)
-def _category_choices(language: str, terms: tuple) -> tuple[tuple[str, str], ...]:
+def _category_choices(language: str, terms: tuple[Term, ...]) -> tuple[tuple[str, str], ...]:
     # Labels as translated text, once per language and taxonomy: `FastSelect` keeps its options'
     # HTML by choices, and a lazy label would be translated again to be compared.
     choices = [("", str(_("Tutte le categorie")))]
-    for pk, code, name, parent_id in terms:
-        if parent_id is not None:
+    for term in terms:
+        if term.parent_id is not None:
             continue
         # Top-level names come from the translatable shortcut labels (the terms are data).
-        choices.append((code, str(CATEGORY_LABELS.get(code, name))))
+        choices.append((term.code, str(CATEGORY_LABELS.get(term.code, term.name))))
         choices += [
-            (c_code, f"— {c_name}") for _pk, c_code, c_name, parent in terms if parent == pk
+            (child.code, f"— {child.name}") for child in terms if child.parent_id == term.pk
         ]
     return tuple(choices)
 

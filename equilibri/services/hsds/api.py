@@ -30,7 +30,14 @@ from equilibri.territory.models import Comune
 
 from ..models import Location, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from ..pagecache import catalogue_version
-from ..search import SearchQuery, count_matches, raw_search_sql
+from ..search import (
+    SearchQuery,
+    Term,
+    category_term_ids,
+    count_matches,
+    raw_search_sql,
+)
+from ..search import taxonomy_terms as cached_terms
 from . import serializers as ser
 from .openapi import openapi_document
 
@@ -308,18 +315,11 @@ def openapi(request: HttpRequest) -> HttpResponseBase:
 # --- services -----------------------------------------------------------------------------
 
 
-def _term_codes(term_id: uuid.UUID | None) -> tuple[TaxonomyTerm | None, bool]:
+def _term(term_id: uuid.UUID | None) -> tuple[Term | None, bool]:
     """(term, known). Unknown ids filter everything out."""
     if term_id is None:
         return None, True
-    # Cached briefly, like the search's category term ids: the taxonomy changes only with a
-    # migration, and half the searches of a catalogue client name a term.
-    key = f"services:term:{term_id}"
-    term = cache.get(key)
-    if term is None:
-        term = TaxonomyTerm.objects.filter(uuid=term_id).first()
-        if term is not None:
-            cache.set(key, term, 300)
+    term = next((t for t in cached_terms() if t.uuid == str(term_id)), None)
     return term, term is not None
 
 
@@ -333,7 +333,7 @@ def organisation_pk(org_id: uuid.UUID) -> int | None:
 @dataclass
 class ServiceFilters:
     search: str
-    term: TaxonomyTerm | None
+    term: Term | None
     taxonomy: Taxonomy | None
     organisation_pk: int | None
     modified_after: datetime | None
@@ -348,7 +348,7 @@ class ServiceFilters:
         modified_after = _modified_after(request)
         proximity = _proximity(request)
         nothing = False
-        term, known = _term_codes(term_id)
+        term, known = _term(term_id)
         nothing |= not known
         taxonomy = None
         if taxonomy_id is not None:
@@ -362,7 +362,7 @@ class ServiceFilters:
 
     def orm(self, qs: QuerySet[Service]) -> QuerySet[Service]:
         if self.term is not None:
-            codes = [self.term.pk, *self.term.children.values_list("pk", flat=True)]
+            codes = category_term_ids(self.term.code)
             qs = qs.filter(
                 Exists(
                     Service.terms.through.objects.filter(
