@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime
 from functools import lru_cache
-from html import escape as esc
 
 from django import forms
 from django.conf import settings
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from equilibri.core.widgets import flat_attrs
+from equilibri.core.widgets import (
+    FastCheckboxInput,
+    FastDateInput,
+    FastNumberInput,
+    FastSelect,
+    FastTextInput,
+)
 from equilibri.network.models import Organisation
 from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import Comune
@@ -53,61 +57,6 @@ def language_choices() -> list[tuple[str, str]]:
         ("", str(_("Qualsiasi lingua"))),
         *sorted(LANGUAGE_NAMES.items(), key=lambda item: item[0] != "it"),
     ]
-
-
-class FastSelect(forms.Select):
-    """A flat <select> rendered in Python. The search form is on the busiest page, and Django's
-    one-template-per-option rendering cost more than the rest of the page's form."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        selected = frozenset(str(v) for v in self.format_value(value))
-        options = _options_html(get_language(), tuple(self.choices), selected)
-        return mark_safe(f"<select{flat_attrs(final)}>{options}</select>")  # noqa: S308
-
-
-@lru_cache(maxsize=512)
-def _options_html(language: str, choices: tuple, selected: frozenset[str]) -> SafeString:
-    """A select's <option>s, kept by language, choices and selection: the category select has
-    about fifty options, the same on every search. The standard library's escape, on plain
-    str: Django's is lazy-aware and several times slower."""
-    return mark_safe(  # noqa: S308 (escaped here)
-        "".join(
-            f'<option value="{esc(str(key))}"{" selected" if str(key) in selected else ""}>'
-            f"{esc(str(label))}</option>"
-            for key, label in choices
-        )
-    )
-
-
-class FastInput:
-    """An <input> rendered in Python, like `FastSelect`: the same tag as Django's
-    `input.html` + `attrs.html` templates, which cost a template render per field."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        final = {"type": widget["type"], "name": name}
-        if widget["value"] is not None:
-            final["value"] = str(widget["value"])
-        final.update(widget["attrs"])
-        return mark_safe(f"<input{flat_attrs(final)}>")  # noqa: S308 (escaped by flat_attrs)
-
-
-class FastTextInput(FastInput, forms.TextInput):
-    pass
-
-
-class FastNumberInput(FastInput, forms.NumberInput):
-    pass
-
-
-class FastDateInput(FastInput, forms.DateInput):
-    pass
-
-
-class FastCheckboxInput(FastInput, forms.CheckboxInput):
-    pass
 
 
 class SearchForm(forms.Form):
