@@ -211,14 +211,23 @@ def assert_no_axe_violations(page) -> None:
     """Runs axe-core on the page (WCAG 2.0/2.1 A and AA rules only) and fails with every
     violation's id, impact, help text, targets and HTML."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": WCAG_TAGS},
-            "resultTypes": ["violations"],  # passes and incomplete results are not reported
-        },
-    )
+    options = {
+        "runOnly": {"type": "tag", "values": WCAG_TAGS},
+        "resultTypes": ["violations"],  # passes and incomplete results are not reported
+    }
+    # A click that follows a link returns once the navigation has started, not once the new
+    # page is there: axe run in between finds no document (or its context destroyed). Wait for
+    # the page, and run again once if the navigation still swapped the document under axe.
+    page.wait_for_load_state("load")
+    try:
+        results = Axe().run(page, options=options)
+    except PlaywrightError as error:
+        if "documentElement" not in error.message and "context was destroyed" not in error.message:
+            raise
+        page.wait_for_load_state("load")
+        results = Axe().run(page, options=options)
     violations = results.response.get("violations", [])
     assert not violations, format_violations(page.url, violations)
 
