@@ -688,6 +688,9 @@ def summary(results: dict) -> list[str]:
     lines.append(
         f"import ({imp['mode']}): {imp['seconds']} s for {imp.get('rows', 0):,} rows ({detail})"
     )
+    if imp.get("phases_s"):
+        steps = ", ".join(f"{phase} {s} s" for phase, s in imp["phases_s"].items())
+        lines.append(f"  import steps: {steps}")
     lat = results.get("latency")
     if results.get("raw_only"):
         lines.append(f"raw engine statement only (ms): {results['raw_only']}")
