@@ -11,13 +11,14 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -324,10 +325,19 @@ def _term(term_id: uuid.UUID | None) -> tuple[Term | None, bool]:
 
 
 def organisation_pk(org_id: uuid.UUID) -> int | None:
-    for pk in Organisation.objects.values_list("pk", flat=True).iterator():
-        if ser.hsds_organisation_id(pk) == org_id:
-            return pk
-    return None
+    """The organisation whose HSDS id is `org_id`. The id is a hash of the pk
+    (`hsds_organisation_id`), so it cannot be looked up: the ids of all organisations are
+    computed once per process and set of organisations. Primary keys are not reused, so the
+    count and the largest pk tell whether that set changed (one aggregate query, instead of
+    hashing every organisation's pk on each request)."""
+    known = Organisation.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    return _organisation_pks(known["n"], known["top"]).get(org_id)
+
+
+@lru_cache(maxsize=1)
+def _organisation_pks(count: int, top: int | None) -> dict[uuid.UUID, int]:
+    pks = Organisation.objects.values_list("pk", flat=True)
+    return {ser.hsds_organisation_id(pk): pk for pk in pks}
 
 
 @dataclass

@@ -179,6 +179,30 @@ def test_filters_each_and_combined(api, catalogue):
         assert data["empty"] is True
 
 
+def test_organization_filter_sees_new_and_deleted_organisations(api, catalogue):
+    """Organisation ids are hashes of the pk, kept per process: an organisation added after a
+    filtered request is found at once, a deleted one is no longer."""
+    from equilibri.network.models import Organisation
+
+    base = "/api/hsds/services?per_page=100"
+    assert ids(get(api, f"{base}&organization_id={hsds_organisation_id(catalogue.spazio.pk)}"))
+    newcomer = Organisation.objects.create(
+        name="Zeta Nuova Coop", kind=catalogue.spazio.kind, comune=catalogue.spazio.comune
+    )
+    service = Service.objects.create(
+        organisation=newcomer,
+        name="Zeta servizio nuovo",
+        description="Nuovo.",
+        review_state=Service.Review.PUBLISHED,
+    )
+    newcomer_id = hsds_organisation_id(newcomer.pk)
+    assert ids(get(api, f"{base}&organization_id={newcomer_id}")) == {str(service.uuid)}
+    service.delete()
+    newcomer.delete()
+    assert get(api, f"{base}&organization_id={newcomer_id}")["total_items"] == 0
+    get(api, f"/api/hsds/organizations/{newcomer_id}", status=404)
+
+
 def test_modified_after(api, catalogue):
     base = "/api/hsds/services?per_page=100&search=zeta"
     # A date means midnight in Rome: the day after tomorrow is in the future at any hour.
