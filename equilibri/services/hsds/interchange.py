@@ -1270,15 +1270,29 @@ def _group(children: dict[str, dict[int, list]], name: str, rows: Iterable[tuple
     children[name] = grouped
 
 
+def _rows_by_uuid(model: type[Model], uuids: list[uuid.UUID], *fields: str) -> Iterator[list]:
+    """The `fields` of the rows of `model` with these uuids, in lists of at most LOOKUP_BATCH.
+    PostgreSQL: one `uuid = ANY(array)` statement. An `IN` list is written into the statement
+    value by value (client-side binding) and parsed so by the server: 0.8 s per 100,000 uuids
+    against 0.3 s for the array, on every import, most of whose uuids are new."""
+    if connection.vendor == "postgresql":
+        column = (
+            f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('uuid')}"
+        )
+        # The column comes from the model, the uuids are a bound parameter.
+        rows = model._default_manager.extra(where=[f"{column} = ANY(%s)"], params=[uuids])  # noqa: S610
+        yield from _batches(list(rows.values_list(*fields)))
+        return
+    for batch in _batches(uuids):
+        rows = list(model._default_manager.filter(uuid__in=batch).values_list(*fields))
+        if rows:
+            yield rows
+
+
 def _existing_plans(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, ServicePlan]]:
     """The catalogue's current state of these services, as plans (plain value queries)."""
     out: dict[uuid.UUID, tuple[int, ServicePlan]] = {}
-    for batch in _batches(uuids):
-        rows = list(
-            Service.objects.filter(uuid__in=batch).values_list("pk", "uuid", *SERVICE_FIELDS)
-        )
-        if not rows:
-            continue
+    for rows in _rows_by_uuid(Service, uuids, "pk", "uuid", *SERVICE_FIELDS):
         pks = [row[0] for row in rows]
         children: dict[str, dict[int, list]] = {}
         group = partial(_group, children)
@@ -1378,10 +1392,7 @@ def _existing_plans(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, Servic
 
 def _existing_locations(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, LocationPlan]]:
     out = {}
-    for batch in _batches(uuids):
-        rows = list(
-            Location.objects.filter(uuid__in=batch).values_list("pk", "uuid", *LOCATION_FIELDS)
-        )
+    for rows in _rows_by_uuid(Location, uuids, "pk", "uuid", *LOCATION_FIELDS):
         phones: dict[int, list] = defaultdict(list)
         for row in Phone.objects.filter(
             location_id__in=[r[0] for r in rows], service__isnull=True
@@ -1397,34 +1408,6 @@ def _existing_locations(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, Lo
                 ),
             )
     return out
-
-
-def _check_foreign_uuids(plans: list[ServicePlan], report: ImportReport) -> None:
-    """Child ids must not belong to another service already in the catalogue."""
-    checks = [
-        (ServiceAtLocation, [(x[0], p.uuid) for p in plans for x in p.sals]),
-        (Schedule, [(x[0], p.uuid) for p in plans for x in p.schedules]),
-        (Closure, [(x[0], p.uuid) for p in plans for x in p.closures]),
-        (Phone, [(x[0], p.uuid) for p in plans for x in p.phones]),
-        (Contact, [(x[0], p.uuid) for p in plans for x in p.contacts]),
-        (Language, [(x[0], p.uuid) for p in plans for x in p.languages]),
-        (CostOption, [(x[0], p.uuid) for p in plans for x in p.costs]),
-    ]
-    for model, pairs in checks:
-        owner = dict(pairs)
-        for batch in _batches(list(owner)):
-            rows = model._default_manager.filter(uuid__in=batch).values_list(
-                "uuid", "service__uuid"
-            )
-            for child, service_uuid in rows:
-                if service_uuid is not None and service_uuid != owner[child]:
-                    report.error(
-                        f"{report.source}|",
-                        "id",
-                        _("L'id %(id)s appartiene già a un altro servizio (%(service)s).")
-                        % {"id": child, "service": service_uuid},
-                        str(owner[child]),
-                    )
 
 
 # --- writing (plain SQL: the catalogue can be imported by the hundred thousand) -------------
