@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from .forms import DEFAULT_RADIUS_KM, HelperForm, MistakeReportForm, SearchForm
 from .models import Service, ServiceAtLocation, TaxonomyTerm
 from .opening import next_opening, opening_of, timetable
 from .search import SearchQuery, search_services
+from .templatetags.services_tags import search_form, search_results
 
 PER_PAGE = 10
 # The search form's fields behind "Altri filtri", open when one of them is set.
@@ -120,29 +120,28 @@ def search(request: HttpRequest) -> HttpResponse:
     if page is not None:
         rows = _decorate(page.hits)
     base_params = {k: v for k, v in params.items() if k not in {"pagina", "vista"} and v != ""}
-    context = {
-        "form": form,
-        "result_page": page,
-        "rows": rows,
-        "searched": searched,
-        "view_mode": view_mode,
-        "query_string": urlencode(
+    results_html = search_results(
+        form=form,
+        page=page,
+        rows=rows,
+        searched=searched,
+        view_mode=view_mode,
+        list_url="?" + urlencode(base_params),
+        map_url="?" + urlencode({**base_params, "vista": "mappa"}),
+        query_string=urlencode(
             {**base_params, "vista": "mappa"} if view_mode == "mappa" else base_params
         ),
-        "list_url": "?" + urlencode(base_params),
-        "map_url": "?" + urlencode({**base_params, "vista": "mappa"}),
-        "markers": _markers(rows) if view_mode == "mappa" else [],
-        "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
-        "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-    }
-    results_html = render_to_string("services/includes/results.html", context)
+        map_context={
+            "markers": _markers(rows) if view_mode == "mappa" else [],
+            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+            "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        },
+    )
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         response = HttpResponse(results_html)
     else:
-        context["more_filters_open"] = bool(form.errors) or any(
-            form[name].value() for name in MORE_FILTERS
-        )
-        form_html = render_to_string("services/includes/search_form.html", context)
+        more_filters_open = bool(form.errors) or any(form[name].value() for name in MORE_FILTERS)
+        form_html = search_form(form, view_mode, more_filters_open)
         response = render_in_frame(
             request,
             "services/search.html",

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from equilibri.core.templatetags.forms_tags import styled
@@ -283,3 +283,173 @@ def result_card(row: dict) -> SafeString:
         f'<dd class="col-sm-8">{_who(s, s.eligible_comuni, t)}</dd>'
         "</dl></div></div></li>"
     )
+
+
+# --- the search page's form and results ---------------------------------------------------
+# Written here rather than as templates: rendered on every search (the busiest page), their
+# template nodes, tags and lookups cost more than the ten cards they hold. Same markup as the
+# templates they replace (tests/services/test_public.py reads it).
+
+# The form's fields, in the order of the page: (field, column class), the first four always in
+# view, the others in "Altri filtri".
+_MAIN_FIELDS = (("q", "col-md-7"), ("categoria", "col-md-5"), ("comune", "col-md-7"))
+_MAIN_FIELDS += (("raggio", "col-md-5"),)
+_MORE_FIELDS = (("eta", "col-md-6"), ("giorno", "col-md-6"), ("lingua", "col-md-6"))
+_MORE_FIELDS += (("ordina", "col-md-6"), ("aperto_ora", "col-md-4"), ("gratuito", "col-md-4"))
+_MORE_FIELDS += (("voucher", "col-md-4"),)
+
+
+@lru_cache(maxsize=8)
+def _page_texts(language: str, script_prefix: str) -> dict[str, str]:
+    """The search page's fixed words and URLs in `language`, once per process. The words are
+    inserted as they are, as `{% translate %}` does with a template's own strings (they are the
+    project's translations, not data); the URLs escaped, as `{% url %}` does."""
+    with translation.override(language):
+        words = {
+            "all": _("Tutti i servizi"),
+            "check": _("Controlla la ricerca"),
+            "cannot": _("Non possiamo cercare con questi filtri:"),
+            "views": _("Visualizzazione"),
+            "list": _("Elenco"),
+            "map": _("Mappa"),
+            "widen": _("Prova ad allargare la ricerca"),
+            "widen_how": _(
+                "Prova con meno filtri, un'altra parola o una distanza maggiore. Uno sportello "
+                "conciliazione può aiutarti a trovare il servizio giusto."
+            ),
+            "nearest": _("Trova lo sportello più vicino"),
+            "more": _("Altri filtri: età, giorno, costo, lingua, ordine"),
+            "search": _("Cerca"),
+            "reset": _("Azzera i filtri"),
+        }
+        words = {key: str(value) for key, value in words.items()}
+        words["search_url"] = esc(reverse("services:search"))
+        words["nearest_url"] = esc(reverse("desks:nearest"))
+    return words
+
+
+def _found(total: int) -> str:
+    return ngettext("%(total)s servizio trovato", "%(total)s servizi trovati", total) % {
+        "total": total
+    }
+
+
+def search_results(
+    *,
+    form: Any,
+    page: Any,
+    rows: list[dict],
+    searched: bool,
+    view_mode: str,
+    list_url: str,
+    map_url: str,
+    query_string: str,
+    map_context: dict[str, Any],
+) -> SafeString:
+    """The results part of the search page (the part that HTMX swaps): heading, the form's
+    errors or the list/map tabs, the cards and the pagination, or the "widen your search"
+    note."""
+    t = _page_texts(get_language(), get_script_prefix())
+    if not searched:
+        title = t["all"]
+    elif form.errors:
+        title = t["check"]
+    else:
+        title = _found(page.total)
+    html = [
+        '<section id="search-results" aria-labelledby="results-title" class="mt-4">\n'
+        f'  <h2 id="results-title" aria-live="polite">{title}</h2>\n  '
+    ]
+    if form.errors:
+        errors = [
+            f"<li>{esc(str(field.label))}: {esc(str(error))}</li>"
+            for field in form
+            for error in field.errors
+        ]
+        errors += [f"<li>{esc(str(error))}</li>" for error in form.non_field_errors()]
+        html.append(
+            '\n  <div class="alert alert-warning" role="alert">\n'
+            f'    <p class="mb-1">{t["cannot"]}</p>\n'
+            f'    <ul class="mb-0">{"".join(errors)}</ul>\n'
+            "  </div>\n  "
+        )
+    elif page is not None:
+        current = ' active" aria-current="page'
+        html.append(
+            f'\n  <ul class="nav nav-tabs mb-3" aria-label="{t["views"]}">\n'
+            '    <li class="nav-item"><a class="nav-link'
+            f'{current if view_mode == "lista" else ""}" href="{esc(list_url)}">{t["list"]}</a>'
+            "</li>\n"
+            '    <li class="nav-item"><a class="nav-link'
+            f'{current if view_mode == "mappa" else ""}" href="{esc(map_url)}">{t["map"]}</a>'
+            "</li>\n"
+            "  </ul>\n  "
+        )
+        if view_mode == "mappa":
+            html.append(
+                render_to_string(
+                    "services/includes/map.html",
+                    {**map_context, "map_id": "results-map", "marker_id": "results-map-data"},
+                )
+            )
+        html.append("\n  ")
+        if rows:
+            html.append('\n  <ul class="list-unstyled">\n    ')
+            html.extend(result_card(row) for row in rows)
+            html.append("\n  </ul>\n  ")
+            html.append(
+                render_to_string(
+                    "includes/pagination.html", {"page": page, "query_string": query_string}
+                )
+            )
+            html.append("\n  ")
+        else:
+            html.append(
+                '\n  <div class="callout note">'
+                f'<div class="callout-title">{t["widen"]}</div>\n'
+                f"    <p>{t['widen_how']}</p>\n"
+                f'    <p><a href="{t["nearest_url"]}">{t["nearest"]}</a></p></div>\n  '
+            )
+        html.append("\n  ")
+    html.append("\n</section>\n")
+    return mark_safe("".join(html))  # noqa: S308 (every value escaped above or in its part)
+
+
+def search_form(form: Any, view_mode: str, more_filters_open: bool) -> SafeString:
+    """The search form: its fields (`search_field`), "Altri filtri" open when one of them is
+    set or has an error, the buttons."""
+    t = _page_texts(get_language(), get_script_prefix())
+    url = t["search_url"]
+    html = [
+        f'<form action="{url}" method="get" role="search" class="mb-4" novalidate\n'
+        f'      hx-get="{url}" hx-target="#search-results" hx-select="#search-results" '
+        'hx-swap="outerHTML" hx-push-url="true" hx-disinherit="*">\n  '
+    ]
+    non_field = form.non_field_errors()
+    if non_field:
+        paragraphs = "".join(f'<p class="mb-0">{esc(str(error))}</p>' for error in non_field)
+        html.append(f'<div class="alert alert-danger" role="alert">{paragraphs}</div>')
+    html.append('\n  <div class="row">\n')
+    html.extend(
+        f'    <div class="{css}">{search_field(form[name])}</div>\n' for name, css in _MAIN_FIELDS
+    )
+    html.append(
+        f'  </div>\n  <details class="mb-3"{" open" if more_filters_open else ""}>\n'
+        f'    <summary class="mb-3">{t["more"]}</summary>\n'
+        '    <div class="row">\n'
+    )
+    html.extend(
+        f'      <div class="{css}">{search_field(form[name])}</div>\n' for name, css in _MORE_FIELDS
+    )
+    html.append("    </div>\n  </details>\n  ")
+    if view_mode == "mappa":
+        html.append('<input type="hidden" name="vista" value="mappa">')
+    html.append(
+        f'\n  <button type="submit" class="btn btn-primary">{t["search"]}</button>\n'
+        f'  <a class="btn btn-outline-primary ms-2" href="{url}">{t["reset"]}</a>\n'
+        "</form>\n"
+    )
+    return mark_safe("".join(html))  # noqa: S308 (every value escaped above or in its part)
+
+
+setting_changed.connect(lambda **kwargs: _page_texts.cache_clear(), weak=False)
