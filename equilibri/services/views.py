@@ -28,8 +28,6 @@ from .search import SearchQuery, search_services
 from .templatetags.services_tags import search_form, search_results
 
 PER_PAGE = 10
-# The search form's fields behind "Altri filtri", open when one of them is set.
-MORE_FILTERS = ("eta", "giorno", "aperto_ora", "gratuito", "voucher", "lingua", "ordina")
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -140,8 +138,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         response = HttpResponse(results_html)
     else:
-        more_filters_open = bool(form.errors) or any(form[name].value() for name in MORE_FILTERS)
-        form_html = search_form(form, view_mode, more_filters_open)
+        form_html = search_form(form, view_mode)
         response = render_in_frame(
             request,
             "services/search.html",

@@ -415,10 +415,11 @@ def search_results(
     return mark_safe("".join(html))  # noqa: S308 (every value escaped above or in its part)
 
 
-def search_form(form: Any, view_mode: str, more_filters_open: bool) -> SafeString:
+def search_form(form: Any, view_mode: str) -> SafeString:
     """The search form: its fields (`search_field`), "Altri filtri" open when one of them is
-    set or has an error, the buttons."""
+    set or the form has an error, the buttons."""
     t = _page_texts(get_language(), get_script_prefix())
+    more_open = bool(form.errors) or any(form[name].value() for name, _css in _MORE_FIELDS)
     url = t["search_url"]
     html = [
         f'<form action="{url}" method="get" role="search" class="mb-4" novalidate\n'
@@ -434,7 +435,7 @@ def search_form(form: Any, view_mode: str, more_filters_open: bool) -> SafeStrin
         f'    <div class="{css}">{search_field(form[name])}</div>\n' for name, css in _MAIN_FIELDS
     )
     html.append(
-        f'  </div>\n  <details class="mb-3"{" open" if more_filters_open else ""}>\n'
+        f'  </div>\n  <details class="mb-3"{" open" if more_open else ""}>\n'
         f'    <summary class="mb-3">{t["more"]}</summary>\n'
         '    <div class="row">\n'
     )
