@@ -1280,8 +1280,8 @@ def _rows_by_uuid(model: type[Model], uuids: list[uuid.UUID], *fields: str) -> I
             f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('uuid')}"
         )
         # The column comes from the model, the uuids are a bound parameter.
-        rows = model._default_manager.extra(where=[f"{column} = ANY(%s)"], params=[uuids])  # noqa: S610
-        yield from _batches(list(rows.values_list(*fields)))
+        matching = model._default_manager.extra(where=[f"{column} = ANY(%s)"], params=[uuids])  # noqa: S610
+        yield from _batches(list(matching.values_list(*fields)))
         return
     for batch in _batches(uuids):
         rows = list(model._default_manager.filter(uuid__in=batch).values_list(*fields))

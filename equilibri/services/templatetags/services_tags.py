@@ -292,11 +292,21 @@ def result_card(row: dict) -> SafeString:
 
 # The form's fields, in the order of the page: (field, column class), the first four always in
 # view, the others in "Altri filtri".
-_MAIN_FIELDS = (("q", "col-md-7"), ("categoria", "col-md-5"), ("comune", "col-md-7"))
-_MAIN_FIELDS += (("raggio", "col-md-5"),)
-_MORE_FIELDS = (("eta", "col-md-6"), ("giorno", "col-md-6"), ("lingua", "col-md-6"))
-_MORE_FIELDS += (("ordina", "col-md-6"), ("aperto_ora", "col-md-4"), ("gratuito", "col-md-4"))
-_MORE_FIELDS += (("voucher", "col-md-4"),)
+_MAIN_FIELDS = (
+    ("q", "col-md-7"),
+    ("categoria", "col-md-5"),
+    ("comune", "col-md-7"),
+    ("raggio", "col-md-5"),
+)
+_MORE_FIELDS = (
+    ("eta", "col-md-6"),
+    ("giorno", "col-md-6"),
+    ("lingua", "col-md-6"),
+    ("ordina", "col-md-6"),
+    ("aperto_ora", "col-md-4"),
+    ("gratuito", "col-md-4"),
+    ("voucher", "col-md-4"),
+)
 
 
 @lru_cache(maxsize=8)
