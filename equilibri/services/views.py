@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import uuid as uuid_lib
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -106,35 +105,18 @@ def search(request: HttpRequest) -> HttpResponse:
     """Public service search: GET form, every state a shareable URL; HTMX swaps the results."""
     params = request.GET.copy()
     view_mode = "mappa" if params.get("vista") == "mappa" else "lista"
-    form = SearchForm(params or None)
+    form = SearchForm(params or None)  # unbound without parameters: the whole catalogue
     page = None
     rows: list[dict] = []
-    searched = bool(params)
-    if not searched:
-        form = SearchForm()
+    if not form.is_bound:
         page = search_services(SearchQuery(page=_page_number(request), per_page=PER_PAGE))
     elif form.is_valid():
         page = search_services(_query_from(form, _page_number(request)))
     if page is not None:
         rows = _decorate(page.hits)
-    base_params = {k: v for k, v in params.items() if k not in {"pagina", "vista"} and v != ""}
-    results_html = search_results(
-        form=form,
-        page=page,
-        rows=rows,
-        searched=searched,
-        view_mode=view_mode,
-        list_url="?" + urlencode(base_params),
-        map_url="?" + urlencode({**base_params, "vista": "mappa"}),
-        query_string=urlencode(
-            {**base_params, "vista": "mappa"} if view_mode == "mappa" else base_params
-        ),
-        map_context={
-            "markers": _markers(rows) if view_mode == "mappa" else [],
-            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
-            "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-        },
-    )
+    search_params = {k: v for k, v in params.items() if k not in {"pagina", "vista"} and v != ""}
+    markers = _markers(rows) if view_mode == "mappa" else []
+    results_html = search_results(form, page, rows, view_mode, search_params, markers)
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         response = HttpResponse(results_html)
     else:

@@ -8,8 +8,10 @@ from datetime import date
 from functools import lru_cache
 from html import escape as esc
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.forms import BoundField
 from django.template.defaultfilters import floatformat
@@ -345,22 +347,15 @@ def _found(total: int) -> str:
 
 
 def search_results(
-    *,
-    form: Any,
-    page: Any,
-    rows: list[dict],
-    searched: bool,
-    view_mode: str,
-    list_url: str,
-    map_url: str,
-    query_string: str,
-    map_context: dict[str, Any],
+    form: Any, page: Any, rows: list[dict], view_mode: str, params: dict[str, Any], markers: list
 ) -> SafeString:
     """The results part of the search page (the part that HTMX swaps): heading, the form's
     errors or the list/map tabs, the cards and the pagination, or the "widen your search"
-    note."""
+    note. `params`: the search's own parameters (no page, no view), for the tabs' and the
+    pagination's links; `markers`: the map's, in the map view."""
     t = _page_texts(get_language(), get_script_prefix())
-    if not searched:
+    map_params = {**params, "vista": "mappa"}
+    if not form.is_bound:  # no parameters: everything
         title = t["all"]
     elif form.errors:
         title = t["check"]
@@ -388,18 +383,24 @@ def search_results(
         html.append(
             f'\n  <ul class="nav nav-tabs mb-3" aria-label="{t["views"]}">\n'
             '    <li class="nav-item"><a class="nav-link'
-            f'{current if view_mode == "lista" else ""}" href="{esc(list_url)}">{t["list"]}</a>'
-            "</li>\n"
+            f'{current if view_mode == "lista" else ""}" href="?{esc(urlencode(params))}">'
+            f"{t['list']}</a></li>\n"
             '    <li class="nav-item"><a class="nav-link'
-            f'{current if view_mode == "mappa" else ""}" href="{esc(map_url)}">{t["map"]}</a>'
-            "</li>\n"
+            f'{current if view_mode == "mappa" else ""}" href="?{esc(urlencode(map_params))}">'
+            f"{t['map']}</a></li>\n"
             "  </ul>\n  "
         )
         if view_mode == "mappa":
             html.append(
                 render_to_string(
                     "services/includes/map.html",
-                    {**map_context, "map_id": "results-map", "marker_id": "results-map-data"},
+                    {
+                        "markers": markers,
+                        "map_tile_url": settings.MAP_TILE_URL,
+                        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+                        "map_id": "results-map",
+                        "marker_id": "results-map-data",
+                    },
                 )
             )
         html.append("\n  ")
@@ -409,7 +410,11 @@ def search_results(
             html.append("\n  </ul>\n  ")
             html.append(
                 render_to_string(
-                    "includes/pagination.html", {"page": page, "query_string": query_string}
+                    "includes/pagination.html",
+                    {
+                        "page": page,
+                        "query_string": urlencode(map_params if view_mode == "mappa" else params),
+                    },
                 )
             )
             html.append("\n  ")
