@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -589,11 +589,19 @@ class Planner:
         self.comuni_by_name: dict[str, list[Comune]] = defaultdict(list)
         for c in comuni:
             self.comuni_by_name[c.name_folded].append(c)
-        self.comuni_by_postcode = dict(
+        # A CAP the catalogue knows stands for the comune most of its locations are in, as
+        # the HSDS API's `postcode` does: one row per CAP and comune (a large catalogue has
+        # a million locations and a few thousand CAPs).
+        self.comuni_by_postcode: dict[str, int] = {}
+        for postcode, comune_id, _count in (
             Location.objects.filter(comune__isnull=False)
             .exclude(postal_code="")
-            .values_list("postal_code", "comune_id")
-        )
+            .values("postal_code", "comune_id")
+            .annotate(n=Count("id"))
+            .order_by("postal_code", "-n", "comune_id")
+            .values_list("postal_code", "comune_id", "n")
+        ):
+            self.comuni_by_postcode.setdefault(postcode, comune_id)
         self.comune_by_pk = {c.pk: c for c in comuni}
         orgs = list(Organisation.objects.values_list("pk", "fiscal_code", "vat_number", "name"))
         self.org_by_uuid = {str(hsds_organisation_id(pk)): pk for pk, _cf, _iva, _n in orgs}

@@ -253,6 +253,28 @@ def test_official_examples_are_refused_clearly(example, operator):
         assert "categoria" in messages.lower()
 
 
+def test_an_unknown_city_is_placed_by_its_known_cap(catalogue, tmp_path, operator):
+    """A location whose city names no comune is placed in the comune where most of the
+    catalogue's locations with its CAP are (as the HSDS API's `postcode` finds it)."""
+    from equilibri.territory.models import Comune
+
+    venegono = Comune.objects.get(name="Venegono Superiore")
+    tradate = Comune.objects.get(istat_code="012127")
+    # 21040: two locations in Venegono Superiore, then one in Tradate.
+    for comune in (venegono, venegono, tradate):
+        Location.objects.create(name="Sede", postal_code="21040", comune=comune)
+    data = exported_json()
+    forget(catalogue)
+    camp = next(s for s in data["services"] if s["id"] == str(catalogue.camp.uuid))
+    location = camp["service_at_locations"][0]["location"]
+    location["attributes"] = []
+    location["addresses"][0].update(city="Frazione Nessuna", postal_code="21040")
+    report = import_hsds(write(tmp_path, "cap.json", data), by=operator)
+    assert report.ok, [str(e) for e in report.errors][:10]
+    imported = Location.objects.get(uuid=location["id"])
+    assert imported.comune == venegono
+
+
 def test_official_example_structure_is_read(operator, tmp_path):
     """Made Lombard (a known organisation, a comune, one of our categories), the official full
     service example imports."""
