@@ -1446,26 +1446,45 @@ class _Table:
         self.qn = qn
 
     def insert_new(self, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
-        """Inserts the rows (each with its "uuid") and returns their pks by uuid. PostgreSQL:
-        the pks are drawn from the table's sequence first - what the column's default would
-        draw, in the same order - and written with the rows: COPY returns nothing, and looking
-        a hundred thousand uuids up again costs seconds."""
-        if connection.vendor != "postgresql" or not rows:
-            self.insert(rows)
-            return self.pks([row["uuid"] for row in rows])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [self.model._meta.db_table, self.model._meta.pk.column, len(rows)],
-            )
-            pks = sorted(pk for (pk,) in cursor.fetchall())
+        """Inserts the rows (each with its "uuid") and returns their pks by uuid. The pks are
+        drawn first and written with the rows, so that nothing is looked up again afterwards
+        (a hundred thousand uuids cost seconds; PostgreSQL's COPY returns nothing)."""
+        if not rows:
+            return {}
+        pks = self._draw_pks(len(rows))
         self.insert(rows, pks)
         return {row["uuid"]: pk for row, pk in zip(rows, pks, strict=True)}
 
+    def _draw_pks(self, count: int) -> list[int]:
+        """The next `count` pks: those the column's default would give, in the same order."""
+        table, column = self.model._meta.db_table, self.model._meta.pk.column
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, column, count],
+                )
+                return sorted(pk for (pk,) in cursor.fetchall())
+            # SQLite: the import's transaction began IMMEDIATE, so it holds the database's
+            # write lock and no other connection can take these ids before the commit. An
+            # AUTOINCREMENT key never reuses an id (sqlite_sequence keeps the highest ever
+            # given, and follows the explicit ids written here).
+            cursor.execute(
+                f"SELECT MAX(x) FROM (SELECT MAX({self.qn(column)}) AS x FROM {self.table}"  # noqa: S608 (names from the model)
+                " UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+                [table],
+            )
+            last = cursor.fetchone()[0] or 0
+        return list(range(last + 1, last + 1 + count))
+
     def insert(self, rows: list[dict[str, Any]], pks: list[int] | None = None) -> None:
-        """`pks`: the rows' primary keys (PostgreSQL), else the column's default."""
+        """`pks`: the rows' primary keys, else the column's default."""
+        columns, marks = self.columns, self.marks
+        if pks is not None:
+            columns = f"{self.qn(self.model._meta.pk.column)}, {columns}"
+            marks = f"%s, {marks}"
         # Table and column names come from the models, quoted.
-        sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({self.marks})"  # noqa: S608
+        sql = f"INSERT INTO {self.table} ({columns}) VALUES ({marks})"  # noqa: S608
         # A million rows for a large catalogue: the row's values in column order are picked in
         # C (dict merge, itemgetter); in Python only the columns that the rows give and that
         # have an adapter (the defaults, e.g. `now`, are adapted once).
@@ -1487,22 +1506,19 @@ class _Table:
                 if value[i] is not None:
                     value[i] = adapt(value[i])
             values.append(value)
+        if pks is not None:
+            for value, pk in zip(values, pks, strict=True):
+                value.insert(0, pk)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # psycopg's executemany sends (and, with client-side binding, formats) one
                 # statement per row: COPY is many times faster.
                 # (psycopg's own cursor: its errors are turned into Django's by hand.)
-                columns = self.columns
-                if pks is not None:
-                    columns = f"{self.qn(self.model._meta.pk.column)}, {columns}"
-                    for value, pk in zip(values, pks, strict=True):
-                        value.insert(0, pk)
                 copy_sql = f"COPY {self.table} ({columns}) FROM STDIN"
                 with connection.wrap_database_errors, cursor.copy(copy_sql) as copy:
                     for value in values:
                         copy.write_row(value)
                 return
-            assert pks is None, "pks are drawn on PostgreSQL only"
             for batch in _batches(values, WRITE_BATCH):
                 cursor.executemany(sql, batch)
 
@@ -1524,21 +1540,6 @@ class _Table:
                 marks = ", ".join(["%s"] * len(batch))
                 sql = f"DELETE FROM {self.table} WHERE {self.qn(column)} IN ({marks}){extra}"  # noqa: S608
                 cursor.execute(sql, batch)
-
-    def pks(self, uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-        adapt = self.adapters["uuid"]
-        out: dict[uuid.UUID, int] = {}
-        with connection.cursor() as cursor:
-            for batch in _batches(uuids, WRITE_BATCH):
-                stored = {adapt(u): u for u in batch}
-                marks = ", ".join(["%s"] * len(batch))
-                cursor.execute(
-                    f"SELECT {self.qn('uuid')}, {self.qn('id')} FROM {self.table}"  # noqa: S608
-                    f" WHERE {self.qn('uuid')} IN ({marks})",
-                    list(stored),
-                )
-                out.update((stored[u], pk) for u, pk in cursor.fetchall())
-        return out
 
 
 def _adapter(kind: str, f: Any):

@@ -253,6 +253,25 @@ def test_official_examples_are_refused_clearly(example, operator):
         assert "categoria" in messages.lower()
 
 
+def test_the_import_draws_ids_never_given_before(catalogue, tmp_path, operator):
+    """The importer draws its new rows' ids itself: above every id the catalogue ever gave
+    (the highest was deleted), and the ids given after the import follow them."""
+    data = exported_json()
+    highest_service = Service.objects.order_by("-pk").first()
+    highest_location = Location.objects.order_by("-pk").first()
+    forget(catalogue)
+    Service.objects.filter(pk=highest_service.pk).delete()
+    Location.objects.filter(pk=highest_location.pk).delete()
+    report = import_hsds(write(tmp_path, "ids.json", data), by=operator)
+    assert report.ok, [str(e) for e in report.errors][:10]
+    imported = Service.objects.filter(uuid=catalogue.camp.uuid).get()
+    place = imported.at_locations.get().location
+    assert imported.pk > highest_service.pk
+    assert place.pk > highest_location.pk
+    later = Location.objects.create(name="Sede nuova", comune=place.comune)
+    assert later.pk > Location.objects.exclude(pk=later.pk).order_by("-pk").first().pk
+
+
 def test_an_unknown_city_is_placed_by_its_known_cap(catalogue, tmp_path, operator):
     """A location whose city names no comune is placed in the comune where most of the
     catalogue's locations with its CAP are (as the HSDS API's `postcode` finds it)."""
