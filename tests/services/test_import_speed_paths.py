@@ -181,3 +181,31 @@ def test_a_clash_in_the_database_refuses_the_whole_file(user_of, tmp_path):
     assert not report.written
     assert report.errors[0].field == "id"
     assert not Service.objects.filter(name="Copia con gli stessi id").exists()
+
+
+@pytest.mark.django_db
+def test_ids_in_upper_case_are_the_same_ids(user_of, tmp_path):
+    """Ids in the canonical form are read without parsing, others the HSDS schemas accept
+    (upper case) are parsed: the same objects either way; messages show the canonical form."""
+    out = io.StringIO()
+    export_json(out)
+    data = json.loads(out.getvalue())
+    service = next(s for s in data["services"] if s["service_at_locations"])
+    canonical = service["id"]
+    sal = service["service_at_locations"][0]
+    service["id"] = canonical.upper()
+    sal["location"]["id"] = sal["location"]["id"].upper()
+    for schedule in [*service.get("schedules", []), *sal.get("schedules", [])]:
+        schedule["id"] = schedule["id"].upper()
+    path = tmp_path / "forms.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = import_hsds(path, by=user_of("admin"))
+    assert report.ok, [str(e) for e in report.errors]
+    assert (report.services.created, report.services.updated) == (0, 0)
+    assert (report.locations.created, report.locations.updated) == (0, 0)
+
+    twice = {"services": [service, dict(service, id=canonical)]}
+    path.write_text(json.dumps(twice), encoding="utf-8")
+    report = import_hsds(path, by=user_of("admin"))
+    assert not report.ok
+    assert any(canonical in e.message and e.field == "id" for e in report.errors)

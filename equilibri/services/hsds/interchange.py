@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import uuid
 import zipfile
 from collections import defaultdict
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache, partial
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,6 +63,11 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BATCH = 2000
 WRITE_BATCH = 5000
 SRC = "__src"  # where an object came from: "file|row"
+# The file's ids are kept as 32 lowercase hex digits from reading to writing: how SQLite stores
+# a UUIDField, a form PostgreSQL's uuid accepts, and (unlike uuid.UUID objects, made and
+# hashed in Python) cheap for the million ids of a large catalogue.
+Hex = str
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 BYDAY = {code: i for i, code in enumerate(ser.BYDAY)}
 PHONE_KINDS = frozenset(Phone.Kind.values)
 COST_OPTIONS = frozenset(CostOption.Option.values)
@@ -525,7 +531,7 @@ LOCATION_FIELDS = [
 
 @dataclass
 class ServicePlan:
-    uuid: uuid.UUID
+    uuid: Hex
     fields: dict[str, Any]
     terms: frozenset[int]
     comuni: frozenset[int]
@@ -559,12 +565,36 @@ class ServicePlan:
 
 @dataclass
 class LocationPlan:
-    uuid: uuid.UUID
+    uuid: Hex
     fields: dict[str, Any]
     phones: tuple  # (uuid, number, extension, kind, description)
 
     def key(self) -> tuple:
         return (tuple(self.fields[f] for f in LOCATION_FIELDS), _sorted(self.phones))
+
+
+def _hex(raw: Any) -> Hex:
+    """An HSDS id as 32 hex digits; ValueError if it is no UUID. The canonical form (what
+    exports write) is rewritten without parsing; any other form uuid.UUID accepts gives the
+    same digits."""
+    if isinstance(raw, str) and _CANONICAL_UUID.fullmatch(raw):
+        return raw.replace("-", "")
+    return uuid.UUID(str(raw)).hex
+
+
+def _dashed(value: Hex) -> str:
+    """An id as messages show it (the canonical form)."""
+    return str(uuid.UUID(hex=value))
+
+
+def _hexed(rows: Iterable[tuple], *positions: int) -> Iterator[tuple]:
+    """Rows read from the catalogue with their uuid columns (UUID objects, or None) as Hex."""
+    for row in rows:
+        values = list(row)
+        for i in positions:
+            if values[i] is not None:
+                values[i] = values[i].hex
+        yield tuple(values)
 
 
 @cache
@@ -621,9 +651,9 @@ class Planner:
         # Web and e-mail addresses already found valid (an organisation's repeat on every one
         # of its services; Django's validators are slow): URLs, and ("@", e-mail).
         self.good: set[str | tuple[str, str]] = set()
-        self.locations: dict[uuid.UUID, LocationPlan] = {}
+        self.locations: dict[Hex, LocationPlan] = {}
         self.root: dict = {}  # the service being planned
-        self.seen: dict[str, dict[uuid.UUID, str]] = defaultdict(dict)
+        self.seen: dict[str, dict[Hex, str]] = defaultdict(dict)
         self.owner = ""
 
     # -- helpers --
@@ -656,10 +686,10 @@ class Planner:
             )
         return value
 
-    def uuid_of(self, obj: dict, kind: str) -> uuid.UUID | None:
+    def uuid_of(self, obj: dict, kind: str) -> Hex | None:
         raw = obj.get("id")
         try:
-            value = uuid.UUID(str(raw))
+            value = _hex(raw)
         except ValueError:
             self.err(obj, "id", _("L'id '%(id)s' non è un UUID.") % {"id": raw})
             return None
@@ -669,7 +699,9 @@ class Planner:
             # first occurrence wins.
             return None
         if owner is not None:
-            self.err(obj, "id", _("L'id %(id)s compare due volte nel file.") % {"id": value})
+            self.err(
+                obj, "id", _("L'id %(id)s compare due volte nel file.") % {"id": _dashed(value)}
+            )
             return None
         self.seen[kind][value] = self.owner
         return value
@@ -806,9 +838,9 @@ class Planner:
                 return self.comune_by_pk[self.comuni_by_postcode[postcode]]
         return None
 
-    def location(self, loc: dict) -> uuid.UUID | None:
+    def location(self, loc: dict) -> Hex | None:
         try:
-            lid = uuid.UUID(str(loc.get("id")))
+            lid = _hex(loc.get("id"))
         except ValueError:
             self.err(loc, "id", _("L'id '%(id)s' non è un UUID.") % {"id": loc.get("id")})
             return None
@@ -903,7 +935,7 @@ class Planner:
             loc = location_uuid
             if loc is None and x.get("location_id"):
                 try:
-                    loc = uuid.UUID(str(x["location_id"]))
+                    loc = _hex(x["location_id"])
                 except ValueError:
                     self.err(x, "location_id", _("location_id non è un UUID."))
             if is_closure:
@@ -935,7 +967,7 @@ class Planner:
                 self.err(x, "valid_to", _("La fine della validità precede l'inizio."))
             notes = str(x.get("notes") or "")[:200]
             for i, day in enumerate(days):
-                sid = xid if i == 0 else uuid.uuid5(xid, day)
+                sid = xid if i == 0 else uuid.uuid5(uuid.UUID(hex=xid), day).hex
                 out_s.append(
                     (sid, loc, BYDAY[day[-2:]], opens, closes, valid_from, valid_to, notes)
                 )
@@ -1052,7 +1084,7 @@ class Planner:
                 self.err(
                     sal,
                     "location_id",
-                    _("La sede %(id)s compare due volte per il servizio.") % {"id": lid},
+                    _("La sede %(id)s compare due volte per il servizio.") % {"id": _dashed(lid)},
                 )
                 continue
             sals.append((sal_id, lid, str(sal.get("description") or "")))
@@ -1067,7 +1099,7 @@ class Planner:
                         "L'orario %(id)s riguarda la sede %(location)s, che non è tra le sedi "
                         "del servizio."
                     )
-                    % {"id": row[0], "location": row[1]},
+                    % {"id": _dashed(row[0]), "location": _dashed(row[1])},
                     str(sid or ""),
                 )
         costs = []
@@ -1278,7 +1310,7 @@ def _group(children: dict[str, dict[int, list]], name: str, rows: Iterable[tuple
     children[name] = grouped
 
 
-def _rows_by_uuid(model: type[Model], uuids: list[uuid.UUID], *fields: str) -> Iterator[list]:
+def _rows_by_uuid(model: type[Model], uuids: list[Hex], *fields: str) -> Iterator[list]:
     """The `fields` of the rows of `model` with these uuids, in lists of at most LOOKUP_BATCH.
     PostgreSQL: one `uuid = ANY(array)` statement. An `IN` list is written into the statement
     value by value (client-side binding) and parsed so by the server: 0.8 s per 100,000 uuids
@@ -1288,7 +1320,8 @@ def _rows_by_uuid(model: type[Model], uuids: list[uuid.UUID], *fields: str) -> I
             f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('uuid')}"
         )
         # The column comes from the model, the uuids are a bound parameter.
-        matching = model._default_manager.extra(where=[f"{column} = ANY(%s)"], params=[uuids])  # noqa: S610
+        where = f"{column} = ANY(%s::uuid[])"
+        matching = model._default_manager.extra(where=[where], params=[uuids])  # noqa: S610
         yield from _batches(list(matching.values_list(*fields)))
         return
     for batch in _batches(uuids):
@@ -1297,9 +1330,9 @@ def _rows_by_uuid(model: type[Model], uuids: list[uuid.UUID], *fields: str) -> I
             yield rows
 
 
-def _existing_plans(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, ServicePlan]]:
+def _existing_plans(uuids: list[Hex]) -> dict[Hex, tuple[int, ServicePlan]]:
     """The catalogue's current state of these services, as plans (plain value queries)."""
-    out: dict[uuid.UUID, tuple[int, ServicePlan]] = {}
+    out: dict[Hex, tuple[int, ServicePlan]] = {}
     for rows in _rows_by_uuid(Service, uuids, "pk", "uuid", *SERVICE_FIELDS):
         pks = [row[0] for row in rows]
         children: dict[str, dict[int, list]] = {}
@@ -1318,62 +1351,86 @@ def _existing_plans(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, Servic
         )
         group(
             "sals",
-            ServiceAtLocation.objects.filter(service_id__in=pks).values_list(
-                "service_id", "uuid", "location__uuid", "description"
+            _hexed(
+                ServiceAtLocation.objects.filter(service_id__in=pks).values_list(
+                    "service_id", "uuid", "location__uuid", "description"
+                ),
+                1,
+                2,
             ),
         )
         group(
             "schedules",
-            Schedule.objects.filter(service_id__in=pks).values_list(
-                "service_id",
-                "uuid",
-                "location__uuid",
-                "weekday",
-                "opens_at",
-                "closes_at",
-                "valid_from",
-                "valid_to",
-                "notes",
+            _hexed(
+                Schedule.objects.filter(service_id__in=pks).values_list(
+                    "service_id",
+                    "uuid",
+                    "location__uuid",
+                    "weekday",
+                    "opens_at",
+                    "closes_at",
+                    "valid_from",
+                    "valid_to",
+                    "notes",
+                ),
+                1,
+                2,
             ),
         )
         group(
             "closures",
-            Closure.objects.filter(service_id__in=pks).values_list(
-                "service_id", "uuid", "location__uuid", "date_from", "date_to", "reason"
+            _hexed(
+                Closure.objects.filter(service_id__in=pks).values_list(
+                    "service_id", "uuid", "location__uuid", "date_from", "date_to", "reason"
+                ),
+                1,
+                2,
             ),
         )
         group(
             "phones",
-            Phone.objects.filter(service_id__in=pks).values_list(
-                "service_id", "uuid", "number", "extension", "kind", "description"
+            _hexed(
+                Phone.objects.filter(service_id__in=pks).values_list(
+                    "service_id", "uuid", "number", "extension", "kind", "description"
+                ),
+                1,
             ),
         )
         group(
             "contacts",
-            Contact.objects.filter(service_id__in=pks).values_list(
-                "service_id", "uuid", "name", "title", "department", "email", "phone"
+            _hexed(
+                Contact.objects.filter(service_id__in=pks).values_list(
+                    "service_id", "uuid", "name", "title", "department", "email", "phone"
+                ),
+                1,
             ),
         )
         group(
             "languages",
-            Language.objects.filter(service_id__in=pks).values_list(
-                "service_id", "uuid", "code", "name", "note"
+            _hexed(
+                Language.objects.filter(service_id__in=pks).values_list(
+                    "service_id", "uuid", "code", "name", "note"
+                ),
+                1,
             ),
         )
         group(
             "costs",
-            CostOption.objects.filter(service_id__in=pks).values_list(
-                "service_id",
-                "uuid",
-                "option",
-                "amount",
-                "amount_description",
-                "valid_from",
-                "valid_to",
+            _hexed(
+                CostOption.objects.filter(service_id__in=pks).values_list(
+                    "service_id",
+                    "uuid",
+                    "option",
+                    "amount",
+                    "amount_description",
+                    "valid_from",
+                    "valid_to",
+                ),
+                1,
             ),
         )
         for row in rows:
-            pk, service_uuid = row[0], row[1]
+            pk, service_uuid = row[0], row[1].hex
             out[service_uuid] = (
                 pk,
                 ServicePlan(
@@ -1398,19 +1455,22 @@ def _existing_plans(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, Servic
     return out
 
 
-def _existing_locations(uuids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, LocationPlan]]:
+def _existing_locations(uuids: list[Hex]) -> dict[Hex, tuple[int, LocationPlan]]:
     out = {}
     for rows in _rows_by_uuid(Location, uuids, "pk", "uuid", *LOCATION_FIELDS):
         phones: dict[int, list] = defaultdict(list)
-        for row in Phone.objects.filter(
-            location_id__in=[r[0] for r in rows], service__isnull=True
-        ).values_list("location_id", "uuid", "number", "extension", "kind", "description"):
+        for row in _hexed(
+            Phone.objects.filter(
+                location_id__in=[r[0] for r in rows], service__isnull=True
+            ).values_list("location_id", "uuid", "number", "extension", "kind", "description"),
+            1,
+        ):
             phones[row[0]].append(tuple(row[1:]))
         for row in rows:
-            out[row[1]] = (
+            out[row[1].hex] = (
                 row[0],
                 LocationPlan(
-                    row[1],
+                    row[1].hex,
                     dict(zip(LOCATION_FIELDS, row[2:], strict=True)),
                     _sorted(phones.get(row[0], [])),
                 ),
@@ -1445,7 +1505,7 @@ class _Table:
         self.marks = ", ".join(["%s"] * len(self.fields))
         self.qn = qn
 
-    def insert_new(self, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
+    def insert_new(self, rows: list[dict[str, Any]]) -> dict[Hex, int]:
         """Inserts the rows (each with its "uuid") and returns their pks by uuid. The pks are
         drawn first and written with the rows, so that nothing is looked up again afterwards
         (a hundred thousand uuids cost seconds; PostgreSQL's COPY returns nothing)."""
@@ -1544,12 +1604,8 @@ class _Table:
 
 def _adapter(kind: str, f: Any):
     # Dates, times and amounts repeat across rows (every service's `now`, opening hours): each
-    # distinct value is adapted once per import.
+    # distinct value is adapted once per import. (UUIDs are Hex already: stored as they are.)
     ops = connection.ops
-    if kind == "UUIDField":
-        if connection.features.has_native_uuid_field:
-            return _identity
-        return attrgetter("hex")
     if kind == "DateTimeField":
         return cache(ops.adapt_datetimefield_value)
     if kind == "DateField":
@@ -1571,14 +1627,14 @@ class Written:
 
     new: dict[int, ServicePlan]  # the services created, by pk
     changed: list[int]  # the pks of the services updated
-    location_pk: dict[uuid.UUID, int]
+    location_pk: dict[Hex, int]
 
 
 def _write(
     plans: list[ServicePlan],
-    existing: dict[uuid.UUID, tuple[int, ServicePlan]],
-    locations: dict[uuid.UUID, LocationPlan],
-    existing_locations: dict[uuid.UUID, tuple[int, LocationPlan]],
+    existing: dict[Hex, tuple[int, ServicePlan]],
+    locations: dict[Hex, LocationPlan],
+    existing_locations: dict[Hex, tuple[int, LocationPlan]],
     report: ImportReport,
     by: Any,
 ) -> Written:
@@ -1600,7 +1656,7 @@ def _write(
         )
     }
     # Locations first.
-    loc_pk: dict[uuid.UUID, int] = {u: pk for u, (pk, _p) in existing_locations.items()}
+    loc_pk: dict[Hex, int] = {u: pk for u, (pk, _p) in existing_locations.items()}
     new_locs, changed_locs = [], []
     for lid, plan in locations.items():
         if lid not in existing_locations:
