@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse, islice
 from typing import cast
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 
 from equilibri.territory.models import Comune
@@ -100,21 +100,53 @@ class _Documents:
         if self.vendor == "postgresql":
             if len(rows) >= BULK_VECTORS:
                 rows = self.vectors.copy(cursor, rows)
-            if not rows:
-                return
-            # One statement for the batch (executemany would send one per row).
-            ids, names, bodies = zip(*rows, strict=True)
-            cursor.execute(
-                "INSERT INTO services_search (service_id, document)"
-                " SELECT id, setweight(to_tsvector('italian', unaccent(name)), 'A') ||"
-                " setweight(to_tsvector('italian', unaccent(body)), 'B')"
-                " FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, name, body)",
-                [list(ids), list(names), list(bodies)],
-            )
+            _by_server(cursor, rows)
         else:
             cursor.executemany(
                 "INSERT INTO services_fts (rowid, name, body) VALUES (%s, %s, %s)", rows
             )
+
+    def stream(self, cursor, batches: Iterable[list[tuple[int, str, str]]]) -> None:
+        """PostgreSQL, the rows of many new services: one COPY, fed batch by batch as the
+        batches are made, so that the server reads the vectors and fills the GIN index while
+        we make the next ones (its share is about as long as ours). The COPY holds the
+        connection, so each batch's new words are learnt on a second one."""
+        left: list[tuple[int, str, str]] = []
+        side = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with (
+                side.cursor() as ask,
+                connection.wrap_database_errors,
+                cursor.copy(_COPY) as copy,
+            ):
+                for rows in batches:
+                    self.vectors.learn(ask, _words_of(rows))
+                    left += self.vectors.write(copy, rows)
+        finally:
+            side.close()
+        _by_server(cursor, left)
+
+
+def _by_server(cursor, rows: list[tuple[int, str, str]]) -> None:
+    """PostgreSQL: index rows whose vectors to_tsvector makes, in one statement."""
+    if not rows:
+        return
+    ids, names, bodies = zip(*rows, strict=True)
+    cursor.execute(
+        "INSERT INTO services_search (service_id, document)"
+        " SELECT id, setweight(to_tsvector('italian', unaccent(name)), 'A') ||"
+        " setweight(to_tsvector('italian', unaccent(body)), 'B')"
+        " FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, name, body)",
+        [list(ids), list(names), list(bodies)],
+    )
+
+
+def _words_of(rows: list[tuple[int, str, str]]) -> set[str]:
+    words: set[str] = set()
+    for _key, name, body in rows:
+        words.update(name.split())
+        words.update(body.split())
+    return words
 
 
 # PostgreSQL: below this many documents a batch is left to to_tsvector (see _Vectors).
@@ -127,6 +159,7 @@ _LEXEME = re.compile(r"[a-z0-9]+")
 # ":<position><weight>" for every position, A (name) and B (body).
 _AT_A = [f":{i}A" for i in range(_MAX_POSITION + 1)]
 _AT_B = [f":{i}B" for i in range(_MAX_POSITION + 1)]
+_COPY = "COPY services_search (service_id, document) FROM STDIN"
 
 
 class _Vectors:
@@ -195,22 +228,20 @@ class _Vectors:
 
     def copy(self, cursor, rows: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
         """Writes the rows whose vectors it can put together (COPY); returns the others."""
-        words: set[str] = set()
-        for _key, name, body in rows:
-            words.update(name.split())
-            words.update(body.split())
-        self.learn(cursor, words)
+        self.learn(cursor, _words_of(rows))
+        with connection.wrap_database_errors, cursor.copy(_COPY) as copy:
+            return self.write(copy, rows)
+
+    def write(self, copy, rows: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Writes to an open COPY the rows whose vectors it can put together (their words
+        learnt); returns the others."""
         left = []
-        with (
-            connection.wrap_database_errors,
-            cursor.copy("COPY services_search (service_id, document) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                vector = self.vector(row[1], row[2])
-                if vector is None:
-                    left.append(row)
-                else:
-                    copy.write_row((row[0], vector))
+        for row in rows:
+            vector = self.vector(row[1], row[2])
+            if vector is None:
+                left.append(row)
+            else:
+                copy.write_row((row[0], vector))
         return left
 
 
@@ -393,18 +424,20 @@ def index_new_services(texts: dict[int, ServiceTexts], *, batch: int = BATCH) ->
             if ids
             else set()
         )
-        # PostgreSQL writes the rows in one COPY (the server's share - reading the vectors,
-        # the GIN index - runs while we put the next ones together), so they are made first.
-        pending: list[tuple[int, str, str]] = []
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            rows = documents.rows([(i, texts[i]) for i in chunk if i in public])
-            count += len(rows)
-            if documents.vendor == "postgresql":
-                pending += rows
-            else:
+
+        def batches() -> Iterator[list[tuple[int, str, str]]]:
+            nonlocal count
+            for start in range(0, len(ids), batch):
+                chunk = ids[start : start + batch]
+                rows = documents.rows([(i, texts[i]) for i in chunk if i in public])
+                count += len(rows)
+                yield rows
+
+        if documents.vendor == "postgresql" and len(public) >= BULK_VECTORS:
+            documents.stream(cursor, batches())
+        else:
+            for rows in batches():
                 documents.insert(cursor, rows)
-        documents.insert(cursor, pending)
     return count
 
 

@@ -60,6 +60,22 @@ def test_vectors_put_together_are_those_of_to_tsvector(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_vectors_streamed_in_batches_are_those_of_to_tsvector(monkeypatch):
+    """An import's stream: one COPY fed batch by batch, the words learnt on a second
+    connection; the documents it cannot put together are left to to_tsvector."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's index")
+    rows = [(i, name, body) for i, (name, body) in enumerate(DOCUMENTS, start=1)]
+    by_server = _vectors_of(rows, len(rows) + 1, monkeypatch)
+    documents = indexing._Documents()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM services_search")
+        documents.stream(cursor, iter([rows[:60], [], rows[60:]]))
+        cursor.execute("SELECT service_id, document::text FROM services_search")
+        assert dict(cursor.fetchall()) == by_server
+
+
+@pytest.mark.django_db
 def test_bulk_imported_vectors_are_those_of_to_tsvector(user_of, tmp_path, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's index")

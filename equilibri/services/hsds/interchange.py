@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache, partial
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -1559,27 +1560,30 @@ class _Table:
             for i, f in enumerate(self.fields)
             if self.adapters[f.attname] is not _identity and f.attname in given
         ]
-        values = []
-        for row in rows:
-            value = list(pick({**defaults, **row}))
-            for i, adapt in adapted:
-                if value[i] is not None:
-                    value[i] = adapt(value[i])
-            values.append(value)
-        if pks is not None:
-            for value, pk in zip(values, pks, strict=True):
-                value.insert(0, pk)
+
+        def values() -> Iterator[list[Any]]:
+            for n, row in enumerate(rows):
+                value = list(pick({**defaults, **row}))
+                for i, adapt in adapted:
+                    if value[i] is not None:
+                        value[i] = adapt(value[i])
+                if pks is not None:
+                    value.insert(0, pks[n])
+                yield value
+
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # psycopg's executemany sends (and, with client-side binding, formats) one
-                # statement per row: COPY is many times faster.
+                # statement per row: COPY is many times faster. Each row is made as it is
+                # written, so that the server stores it while we make the next ones.
                 # (psycopg's own cursor: its errors are turned into Django's by hand.)
                 copy_sql = f"COPY {self.table} ({columns}) FROM STDIN"
                 with connection.wrap_database_errors, cursor.copy(copy_sql) as copy:
-                    for value in values:
+                    for value in values():
                         copy.write_row(value)
                 return
-            for batch in _batches(values, WRITE_BATCH):
+            made = values()
+            while batch := list(islice(made, WRITE_BATCH)):
                 cursor.executemany(sql, batch)
 
     def update(self, names: list[str], rows: list[tuple[int, dict[str, Any]]]) -> None:
