@@ -406,3 +406,41 @@ def test_export_of_a_large_catalogue_in_batches(catalogue):
     exported = list(iter_full_services(ids))
     assert len(exported) == 900
     assert all(len(item["service_at_locations"]) == 2 for item in exported)
+
+
+def test_an_import_writes_with_a_larger_cache_and_gives_it_back(
+    catalogue, tmp_path, operator, monkeypatch
+):
+    """SQLite: the import's writes have a page cache for a large catalogue's indexes; the
+    connection has its own cache size again afterwards, also when the import is refused."""
+    from django.db import connection
+
+    from equilibri.services.hsds import interchange
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    seen = []
+    original = interchange._write
+
+    def watched(*args, **kwargs):
+        seen.append(cache_size())
+        return original(*args, **kwargs)
+
+    def failing(*args, **kwargs):
+        raise ValueError("scrittura interrotta")
+
+    path = write(tmp_path, "cache.json", exported_json())
+    before = cache_size()
+    monkeypatch.setattr(interchange, "_write", watched)
+    assert import_hsds(path, by=operator).ok
+    assert seen == [-interchange.IMPORT_CACHE_KIB]
+    assert cache_size() == before
+    monkeypatch.setattr(interchange, "_write", failing)
+    assert not import_hsds(path, by=operator).ok
+    assert cache_size() == before
