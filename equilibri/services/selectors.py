@@ -6,12 +6,12 @@
 - regional viewer: everything, read only; superuser: everything.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from equilibri.accounts.roles import Role, ats_ids_for, has_role, is_region_wide, object_ids_for
 from equilibri.network.models import Organisation
 
-from .models import MistakeReport, Service, ServiceRevision, TaxonomyTerm
+from .models import Location, MistakeReport, Service, ServiceRevision, TaxonomyTerm
 
 PUBLIC_REVIEW_STATES = (Service.Review.PUBLISHED, Service.Review.STALE)
 PUBLIC_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
@@ -73,6 +73,20 @@ def mistake_reports_handled_by(user) -> QuerySet[MistakeReport]:
     qs = MistakeReport.objects.select_related("service__organisation__comune")
     ids = moderated_ats_ids(user)
     return qs if ids is None else qs.filter(service__organisation__comune__ats_id__in=ids)
+
+
+def postcode_comuni() -> QuerySet:
+    """(postal_code, comune_id, locations) of the catalogue's locations, for each CAP its comuni
+    from the one most of its locations are in: a CAP stands for that comune (the HSDS API's
+    `postcode`, the importer's places without a known city)."""
+    return (
+        Location.objects.filter(comune__isnull=False)
+        .exclude(postal_code="")
+        .values("postal_code", "comune_id")
+        .annotate(n=Count("id"))
+        .order_by("postal_code", "-n", "comune_id")
+        .values_list("postal_code", "comune_id", "n")
+    )
 
 
 def top_terms() -> QuerySet[TaxonomyTerm]:

@@ -39,6 +39,7 @@ from ..search import (
     raw_search_sql,
 )
 from ..search import taxonomy_terms as cached_terms
+from ..selectors import postcode_comuni
 from . import serializers as ser
 from .openapi import openapi_document
 
@@ -205,13 +206,7 @@ def comune_for_postcode(postcode: str) -> Comune | None:
 
 
 def _comune_for_postcode(postcode: str) -> Comune | None:
-    most = (
-        Location.objects.filter(postal_code=postcode, comune__isnull=False)
-        .values("comune")
-        .annotate(n=Count("id"))
-        .order_by("-n", "comune")
-        .values("comune")[:1]
-    )
+    most = postcode_comuni().filter(postal_code=postcode).values("comune_id")[:1]
     return Comune.objects.filter(pk=Subquery(most)).first()
 
 

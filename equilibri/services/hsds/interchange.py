@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Model
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +56,7 @@ from ..models import (
     TaxonomyTerm,
     hsds_organisation_id,
 )
+from ..selectors import postcode_comuni
 from . import serializers as ser
 
 logger = logging.getLogger(__name__)
@@ -621,18 +622,10 @@ class Planner:
         self.comuni_by_name: dict[str, list[Comune]] = defaultdict(list)
         for c in comuni:
             self.comuni_by_name[c.name_folded].append(c)
-        # A CAP the catalogue knows stands for the comune most of its locations are in, as
-        # the HSDS API's `postcode` does: one row per CAP and comune (a large catalogue has
-        # a million locations and a few thousand CAPs).
+        # One row per CAP and comune (a large catalogue has a million locations and a few
+        # thousand CAPs); the first of each CAP is its comune.
         self.comuni_by_postcode: dict[str, int] = {}
-        for postcode, comune_id, _count in (
-            Location.objects.filter(comune__isnull=False)
-            .exclude(postal_code="")
-            .values("postal_code", "comune_id")
-            .annotate(n=Count("id"))
-            .order_by("postal_code", "-n", "comune_id")
-            .values_list("postal_code", "comune_id", "n")
-        ):
+        for postcode, comune_id, _count in postcode_comuni():
             self.comuni_by_postcode.setdefault(postcode, comune_id)
         self.comune_by_pk = {c.pk: c for c in comuni}
         orgs = list(Organisation.objects.values_list("pk", "fiscal_code", "vat_number", "name"))
