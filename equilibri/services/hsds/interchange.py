@@ -590,14 +590,9 @@ def _dashed(value: Hex) -> str:
     return str(uuid.UUID(hex=value))
 
 
-def _hexed(rows: Iterable[tuple], *positions: int) -> Iterator[tuple]:
-    """Rows read from the catalogue with their uuid columns (UUID objects, or None) as Hex."""
-    for row in rows:
-        values = list(row)
-        for i in positions:
-            if values[i] is not None:
-                values[i] = values[i].hex
-        yield tuple(values)
+def _hexed(row: Iterable[Any]) -> tuple:
+    """A row read from the catalogue with its uuids (uuid.UUID objects) as Hex, like the file's."""
+    return tuple(v.hex if isinstance(v, uuid.UUID) else v for v in row)
 
 
 @cache
@@ -1301,7 +1296,7 @@ def _sorted(rows: Iterable[tuple]) -> tuple:
 def _group(children: dict[str, dict[int, list]], name: str, rows: Iterable[tuple]) -> None:
     grouped: dict[int, list] = defaultdict(list)
     for row in rows:
-        grouped[row[0]].append(tuple(row[1:]))
+        grouped[row[0]].append(_hexed(row[1:]))
     children[name] = grouped
 
 
@@ -1346,82 +1341,58 @@ def _existing_plans(uuids: list[Hex]) -> dict[Hex, tuple[int, ServicePlan]]:
         )
         group(
             "sals",
-            _hexed(
-                ServiceAtLocation.objects.filter(service_id__in=pks).values_list(
-                    "service_id", "uuid", "location__uuid", "description"
-                ),
-                1,
-                2,
+            ServiceAtLocation.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "location__uuid", "description"
             ),
         )
         group(
             "schedules",
-            _hexed(
-                Schedule.objects.filter(service_id__in=pks).values_list(
-                    "service_id",
-                    "uuid",
-                    "location__uuid",
-                    "weekday",
-                    "opens_at",
-                    "closes_at",
-                    "valid_from",
-                    "valid_to",
-                    "notes",
-                ),
-                1,
-                2,
+            Schedule.objects.filter(service_id__in=pks).values_list(
+                "service_id",
+                "uuid",
+                "location__uuid",
+                "weekday",
+                "opens_at",
+                "closes_at",
+                "valid_from",
+                "valid_to",
+                "notes",
             ),
         )
         group(
             "closures",
-            _hexed(
-                Closure.objects.filter(service_id__in=pks).values_list(
-                    "service_id", "uuid", "location__uuid", "date_from", "date_to", "reason"
-                ),
-                1,
-                2,
+            Closure.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "location__uuid", "date_from", "date_to", "reason"
             ),
         )
         group(
             "phones",
-            _hexed(
-                Phone.objects.filter(service_id__in=pks).values_list(
-                    "service_id", "uuid", "number", "extension", "kind", "description"
-                ),
-                1,
+            Phone.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "number", "extension", "kind", "description"
             ),
         )
         group(
             "contacts",
-            _hexed(
-                Contact.objects.filter(service_id__in=pks).values_list(
-                    "service_id", "uuid", "name", "title", "department", "email", "phone"
-                ),
-                1,
+            Contact.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "name", "title", "department", "email", "phone"
             ),
         )
         group(
             "languages",
-            _hexed(
-                Language.objects.filter(service_id__in=pks).values_list(
-                    "service_id", "uuid", "code", "name", "note"
-                ),
-                1,
+            Language.objects.filter(service_id__in=pks).values_list(
+                "service_id", "uuid", "code", "name", "note"
             ),
         )
         group(
             "costs",
-            _hexed(
-                CostOption.objects.filter(service_id__in=pks).values_list(
-                    "service_id",
-                    "uuid",
-                    "option",
-                    "amount",
-                    "amount_description",
-                    "valid_from",
-                    "valid_to",
-                ),
-                1,
+            CostOption.objects.filter(service_id__in=pks).values_list(
+                "service_id",
+                "uuid",
+                "option",
+                "amount",
+                "amount_description",
+                "valid_from",
+                "valid_to",
             ),
         )
         for row in rows:
@@ -1454,13 +1425,10 @@ def _existing_locations(uuids: list[Hex]) -> dict[Hex, tuple[int, LocationPlan]]
     out = {}
     for rows in _rows_by_uuid(Location, uuids, "pk", "uuid", *LOCATION_FIELDS):
         phones: dict[int, list] = defaultdict(list)
-        for row in _hexed(
-            Phone.objects.filter(
-                location_id__in=[r[0] for r in rows], service__isnull=True
-            ).values_list("location_id", "uuid", "number", "extension", "kind", "description"),
-            1,
-        ):
-            phones[row[0]].append(tuple(row[1:]))
+        for row in Phone.objects.filter(
+            location_id__in=[r[0] for r in rows], service__isnull=True
+        ).values_list("location_id", "uuid", "number", "extension", "kind", "description"):
+            phones[row[0]].append(_hexed(row[1:]))
         for row in rows:
             out[row[1].hex] = (
                 row[0],
