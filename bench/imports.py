@@ -40,31 +40,14 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
-def environment(folder: Path, database_url: str) -> None:
-    (folder / "var").mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "equilibri.settings",
-            "DEBUG": "0",
-            "DEMO": "0",
-            "HTTPS": "0",
-            "VAR_DIR": str(folder / "var"),
-            "SECRET_KEY": os.urandom(24).hex(),
-            "EMAIL_URL": "locmem:",
-            "HSDS_IMPORT_MAX_BYTES": str(20 * 1024**3),
-            "DATABASE_URL": database_url,
-        }
-    )
-
-
 def prepare(args: argparse.Namespace) -> None:
     import django
+    import search
 
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{args.dir / 'base.sqlite3'}"
-    environment(args.dir, url)
+    search.platform_environment(args.dir, url)
     django.setup()
     import importing
-    import search
     from catalogue import Generator
 
     search.refuse_non_empty_database()
@@ -87,6 +70,7 @@ def prepare(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> None:
     import django
+    import search
 
     url = os.environ.get("DATABASE_URL", "")
     made = None
@@ -104,7 +88,7 @@ def run(args: argparse.Namespace) -> None:
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
         shutil.copy(args.dir / "base.sqlite3", copy)
         url = f"sqlite:///{copy}"
-    environment(args.dir, url)
+    search.platform_environment(args.dir, url)
     try:
         django.setup()
         import importing

@@ -178,26 +178,32 @@ def machine() -> dict:
 
 def configure_environment(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
     """Environment for this process and for gunicorn: the throwaway database, DEBUG off."""
+    url = os.environ.get("DATABASE_URL", "")
+    if args.postgres:
+        if not url.startswith("postgres"):
+            raise SystemExit("--postgres needs DATABASE_URL of a throwaway cluster")
+    else:
+        url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    return platform_environment(tmp, url)
+
+
+def platform_environment(folder: Path, database_url: str) -> dict[str, str]:
+    """The platform's settings for a benchmark database (`folder/var` for its files), set in
+    this process's environment too; returned for the server's."""
     env = {
         "DJANGO_SETTINGS_MODULE": "equilibri.settings",
         "DEBUG": "0",
         "DEMO": "0",
         "HTTPS": "0",
-        "VAR_DIR": str(tmp / "var"),
+        "VAR_DIR": str(folder / "var"),
         "SECRET_KEY": os.urandom(24).hex(),
         "EMAIL_URL": "locmem:",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # An HSDS file of 100k services is far larger than an ordinary upload.
         "HSDS_IMPORT_MAX_BYTES": str(20 * 1024**3),
+        "DATABASE_URL": database_url,
     }
-    url = os.environ.get("DATABASE_URL", "")
-    if args.postgres:
-        if not url.startswith("postgres"):
-            raise SystemExit("--postgres needs DATABASE_URL of a throwaway cluster")
-        env["DATABASE_URL"] = url
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    (tmp / "var").mkdir(parents=True, exist_ok=True)
+    (folder / "var").mkdir(parents=True, exist_ok=True)
     os.environ.update(env)
     return env
 
