@@ -133,3 +133,64 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
     expect(citizen.locator("#search-results")).to_contain_text(service.name)
     citizen.context.close()
     operator_context.close()
+
+
+def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_server, tmp_path):
+    """The ATS operator downloads their network's catalogue as HSDS JSON, edits a service in
+    the file, checks it (nothing written), imports it (the edit is public at once), and a file
+    with a bad row is refused whole with the row named."""
+    import json
+
+    from equilibri.services.demo import demo_uuid
+    from equilibri.services.models import Service
+
+    service = Service.objects.get(uuid=demo_uuid("tradate-post-scuola"))
+    sign_in(page, live_server, "operatore.insubria")
+    page.get_by_role("navigation", name="Area riservata").get_by_role(
+        "link", name="Servizi", exact=True
+    ).click()
+    page.get_by_role("link", name="Importa / esporta (HSDS)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importa servizi in formato HSDS")
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Scarica il catalogo pubblicato (HSDS JSON)").click()
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
+    ours = next(s for s in data["services"] if s["id"] == str(service.uuid))
+    ours["description"] += " Novità: laboratorio di scacchi il giovedì."
+    edited = tmp_path / "catalogo.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+
+    # Checked first (the box is ticked by default): nothing is written.
+    page.get_by_label("File HSDS").set_input_files(edited)
+    page.get_by_role("button", name="Carica").click()
+    expect(page.get_by_role("status")).to_contain_text("Verifica riuscita")
+    assert "scacchi" not in Service.objects.get(pk=service.pk).description
+
+    page.get_by_label("File HSDS").set_input_files(edited)
+    check_only = page.get_by_label("Solo verifica: controlla il file senza scrivere nulla")
+    page.locator("label[for=id_dry_run]").click()  # (the styled label covers the box)
+    expect(check_only).not_to_be_checked()
+    page.get_by_role("button", name="Carica").click()
+    expect(page.get_by_role("status")).to_contain_text("Importazione completata.")
+    updated = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Servizi"))
+    expect(updated.get_by_role("cell").nth(1)).to_have_text("1")
+    assert_no_axe_violations(page)
+    open_page(page, live_server.url + reverse("services:search") + "?q=scacchi")
+    expect(page.locator("#search-results")).to_contain_text(service.name)
+
+    # A bad row refuses the whole file, and the row is named.
+    ours["schedules"] = [dict(x, opens_at="25:99") for x in ours.get("schedules", [])] or [
+        {"id": "00000000-0000-4000-8000-0000000000dd", "freq": "WEEKLY", "byday": "MO",
+         "opens_at": "25:99", "closes_at": "18:00"}
+    ]  # fmt: skip
+    ours["description"] += " Mai scritto."
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    page.goto(live_server.url + reverse("catalogue:hsds_import"))
+    page.get_by_label("File HSDS").set_input_files(edited)
+    check_only = page.get_by_label("Solo verifica: controlla il file senza scrivere nulla")
+    page.locator("label[for=id_dry_run]").click()  # (the styled label covers the box)
+    expect(check_only).not_to_be_checked()
+    page.get_by_role("button", name="Carica").click()
+    expect(page.get_by_role("alert")).to_contain_text("Importazione rifiutata")
+    expect(page.get_by_role("table", name="Errori da correggere")).to_contain_text("opens_at")
+    assert "Mai scritto" not in Service.objects.get(pk=service.pk).description

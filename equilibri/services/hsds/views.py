@@ -1,7 +1,6 @@
-"""Reserved-area HSDS import and export for ATS operators and superusers, one page (to be
-mounted in services/reserved_urls.py as `path("hsds/", hsds_views.hsds_import,
-name="hsds_import")`): upload a file to check or import it; `?esporta=json` or `?esporta=csv`
-downloads the published catalogue (an ATS operator's network's part of it)."""
+"""Reserved-area HSDS import and export for ATS operators and superusers, one page
+(`catalogue:hsds_import`): upload a file to check or import it; `?esporta=json` or
+`?esporta=csv` downloads the published catalogue (an ATS operator's network's part of it)."""
 
 import io
 import tempfile
