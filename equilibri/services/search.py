@@ -364,10 +364,14 @@ def raw_search_sql(query: SearchQuery, columns: str = "") -> tuple[str, list]:
         lat, lon = float(query.comune.lat), float(query.comune.lon)
         dist_sql, dist_params = _haversine_sql(lat, lon)
         radius = query.radius_km
-        if radius is not None and units:
-            # Text and radius: the distance of each full-text match, from its own locations
-            # (an index lookup per match), instead of every location in the radius grouped and
-            # joined: half the time at p50 and p95 on 100,000 services (docs/performance.md).
+        if radius is not None and units and vendor == "sqlite":
+            # Text and radius on SQLite: the distance of each full-text match, from its own
+            # locations (an index lookup per match), instead of every location in the radius
+            # grouped and joined: half the time at p50 and p95 on 100,000 services. PostgreSQL
+            # is the other way round (it hashes the two sets; an index lookup per match is what
+            # costs seconds when a common word matches most of a million services): the radius
+            # queries' p50 71 ms against 127 ms at 100,000 services, and 0.50 s against 0.63 s
+            # for the whole mix at 1,000,000 (docs/performance.md, note 8).
             radius = min(max(float(radius), 0.0), float(settings.MAX_SEARCH_RADIUS_KM))
             min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
             select_distance = (
