@@ -106,6 +106,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument(
         "--profile-import", action="store_true", help="cProfile the HSDS import (slower)"
     )
+    p.add_argument(
+        "--hsds-files",
+        type=Path,
+        help="import the HSDS files of this folder, made by `imports.py prepare` with the same"
+        " --services and --seed, instead of writing and exporting the catalogue first",
+    )
     p.add_argument("--skip-http", action="store_true", help="only the import and raw queries")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -265,6 +271,18 @@ def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
     importer = importing.find_hsds_importer() if args.import_mode in {"auto", "hsds"} else None
     if importer is None and args.import_mode == "hsds":
         raise SystemExit("--import hsds: the HSDS importer (import_hsds) is not available")
+    if args.hsds_files is not None:
+        # Files made before by `imports.py prepare` (same --services and --seed: the
+        # organisations just made are theirs): the hour of writing and exporting 1M is skipped.
+        if importer is None:
+            raise SystemExit("--hsds-files: the HSDS importer (import_hsds) is not available")
+        files = sorted(args.hsds_files.glob("*.json"))
+        if not files:
+            raise SystemExit(f"--hsds-files: no HSDS files in {args.hsds_files}")
+        with Clock(f"HSDS import of {len(files)} file(s) with import_hsds (files made before)"):
+            result = importing.hsds_import(importer, files, profile=args.profile_import)
+        mb = round(sum(f.stat().st_size for f in files) / 1024**2, 1)
+        return {**result, "files": len(files), "file_mb": mb, "files_made_before": True}
     with Clock("bulk write (generation excluded)"):
         bulk = importing.bulk_write(gen, args.services, orgs)
     if importer is None:
@@ -686,14 +704,15 @@ def summary(results: dict) -> list[str]:
     )
     if "index_s" in imp:
         detail = f"writing {imp['write_s']} s, search index {imp['index_s']} s"
+    elif imp.get("files_made_before"):
+        detail = f"{imp['files']} file(s), {imp['file_mb']} MB, made before by imports.py prepare"
     else:
         detail = (
             f"{imp.get('files')} file(s), {imp.get('file_mb')} MB; not counted: bulk write "
             f"{imp.get('bulk_write_s')} s, export {imp.get('export_s')} s"
         )
-    lines.append(
-        f"import ({imp['mode']}): {imp['seconds']} s for {imp.get('rows', 0):,} rows ({detail})"
-    )
+    rows = f" for {imp['rows']:,} rows" if imp.get("rows") else ""
+    lines.append(f"import ({imp['mode']}): {imp['seconds']} s{rows} ({detail})")
     if imp.get("phases_s"):
         steps = ", ".join(f"{phase} {s} s" for phase, s in imp["phases_s"].items())
         lines.append(f"  import steps: {steps}")
