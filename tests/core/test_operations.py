@@ -39,6 +39,33 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_postgresql_settings_turn_jit_off_and_keep_the_urls_own_options():
+    url = "postgres://u@db.example.org/equilibri?options=-c%20statement_timeout%3D5000"
+    code = (
+        "import django; from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "equilibri.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["-c", "jit=off", "-c", "statement_timeout=5000"]
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile():
+    # A search over a million services spent 0.55 s compiling (docs/performance.md, note 8).
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_every_project_model_is_audited():
     # Not audited on purpose: job runs are their own log, and the catalogue version is a
     # counter bumped by every catalogue change (the change itself is audited).
