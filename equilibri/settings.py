@@ -176,11 +176,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-32000;"
         ),
     }
-else:
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles a statement whose estimated cost is high, and the search's
     # statements at a large catalogue are (counts and ranks over many matches): at 1,000,000
     # services the compilation took 0.55 s of a 4.5 s search, and the median search went from
-    # 0.90 to 0.63 s without it (docs/performance.md). Nothing here runs long enough to repay it.
+    # 0.90 to 0.63 s without it (docs/performance.md, note 8). Nothing here runs long enough to
+    # repay it. A URL's own `options` are kept after it.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -367,11 +367,10 @@ def raw_search_sql(query: SearchQuery, columns: str = "") -> tuple[str, list]:
         if radius is not None and units and vendor == "sqlite":
             # Text and radius on SQLite: the distance of each full-text match, from its own
             # locations (an index lookup per match), instead of every location in the radius
-            # grouped and joined: half the time at p50 and p95 on 100,000 services. PostgreSQL
-            # is the other way round (it hashes the two sets; an index lookup per match is what
-            # costs seconds when a common word matches most of a million services): the radius
-            # queries' p50 71 ms against 127 ms at 100,000 services, and 0.50 s against 0.63 s
-            # for the whole mix at 1,000,000 (docs/performance.md, note 8).
+            # grouped and joined (radius queries' p50 36 against 59 ms at 100,000 services, 0.30
+            # against 0.69 s at 1,000,000). PostgreSQL is the other way round: it hashes the two
+            # sets, while a lookup per match costs seconds when a common word matches most of a
+            # million services (p50 71 against 127 ms at 100,000; docs/performance.md, note 8).
             radius = min(max(float(radius), 0.0), float(settings.MAX_SEARCH_RADIUS_KM))
             min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
             select_distance = (

@@ -42,7 +42,7 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
 def test_postgresql_settings_turn_jit_off_and_keep_the_urls_own_options():
     url = "postgres://u@db.example.org/equilibri?options=-c%20statement_timeout%3D5000"
     code = (
-        "import django; from django.conf import settings; "
+        "from django.conf import settings; "
         "print(settings.DATABASES['default']['OPTIONS']['options'])"
     )
     result = subprocess.run(
