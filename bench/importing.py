@@ -272,3 +272,26 @@ def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
         "services_created": created,
         "services_in_db": Service.objects.count(),
     }
+
+
+# What a folder of HSDS files was made with (`imports.py prepare`): a run that makes its own
+# organisations must make the files' (same services and seed), or the import also creates them.
+MADE_WITH = "made-with.txt"  # not *.json: the folder's *.json are the files to import
+
+
+def record_made_with(folder: Path, services: int, seed: int) -> None:
+    (folder / MADE_WITH).write_text(f"services={services} seed={seed}\n")
+
+
+def check_made_with(folder: Path, services: int, seed: int) -> None:
+    """Refuses files made with another --services or --seed; files made before the record
+    existed are taken as they are."""
+    record = folder / MADE_WITH
+    if not record.exists():
+        print(f"  {folder}: no {MADE_WITH}; taking the files as made with these options")
+        return
+    made = record.read_text().strip()
+    if made != f"services={services} seed={seed}":
+        raise SystemExit(
+            f"The files of {folder} were made with {made}: give the same --services and --seed"
+        )

@@ -8,8 +8,9 @@ the emptied database and prints the time of every file and step. At 1,000,000 se
     .venv/bin/python bench/imports.py run /tmp/imports-1m --code-dir /tmp/candidate
 
 SQLite: the emptied database is DIR/base.sqlite3 and each run imports into a copy of it. A
-`prepare` that finds the files already made (same --services and --seed) keeps them and only
-prepares the database: the same files on the other database.
+`prepare` that finds the files already made keeps them and only prepares the database: the same
+files on the other database (it refuses files recorded as made with another --services or
+--seed, `made-with.txt`).
 PostgreSQL: with DATABASE_URL set (a cluster of your own, e.g. a throwaway one that you keep
 running), `prepare` fills that database and each run imports into a new database made from it
 as a template (dropped afterwards). Like `search.py`, it refuses a database that has tables.
@@ -51,6 +52,8 @@ def prepare(args: argparse.Namespace) -> None:
     from catalogue import Generator
 
     search.refuse_non_empty_database()
+    if any((args.dir / "hsds").glob("*.json")):  # before the database is prepared for them
+        importing.check_made_with(args.dir / "hsds", args.services, args.seed)
     geo, _istat, term_ids = search.prepare_database()
     gen = Generator(geo, term_ids, seed=args.seed)
     orgs = search.make_organisations(gen, max(20, args.services // 25))
@@ -64,6 +67,7 @@ def prepare(args: argparse.Namespace) -> None:
             importing.bulk_write(gen, args.services, orgs)
         with search.Clock("HSDS export"):
             files, _s = importing.export_files(args.dir / "hsds", per_file=args.hsds_file_size)
+        importing.record_made_with(args.dir / "hsds", args.services, args.seed)
         importing.wipe_catalogue()
     print(f"{len(files)} files in {args.dir / 'hsds'}; now: bench/imports.py run {args.dir}")
 

@@ -276,6 +276,7 @@ def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
         # organisations just made are theirs): the hour of writing and exporting 1M is skipped.
         if importer is None:
             raise SystemExit("--hsds-files: the HSDS importer (import_hsds) is not available")
+        importing.check_made_with(args.hsds_files, args.services, args.seed)
         files = sorted(args.hsds_files.glob("*.json"))
         if not files:
             raise SystemExit(f"--hsds-files: no HSDS files in {args.hsds_files}")
