@@ -1284,9 +1284,11 @@ def _validator(name: str):
 LOOKUP_BATCH = 5000  # ids in one IN (...): well within SQLite's and PostgreSQL's limits
 
 
-def _batches(items: list, size: int = LOOKUP_BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _batches(items: Iterable, size: int = LOOKUP_BATCH) -> Iterator[list]:
+    """Lists of `size` items; from a generator too, each batch made as it is taken."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def _sorted(rows: Iterable[tuple]) -> tuple:
@@ -1544,8 +1546,7 @@ class _Table:
                     for value in values():
                         copy.write_row(value)
                 return
-            made = values()
-            while batch := list(islice(made, WRITE_BATCH)):
+            for batch in _batches(values(), WRITE_BATCH):
                 cursor.executemany(sql, batch)
 
     def update(self, names: list[str], rows: list[tuple[int, dict[str, Any]]]) -> None:
