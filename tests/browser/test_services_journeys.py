@@ -135,6 +135,16 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
     operator_context.close()
 
 
+def upload_hsds(page, path, *, write: bool) -> None:
+    """Sends a file from the HSDS page; `write` unticks "check only" (ticked by default)."""
+    page.get_by_label("File HSDS").set_input_files(path)
+    if write:
+        check_only = page.get_by_label("Solo verifica: controlla il file senza scrivere nulla")
+        page.locator("label[for=id_dry_run]").click()  # (the styled label covers the box)
+        expect(check_only).not_to_be_checked()
+    page.get_by_role("button", name="Carica").click()
+
+
 def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_server, tmp_path):
     """The ATS operator downloads their network's catalogue as HSDS JSON, edits a service in
     the file, checks it (nothing written), imports it (the edit is public at once), and a file
@@ -161,16 +171,11 @@ def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_s
     edited.write_text(json.dumps(data), encoding="utf-8")
 
     # Checked first (the box is ticked by default): nothing is written.
-    page.get_by_label("File HSDS").set_input_files(edited)
-    page.get_by_role("button", name="Carica").click()
+    upload_hsds(page, edited, write=False)
     expect(page.get_by_role("status")).to_contain_text("Verifica riuscita")
     assert "scacchi" not in Service.objects.get(pk=service.pk).description
 
-    page.get_by_label("File HSDS").set_input_files(edited)
-    check_only = page.get_by_label("Solo verifica: controlla il file senza scrivere nulla")
-    page.locator("label[for=id_dry_run]").click()  # (the styled label covers the box)
-    expect(check_only).not_to_be_checked()
-    page.get_by_role("button", name="Carica").click()
+    upload_hsds(page, edited, write=True)
     expect(page.get_by_role("status")).to_contain_text("Importazione completata.")
     updated = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Servizi"))
     expect(updated.get_by_role("cell").nth(1)).to_have_text("1")
@@ -186,11 +191,7 @@ def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_s
     ours["description"] += " Mai scritto."
     edited.write_text(json.dumps(data), encoding="utf-8")
     page.goto(live_server.url + reverse("catalogue:hsds_import"))
-    page.get_by_label("File HSDS").set_input_files(edited)
-    check_only = page.get_by_label("Solo verifica: controlla il file senza scrivere nulla")
-    page.locator("label[for=id_dry_run]").click()  # (the styled label covers the box)
-    expect(check_only).not_to_be_checked()
-    page.get_by_role("button", name="Carica").click()
+    upload_hsds(page, edited, write=True)
     expect(page.get_by_role("alert")).to_contain_text("Importazione rifiutata")
     expect(page.get_by_role("table", name="Errori da correggere")).to_contain_text("opens_at")
     assert "Mai scritto" not in Service.objects.get(pk=service.pk).description
