@@ -280,37 +280,36 @@ def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
         files = sorted(args.hsds_files.glob("*.json"))
         if not files:
             raise SystemExit(f"--hsds-files: no HSDS files in {args.hsds_files}")
-        with Clock(f"HSDS import of {len(files)} file(s) with import_hsds (files made before)"):
-            result = importing.hsds_import(importer, files, profile=args.profile_import)
-        mb = round(sum(f.stat().st_size for f in files) / 1024**2, 1)
-        return {**result, "files": len(files), "file_mb": mb, "files_made_before": True}
-    with Clock("bulk write (generation excluded)"):
-        bulk = importing.bulk_write(gen, args.services, orgs)
-    if importer is None:
-        with Clock("search index (reindex_services)"):
-            index_s = importing.reindex_all()
-        return {
-            "mode": "bulk_create + reindex_services (the HSDS importer was not used)",
-            "rows": bulk["rows"],
-            "generate_s": bulk["generate_s"],
-            "write_s": bulk["write_s"],
-            "index_s": index_s,
-            "seconds": round(bulk["write_s"] + index_s, 1),
-        }
-    with Clock("HSDS export to files (not part of the import time)"):
-        files, export_s = importing.export_files(tmp / "hsds", per_file=args.hsds_file_size)
-    importing.wipe_catalogue()
-    with Clock(f"HSDS import of {len(files)} file(s) with import_hsds"):
-        result = importing.hsds_import(importer, files, profile=args.profile_import)
-    result.update(
-        {
+        made: dict = {"files_made_before": True}
+    else:
+        with Clock("bulk write (generation excluded)"):
+            bulk = importing.bulk_write(gen, args.services, orgs)
+        if importer is None:
+            with Clock("search index (reindex_services)"):
+                index_s = importing.reindex_all()
+            return {
+                "mode": "bulk_create + reindex_services (the HSDS importer was not used)",
+                "rows": bulk["rows"],
+                "generate_s": bulk["generate_s"],
+                "write_s": bulk["write_s"],
+                "index_s": index_s,
+                "seconds": round(bulk["write_s"] + index_s, 1),
+            }
+        with Clock("HSDS export to files (not part of the import time)"):
+            files, export_s = importing.export_files(tmp / "hsds", per_file=args.hsds_file_size)
+        importing.wipe_catalogue()
+        made = {
             "rows": bulk["rows"],
             "generate_s": bulk["generate_s"],
             "bulk_write_s": bulk["write_s"],
             "export_s": export_s,
-            "files": len(files),
-            "file_mb": round(sum(f.stat().st_size for f in files) / 1024**2, 1),
         }
+    with Clock(f"HSDS import of {len(files)} file(s) with import_hsds"):
+        result = importing.hsds_import(importer, files, profile=args.profile_import)
+    result.update(
+        made,
+        files=len(files),
+        file_mb=round(sum(f.stat().st_size for f in files) / 1024**2, 1),
     )
     return result
 
