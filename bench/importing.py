@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -227,6 +228,134 @@ class PhaseTimer:
         return timed
 
 
+class CpuMeter:
+    """Where the import's CPU goes, beside its wall time: this process (every thread), and the
+    database's own work. PostgreSQL: every process of the server (its backends, among them the
+    import's second connection, and the background writers, checkpointer and autovacuum that
+    the import keeps busy), read from /proc every 0.25 s, so only for a server on this machine
+    with nothing else using it (a throwaway cluster). SQLite works inside this process: the
+    time spent in its statements and commits, work that only one writer can do. With two
+    cores an import cannot take less than (process + server) / 2, however its steps overlap."""
+
+    SAMPLE_S = 0.25
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.engine_s = 0.0
+        self.server: dict[int, tuple[float, float]] = {}  # pid -> (first seen, last seen) CPU
+        self.postmaster: int | None = None
+
+    @staticmethod
+    def _stat(pid: int) -> tuple[int, float] | None:
+        """(parent pid, CPU seconds) of a process, None if it is gone."""
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        pm = self.postmaster
+        assert pm is not None  # sampled only for a server on this machine
+        try:
+            with open(f"/proc/{pm}/task/{pm}/children") as f:
+                pids = [pm, *map(int, f.read().split())]
+        except OSError:  # a kernel without the children list: every process, by parent
+            pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+        for pid in pids:
+            stat = self._stat(pid)
+            if stat is not None and (stat[0] == pm or pid == pm):
+                first = self.server.get(pid, (stat[1], 0.0))[0]
+                self.server[pid] = (first, stat[1])
+
+    def _sampling(self) -> None:
+        while not self.stop.wait(self.SAMPLE_S):
+            self._sample()
+        self.sampler_s = time.thread_time()  # not the import's: taken off this process's CPU
+
+    def _timed_statement(self, execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.engine_s += time.perf_counter() - t0
+
+    def __enter__(self) -> CpuMeter:
+        conn = self.connection
+        self.process0 = time.process_time()
+        if conn.vendor == "postgresql":
+            import threading
+
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                stat = self._stat(cursor.fetchone()[0])
+            if stat is not None:  # a server on this machine
+                self.postmaster = stat[0]
+                self._sample()
+                self.stop = threading.Event()
+                self.sampler = threading.Thread(target=self._sampling, daemon=True)
+                self.sampler.start()
+        else:
+            self.wrapper = conn.execute_wrapper(self._timed_statement)
+            self.wrapper.__enter__()
+            conn.ensure_connection()
+            commit = conn._commit
+
+            def timed_commit():
+                t0 = time.perf_counter()
+                try:
+                    return commit()
+                finally:
+                    self.engine_s += time.perf_counter() - t0
+
+            conn._commit = timed_commit
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process_s = time.process_time() - self.process0
+        conn = self.connection
+        if conn.vendor == "postgresql":
+            self.server_s = None
+            if self.postmaster is not None:
+                self.stop.set()
+                self.sampler.join()
+                self._sample()
+                self.process_s -= self.sampler_s
+                self.server_s = sum(last - first for first, last in self.server.values())
+        else:
+            self.wrapper.__exit__(*exc)
+            del conn._commit  # the instance's wrapper: the class's method again
+
+    def as_dict(self) -> dict:
+        out = {"process_cpu_s": round(self.process_s, 1), "cores": os.cpu_count()}
+        if self.connection.vendor == "postgresql":
+            out["server_cpu_s"] = None if self.server_s is None else round(self.server_s, 1)
+        else:
+            out["sqlite_engine_s"] = round(self.engine_s, 1)
+        return out
+
+    def summary(self) -> str:
+        d = self.as_dict()
+        if "server_cpu_s" in d:
+            if d["server_cpu_s"] is None:
+                return f"cpu: this process {d['process_cpu_s']} s (server not on this machine)"
+            total = d["process_cpu_s"] + d["server_cpu_s"]
+            return (
+                f"cpu: this process {d['process_cpu_s']} s + the PostgreSQL server "
+                f"{d['server_cpu_s']} s = {total:.1f} s; on {d['cores']} cores at least "
+                f"{total / d['cores']:.1f} s however overlapped"
+            )
+        return (
+            f"cpu: this process {d['process_cpu_s']} s, of which SQLite's statements and "
+            f"commits {d['sqlite_engine_s']} s (one writer's work); on {d['cores']} cores at "
+            f"least {max(d['process_cpu_s'] / d['cores'], d['sqlite_engine_s']):.1f} s"
+            " however overlapped"
+        )
+
+
 def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
     from equilibri.services.models import Service
 
@@ -234,41 +363,45 @@ def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
     created = 0
     phases: dict[str, float] = {}
     module = importlib.import_module(importer.__module__)
-    for path in files:
-        profiler = None
-        if profile:
-            import cProfile
+    meter = CpuMeter()
+    with meter:
+        for path in files:
+            profiler = None
+            if profile:
+                import cProfile
 
-            profiler = cProfile.Profile()
-            profiler.enable()
-        t0 = time.perf_counter()
-        with PhaseTimer(module) as timer:
-            report = importer(path, by=None)
-        elapsed = time.perf_counter() - t0
-        seconds += elapsed
-        # What no wrapped step took: the commit (on PostgreSQL, the deferred foreign-key
-        # checks) and the glue between the steps.
-        timer.seconds["commit and rest"] = elapsed - sum(timer.seconds.values())
-        for phase, s in timer.seconds.items():
-            phases[phase] = phases.get(phase, 0.0) + s
-        if profiler is not None:
-            import pstats
+                profiler = cProfile.Profile()
+                profiler.enable()
+            t0 = time.perf_counter()
+            with PhaseTimer(module) as timer:
+                report = importer(path, by=None)
+            elapsed = time.perf_counter() - t0
+            seconds += elapsed
+            # What no wrapped step took: the commit (on PostgreSQL, the deferred foreign-key
+            # checks) and the glue between the steps.
+            timer.seconds["commit and rest"] = elapsed - sum(timer.seconds.values())
+            for phase, s in timer.seconds.items():
+                phases[phase] = phases.get(phase, 0.0) + s
+            if profiler is not None:
+                import pstats
 
-            profiler.disable()
-            print(f"--- profile of import_hsds({path.name})")
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
-        if not report.ok:
-            errors = getattr(report, "errors", [])
-            shown = "\n".join(str(e) for e in list(errors)[:10])
-            raise SystemExit(f"import_hsds refused {path.name}:\n{shown}")
-        created += getattr(getattr(report, "services", None), "created", 0)
-        steps = ", ".join(f"{phase} {s:.1f}" for phase, s in timer.seconds.items())
-        print(f"  {path.name}: {elapsed:.1f} s ({steps})", flush=True)
+                profiler.disable()
+                print(f"--- profile of import_hsds({path.name})")
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+            if not report.ok:
+                errors = getattr(report, "errors", [])
+                shown = "\n".join(str(e) for e in list(errors)[:10])
+                raise SystemExit(f"import_hsds refused {path.name}:\n{shown}")
+            created += getattr(getattr(report, "services", None), "created", 0)
+            steps = ", ".join(f"{phase} {s:.1f}" for phase, s in timer.seconds.items())
+            print(f"  {path.name}: {elapsed:.1f} s ({steps})", flush=True)
+    print(f"  {meter.summary()}", flush=True)
     return {
         "mode": "HSDS JSON through import_hsds (validation, write, search index)",
         "seconds": round(seconds, 1),
         "phases_s": {phase: round(s, 1) for phase, s in phases.items()},
+        "cpu": meter.as_dict(),
         "services_created": created,
         "services_in_db": Service.objects.count(),
     }

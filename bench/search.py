@@ -716,6 +716,8 @@ def summary(results: dict) -> list[str]:
     if imp.get("phases_s"):
         steps = ", ".join(f"{phase} {s} s" for phase, s in imp["phases_s"].items())
         lines.append(f"  import steps: {steps}")
+    if imp.get("cpu"):
+        lines.append("  import cpu: " + ", ".join(f"{k} {v}" for k, v in imp["cpu"].items()))
     lat = results.get("latency")
     if results.get("raw_only"):
         lines.append(f"raw engine statement only (ms): {results['raw_only']}")
