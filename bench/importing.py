@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 from catalogue import Chunk, Generator
@@ -276,10 +277,12 @@ class CpuMeter:
             self._sample()
         self.sampler_s = time.thread_time()  # not the import's: taken off this process's CPU
 
-    def _timed_statement(self, execute, sql, params, many, context):
+    def _in_engine(self, fn, *args):
+        """SQLite: fn(*args), its time counted as the engine's (an `execute_wrapper`: the
+        statement's execute and its arguments; or the commit)."""
         t0 = time.perf_counter()
         try:
-            return execute(sql, params, many, context)
+            return fn(*args)
         finally:
             self.engine_s += time.perf_counter() - t0
 
@@ -299,19 +302,11 @@ class CpuMeter:
                 self.sampler = threading.Thread(target=self._sampling, daemon=True)
                 self.sampler.start()
         else:
-            self.wrapper = conn.execute_wrapper(self._timed_statement)
+            self.wrapper = conn.execute_wrapper(self._in_engine)
             self.wrapper.__enter__()
-            conn.ensure_connection()
-            commit = conn._commit
-
-            def timed_commit():
-                t0 = time.perf_counter()
-                try:
-                    return commit()
-                finally:
-                    self.engine_s += time.perf_counter() - t0
-
-            conn._commit = timed_commit
+            # Commits go through no execute wrapper: Django's per-connection hook, wrapped on
+            # this instance only.
+            conn._commit = partial(self._in_engine, conn._commit)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -337,23 +332,24 @@ class CpuMeter:
             out["sqlite_engine_s"] = round(self.engine_s, 1)
         return out
 
-    def summary(self) -> str:
-        d = self.as_dict()
-        if "server_cpu_s" in d:
-            if d["server_cpu_s"] is None:
-                return f"cpu: this process {d['process_cpu_s']} s (server not on this machine)"
-            total = d["process_cpu_s"] + d["server_cpu_s"]
-            return (
-                f"cpu: this process {d['process_cpu_s']} s + the PostgreSQL server "
-                f"{d['server_cpu_s']} s = {total:.1f} s; on {d['cores']} cores at least "
-                f"{total / d['cores']:.1f} s however overlapped"
-            )
+
+def cpu_line(d: dict) -> str:
+    """`CpuMeter.as_dict()` in words, with the least time that much CPU allows."""
+    if "server_cpu_s" in d:
+        if d["server_cpu_s"] is None:
+            return f"cpu: this process {d['process_cpu_s']} s (server not on this machine)"
+        total = d["process_cpu_s"] + d["server_cpu_s"]
         return (
-            f"cpu: this process {d['process_cpu_s']} s, of which SQLite's statements and "
-            f"commits {d['sqlite_engine_s']} s (one writer's work); on {d['cores']} cores at "
-            f"least {max(d['process_cpu_s'] / d['cores'], d['sqlite_engine_s']):.1f} s"
-            " however overlapped"
+            f"cpu: this process {d['process_cpu_s']} s + the PostgreSQL server "
+            f"{d['server_cpu_s']} s = {total:.1f} s; on {d['cores']} cores at least "
+            f"{total / d['cores']:.1f} s however overlapped"
         )
+    return (
+        f"cpu: this process {d['process_cpu_s']} s, of which SQLite's statements and "
+        f"commits {d['sqlite_engine_s']} s (one writer's work); on {d['cores']} cores at "
+        f"least {max(d['process_cpu_s'] / d['cores'], d['sqlite_engine_s']):.1f} s"
+        " however overlapped"
+    )
 
 
 def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
@@ -396,7 +392,7 @@ def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
             created += getattr(getattr(report, "services", None), "created", 0)
             steps = ", ".join(f"{phase} {s:.1f}" for phase, s in timer.seconds.items())
             print(f"  {path.name}: {elapsed:.1f} s ({steps})", flush=True)
-    print(f"  {meter.summary()}", flush=True)
+    print(f"  {cpu_line(meter.as_dict())}", flush=True)
     return {
         "mode": "HSDS JSON through import_hsds (validation, write, search index)",
         "seconds": round(seconds, 1),

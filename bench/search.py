@@ -717,7 +717,9 @@ def summary(results: dict) -> list[str]:
         steps = ", ".join(f"{phase} {s} s" for phase, s in imp["phases_s"].items())
         lines.append(f"  import steps: {steps}")
     if imp.get("cpu"):
-        lines.append("  import cpu: " + ", ".join(f"{k} {v}" for k, v in imp["cpu"].items()))
+        import importing
+
+        lines.append(f"  import {importing.cpu_line(imp['cpu'])}")
     lat = results.get("latency")
     if results.get("raw_only"):
         lines.append(f"raw engine statement only (ms): {results['raw_only']}")
