@@ -42,9 +42,12 @@ run: prepare
 system-deps:
 	@scripts/system-deps.sh
 
+# bandit's answered checks and the dependency audit's fallback: SECURITY.md.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit --quiet --configfile pyproject.toml --recursive equilibri scripts bench
+	$(PY) scripts/audit_dependencies.py
 
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy equilibri
