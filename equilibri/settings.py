@@ -235,8 +235,20 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# Failed logins are limited by django-axes (lockout page, admin reset), not twice.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_ADAPTER = "equilibri.accounts.adapters.AccountAdapter"
+# The second factor: at most this many wrong codes (TOTP or recovery) per account, from any
+# address, within the cool-off; then every code is refused, the right one too, until the oldest
+# failure is that old, and the person is e-mailed. allauth.mfa counts them under `login_failed`
+# (per account only, below); axes' reset and a right code lift it (accounts/second_factor.py).
+SECOND_FACTOR_FAILURE_LIMIT = env_int("MFA_FAILURE_LIMIT", 5)
+SECOND_FACTOR_COOLOFF = timedelta(minutes=env_int("MFA_COOLOFF_MINUTES", 30))
+# Failed passwords are limited by django-axes (lockout page, admin reset), not twice.
+ACCOUNT_RATE_LIMITS = {
+    # allauth.mfa's second factor only: the account adapter skips it for passwords (axes).
+    "login_failed": (
+        f"{SECOND_FACTOR_FAILURE_LIMIT}/{int(SECOND_FACTOR_COOLOFF.total_seconds())}s/key"
+    ),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
@@ -248,6 +260,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "equilibri.accounts.axes.username_from_request"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Axes' database handler whose reset also lifts the second factor's lock (accounts/axes.py).
+AXES_HANDLER = "equilibri.accounts.axes.AxesHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Audit ----------------------------------------------------------------------------------

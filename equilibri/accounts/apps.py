@@ -18,3 +18,8 @@ class AccountsConfig(AppConfig):
 
         register_grant_provider(selectors.staff_role_grants)
         register_exporter("account", selectors.account_export)
+        from allauth.mfa.signals import authentication_failed
+
+        from . import second_factor
+
+        authentication_failed.connect(second_factor.code_failed, dispatch_uid="second_factor")

@@ -1,0 +1,28 @@
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """No allauth limit on passwords: django-axes locks them (per account and address, with
+        its lockout page and reset). allauth's `login_failed` limit is left to the second factor
+        (second_factor.py), where it counts per account whatever the address."""
+
+    def validation_error(self, code, *args) -> ValidationError:
+        if code == "too_many_login_attempts":  # only the second factor reaches it (see above)
+            minutes = int(settings.SECOND_FACTOR_COOLOFF.total_seconds() // 60)
+            return ValidationError(
+                _(
+                    "Troppi codici errati: per proteggere l'account i codici di verifica sono "
+                    "bloccati per al massimo %(minutes)d minuti, anche quello giusto. Ti abbiamo "
+                    "avvisato per e-mail. Riprova più tardi."
+                )
+                % {"minutes": minutes},
+                code=code,
+            )
+        return super().validation_error(code, *args)
