@@ -5,6 +5,7 @@ Each app builds its exporters from its scoped selectors, so a user exports what 
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,13 +21,21 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection); OWASP's
+# rule is to prefix it with an apostrophe, shown as text by every spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters a worksheet may not hold (openpyxl refuses them, Excel calls the file
+# corrupt): dropped from every text cell, so typed text never breaks an export.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_MAX_TEXT = 32767  # Excel's longest cell
 TWO_PLACES = Decimal("0.01")
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+def safe_text(value: Any) -> str:
+    """Any value written as text into a CSV or XLSX cell: without control characters and never
+    read as a formula. Numbers, money and dates are not text: they keep their own types."""
+    text = _CONTROL.sub("", str(value))
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _money(value: Decimal) -> Decimal:
@@ -47,7 +56,7 @@ class Exporter:
     def to_csv(self) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([str(h) for h in self.headers])
+        writer.writerow([safe_text(h) for h in self.headers])
         for row in self.rows():
             writer.writerow([self._csv_cell(value) for value in row])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -66,7 +75,7 @@ class Exporter:
             return value.isoformat()
         if isinstance(value, int | float):
             return str(value)
-        return _safe_text(str(value))
+        return safe_text(value)
 
     def to_xlsx(self) -> bytes:
         from openpyxl import Workbook
@@ -77,8 +86,9 @@ class Exporter:
         sheet = workbook.active
         assert sheet is not None
         sheet.title = slugify(self.title)[:31] or "export"
-        sheet.append([str(h) for h in self.headers])
-        for cell in sheet[1]:
+        for column, header in enumerate(self.headers, start=1):
+            cell = sheet.cell(row=1, column=column)
+            self._xlsx_text(cell, header)
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         widths = [len(str(h)) for h in self.headers]
@@ -99,8 +109,7 @@ class Exporter:
                 elif value is None or isinstance(value, int | float):
                     cell.value = value
                 else:
-                    cell.value = _safe_text(str(value))
-                    cell.data_type = "s"  # never a formula
+                    self._xlsx_text(cell, value)
                 if column <= len(widths):
                     widths[column - 1] = max(widths[column - 1], min(len(str(value or "")), 60))
         for column, width in enumerate(widths, start=1):
@@ -108,6 +117,11 @@ class Exporter:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+    @staticmethod
+    def _xlsx_text(cell, value: Any) -> None:
+        cell.value = safe_text(value)[:XLSX_MAX_TEXT]
+        cell.data_type = "s"  # a string, never a formula, whatever it starts with
 
     def render(self, fmt: str) -> bytes:
         if fmt == "csv":
