@@ -207,6 +207,8 @@ def platform_environment(folder: Path, database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # An HSDS file of 100k services is far larger than an ordinary upload.
         "HSDS_IMPORT_MAX_BYTES": str(20 * 1024**3),
+        "HSDS_IMPORT_MAX_UNCOMPRESSED_BYTES": str(20 * 1024**3),
+        "HSDS_IMPORT_MAX_OBJECTS": str(10**9),
         "DATABASE_URL": database_url,
     }
     (folder / "var").mkdir(parents=True, exist_ok=True)

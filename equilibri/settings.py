@@ -417,6 +417,15 @@ SERVICE_REVIEW_MONTHS = env_int("SERVICE_REVIEW_MONTHS", 6)
 SERVICE_STALE_GRACE_DAYS = env_int("SERVICE_STALE_GRACE_DAYS", 30)
 # HSDS imports larger than this are refused before they are read.
 HSDS_IMPORT_MAX_BYTES = env_int("HSDS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# What an HSDS file may hold, counted on the bytes actually read (services/hsds/reading.py):
+# bytes out of a zip (all members), zip members, compression ratio (of each member and of the
+# whole zip), JSON nesting, characters of a JSON number, JSON objects and arrays or CSV rows.
+HSDS_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("HSDS_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024**2)
+HSDS_IMPORT_MAX_MEMBERS = env_int("HSDS_IMPORT_MAX_MEMBERS", 100)
+HSDS_IMPORT_MAX_RATIO = env_int("HSDS_IMPORT_MAX_RATIO", 100)
+HSDS_IMPORT_MAX_DEPTH = env_int("HSDS_IMPORT_MAX_DEPTH", 32)
+HSDS_IMPORT_MAX_NUMBER_LENGTH = env_int("HSDS_IMPORT_MAX_NUMBER_LENGTH", 100)
+HSDS_IMPORT_MAX_OBJECTS = env_int("HSDS_IMPORT_MAX_OBJECTS", 2_000_000)
 # Help desks: contact log entries are anonymised after this many months.
 DESK_CONTACT_RETENTION_MONTHS = env_int("DESK_CONTACT_RETENTION_MONTHS", 24)
 # Help desks: slots are generated this many weeks ahead; a booking made without an account holds

@@ -53,3 +53,6 @@ handler400 = "equilibri.core.views.bad_request"
 handler403 = "equilibri.core.views.permission_denied"
 handler404 = "equilibri.core.views.page_not_found"
 handler500 = "equilibri.core.views.server_error"
+# Not a Django handler: allauth's rate limits (sign-up, password reset) answer with it, so every
+# refusal shows the same page as ours (equilibri.core.ratelimit).
+handler429 = "equilibri.core.ratelimit.too_many_requests"

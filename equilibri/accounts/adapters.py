@@ -1,6 +1,7 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -8,6 +9,11 @@ from django.utils.translation import gettext as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address axes takes (AXES_IPWARE_META_PRECEDENCE_ORDER): one setting decides it
+        for the login lockout, allauth's rate limits and ours (core/ratelimit.py)."""
+        return get_client_ip_address(request) or super().get_client_ip(request)
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """No allauth limit on passwords: django-axes locks them (per account and address, with
         its lockout page and reset). allauth's `login_failed` limit is left to the second factor

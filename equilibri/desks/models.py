@@ -293,6 +293,11 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Who held the seat without an account, for the caps on pending bookings and the cool-down
+    # after a lapsed one: the client address (IPv6 as its /64), erased once confirmed.
+    requester_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # When an unconfirmed booking gave its seat back because nobody confirmed it in time.
+    lapsed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("appuntamento")

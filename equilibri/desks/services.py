@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -464,6 +464,55 @@ def _release_seat(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
+def check_may_hold(*, desk: Desk, email: str, requester_ip: str | None) -> None:
+    """A booking without an account holds a seat for free until it is confirmed or lapses, so
+    one requester (the same e-mail or client address) may hold only a few at a time
+    (DESK_PENDING_PER_EMAIL, DESK_PENDING_PER_IP), and may not hold a seat at a desk again for
+    DESK_HOLD_COOLDOWN_HOURS after one there lapsed unconfirmed: holds cannot be renewed."""
+    now = timezone.now()
+    cooldown = timedelta(hours=settings.DESK_HOLD_COOLDOWN_HOURS)
+    late = now - timedelta(hours=confirm_hours())
+    same_requester = Q(email__iexact=email)
+    if requester_ip:
+        same_requester |= Q(requester_ip=requester_ip)
+    lapsed = Appointment.objects.filter(same_requester, desk=desk).filter(
+        Q(lapsed_at__gte=now - cooldown)
+        # Late but not yet released (release_unconfirmed runs every quarter of an hour).
+        | Q(state=Appointment.State.PENDING, created_at__lt=late)
+    )
+    if lapsed.exists():
+        ends = [a.lapsed_at or now for a in lapsed.only("lapsed_at")]
+        until = max(ends) + cooldown
+        raise ValidationError(
+            _(
+                "Una tua prenotazione a questo sportello è scaduta da poco senza conferma: puoi "
+                "prenotare di nuovo a partire da %(when)s, oppure subito accedendo con il tuo "
+                "account."
+            )
+            % {"when": _when(until)}
+        )
+    # Late ones too: they hold their seat until release_unconfirmed runs.
+    pending = Appointment.objects.filter(state=Appointment.State.PENDING)
+    if pending.filter(email__iexact=email).count() >= settings.DESK_PENDING_PER_EMAIL:
+        raise ValidationError(
+            _(
+                "Hai già prenotazioni da confermare con questo indirizzo e-mail: conferma quelle "
+                "con il link che ti abbiamo inviato, oppure accedi con il tuo account per "
+                "prenotare senza conferma."
+            )
+        )
+    if requester_ip and (
+        pending.filter(requester_ip=requester_ip).count() >= settings.DESK_PENDING_PER_IP
+    ):
+        raise ValidationError(
+            _(
+                "Da questa connessione ci sono già troppe prenotazioni da confermare: confermale "
+                "con il link ricevuto per e-mail, oppure accedi con il tuo account per prenotare "
+                "senza conferma."
+            )
+        )
+
+
 def appointment_book(**kwargs) -> Appointment:
     """Books a seat (see `_appointment_book`). On SQLite a writer that finds the database
     locked by another booking (shared-cache connections do not wait for the busy timeout) tries
@@ -493,9 +542,11 @@ def _appointment_book(
     need: Need | None = None,
     phone: str = "",
     user=None,
+    requester_ip: str | None = None,
 ) -> Appointment:
     """Books a seat. Signed-in citizens are booked at once; without an account the booking
-    waits for the confirmation link sent to the address (the seat is held meanwhile)."""
+    waits for the confirmation link sent to the address (the seat is held meanwhile, within the
+    limits of `check_may_hold`; `requester_ip` is the client's address)."""
     slot = Slot.objects.select_related("desk", "desk__comune").get(pk=slot.pk)
     check_bookable(slot)
     if user is not None and user.is_authenticated:
@@ -511,6 +562,8 @@ def _appointment_book(
         raise ValidationError(
             {"slot": _("Hai già una prenotazione in questo orario con questo indirizzo e-mail.")}
         )
+    if user is None:
+        check_may_hold(desk=slot.desk, email=email, requester_ip=requester_ip)
     _take_seat(slot.pk)
     appointment = Appointment.objects.create(
         slot=slot,
@@ -524,6 +577,7 @@ def _appointment_book(
         link_nonce=secrets.token_hex(8),
         state=Appointment.State.BOOKED if user else Appointment.State.PENDING,
         confirmed_at=timezone.now() if user else None,
+        requester_ip=None if user else requester_ip,
     )
     if user:
         _send_confirmed(appointment)
@@ -539,7 +593,8 @@ def appointment_confirm(*, appointment: Appointment) -> Appointment:
         raise ValidationError(_("Questa prenotazione non è più da confermare."))
     appointment.state = Appointment.State.BOOKED
     appointment.confirmed_at = timezone.now()
-    appointment.save(update_fields=["state", "confirmed_at"])
+    appointment.requester_ip = None  # needed only while the seat is held unconfirmed
+    appointment.save(update_fields=["state", "confirmed_at", "requester_ip"])
     _send_confirmed(appointment)
     return appointment
 
@@ -624,15 +679,26 @@ def _anonymise_appointment(appointment: Appointment) -> None:
     appointment.phone = ""
     appointment.topic = ""
     appointment.link_nonce = ""
+    appointment.requester_ip = None
     appointment.anonymised_at = timezone.now()
     appointment.save(
-        update_fields=["user", "name", "email", "phone", "topic", "link_nonce", "anonymised_at"]
+        update_fields=[
+            "user",
+            "name",
+            "email",
+            "phone",
+            "topic",
+            "link_nonce",
+            "requester_ip",
+            "anonymised_at",
+        ]
     )
 
 
 @transaction.atomic
 def release_unconfirmed(*, now: datetime | None = None) -> int:
-    """Bookings never confirmed within DESK_BOOKING_CONFIRM_HOURS give their seat back."""
+    """Bookings never confirmed within DESK_BOOKING_CONFIRM_HOURS give their seat back; they
+    are marked lapsed, which starts the requester's cool-down (`check_may_hold`)."""
     now = now or timezone.now()
     stale = Appointment.objects.filter(
         state=Appointment.State.PENDING, created_at__lt=now - timedelta(hours=confirm_hours())
@@ -640,6 +706,7 @@ def release_unconfirmed(*, now: datetime | None = None) -> int:
     count = 0
     for appointment in stale:
         appointment_cancel(appointment=appointment, notify=False)
+        Appointment.objects.filter(pk=appointment.pk).update(lapsed_at=now)
         count += 1
     return count
 

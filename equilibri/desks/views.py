@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from equilibri.core import ratelimit
+
 from . import selectors, services
 from .forms import (
     AgreementSearchForm,
@@ -64,6 +66,7 @@ def _slot_of(desk, pk) -> Slot | None:
     return Slot.objects.filter(desk=desk, pk=pk).select_related("desk").first()
 
 
+@ratelimit.rate_limited("desk_booking")
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     desk = get_object_or_404(selectors.public_desks(), pk=pk)
     slots = list(selectors.bookable_slots(desk))
@@ -87,6 +90,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                     topic=data["topic"],
                     need=data["need"],
                     user=user,
+                    requester_ip=ratelimit.client_address(request),
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -124,6 +128,14 @@ def _link_error(request: HttpRequest, error: services.LinkError) -> HttpResponse
     )
 
 
+def _link_limit(request: HttpRequest, appointment: Appointment) -> HttpResponse | None:
+    """The signed links' POSTs count per address and per the appointment's e-mail: a
+    reschedule of an unconfirmed booking sends the confirmation e-mail again."""
+    if request.method != "POST":
+        return None
+    return ratelimit.limit(request, "desk_link", email=appointment.email)
+
+
 def _used(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     """A link whose job is already done: say what happened, with the way forward."""
     return render(request, "desks/link_used.html", {"appointment": appointment}, status=410)
@@ -134,6 +146,8 @@ def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
         appointment = services.appointment_from_token(token, "confirm")
     except services.LinkError as error:
         return _link_error(request, error)
+    if (refused := _link_limit(request, appointment)) is not None:
+        return refused
     if appointment.state != Appointment.State.PENDING:
         if appointment.state == Appointment.State.BOOKED:
             messages.info(request, _("La prenotazione era già confermata."))
@@ -164,6 +178,8 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
         appointment = services.appointment_from_token(token, "cancel")
     except services.LinkError as error:
         return _link_error(request, error)
+    if (refused := _link_limit(request, appointment)) is not None:
+        return refused
     if not appointment.holds_seat:
         return _used(request, appointment)
     if request.method == "POST":
@@ -187,6 +203,8 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         appointment = services.appointment_from_token(token, "reschedule")
     except services.LinkError as error:
         return _link_error(request, error)
+    if (refused := _link_limit(request, appointment)) is not None:
+        return refused
     if not appointment.holds_seat:
         return _used(request, appointment)
     slots = [s for s in selectors.bookable_slots(appointment.desk) if s.pk != appointment.slot_id]

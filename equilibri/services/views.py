@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from equilibri.core import ratelimit
 from equilibri.core.frames import render_in_frame
 from equilibri.core.offers import offers_for
 
@@ -222,6 +223,7 @@ def _desk_codes() -> list[str]:
 
 
 @require_POST
+@ratelimit.rate_limited("mistake_report")
 def report_mistake(request: HttpRequest, key: str) -> HttpResponse:
     service = _public_service(key)
     form = MistakeReportForm(request.POST)

@@ -8,7 +8,6 @@ the same file changes nothing. The report lists every problem (file, row or obje
 message) and the created / updated / unchanged counts.
 """
 
-import codecs
 import csv
 import gc
 import io
@@ -57,6 +56,7 @@ from ..models import (
     hsds_organisation_id,
 )
 from ..selectors import postcode_comuni
+from . import reading
 from . import serializers as ser
 
 logger = logging.getLogger(__name__)
@@ -433,67 +433,21 @@ def read_tabular(files: dict[str, str], report: ImportReport) -> Bundle:
     return bundle
 
 
-def _loads(raw: bytes) -> Any:
-    """The JSON document in `raw` (UTF-8, with or without a BOM), as `json.loads` gives it.
-    pydantic_core's parser (Rust, installed with pydantic) reads a large file two to three
-    times faster; whatever it refuses (bad JSON, bad UTF-8, a lone surrogate,
-    deep nesting) goes through `json`, whose result or error is the one used."""
-    try:
-        from pydantic_core import from_json
-    except ImportError:  # pragma: no cover
-        return json.loads(raw.decode("utf-8-sig"))
-    try:
-        return from_json(raw.removeprefix(codecs.BOM_UTF8), cache_strings="keys")
-    except ValueError:
-        return json.loads(raw.decode("utf-8-sig"))
-
-
 def read_source(source: Any, report: ImportReport) -> Bundle:
-    """Reads a path (JSON file, zip package or a folder of CSVs) or an open binary file."""
+    """Reads a path (JSON file, zip package or a folder of CSVs) or an open binary file, within
+    the limits of `reading` (a file over one is refused whole, nothing built from it)."""
     name = report.source
-    if isinstance(source, str | Path) and Path(source).is_dir():
-        files = {p.name: p.read_text(encoding="utf-8-sig") for p in Path(source).glob("*.csv")}
-        return read_tabular(files, report)
-    if isinstance(source, str | Path):
-        with open(source, "rb") as fh:
-            raw = fh.read()
-    else:
-        raw = source.read()
-    if raw[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                files = {
-                    Path(n).name: zf.read(n).decode("utf-8-sig")
-                    for n in zf.namelist()
-                    if n.endswith(".csv")
-                }
-        except zipfile.BadZipFile:
-            report.error(f"{name}|", "", _("Archivio zip non leggibile o danneggiato."))
-            return Bundle()
-        except UnicodeDecodeError:
-            report.error(f"{name}|", "", _("I file CSV dell'archivio devono essere in UTF-8."))
-            return Bundle()
-        return read_tabular(files, report)
-    # The parsers' own messages are English: the report says where, in the user's language.
     try:
-        data = _loads(raw)
-    except UnicodeDecodeError:
-        report.error(
-            f"{name}|", "", _("Il file non è un JSON in UTF-8 né un pacchetto zip di CSV.")
-        )
+        document = reading.read(source, reading.Limits.from_settings())
+        if document.tables is not None:
+            return read_tabular(document.tables, report)
+    except reading.Refused as refused:
+        report.error(f"{refused.member or name}|", "", refused.message)
         return Bundle()
-    except json.JSONDecodeError as exc:
-        report.error(
-            f"{name}|",
-            "",
-            _(
-                "Il file non è un JSON valido né un pacchetto zip di CSV: errore alla riga "
-                "%(line)s, colonna %(column)s."
-            )
-            % {"line": exc.lineno, "column": exc.colno},
-        )
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's limit
+        report.error(f"{name}|", "", _("Un file CSV non è leggibile: %(error)s.") % {"error": exc})
         return Bundle()
-    return read_json(data, name, report)
+    return read_json(document.data, name, report)
 
 
 # --- the import plan ----------------------------------------------------------------------
