@@ -242,12 +242,20 @@ ACCOUNT_ADAPTER = "equilibri.accounts.adapters.AccountAdapter"
 # (per account only, below); axes' reset and a right code lift it (accounts/second_factor.py).
 SECOND_FACTOR_FAILURE_LIMIT = env_int("MFA_FAILURE_LIMIT", 5)
 SECOND_FACTOR_COOLOFF = timedelta(minutes=env_int("MFA_COOLOFF_MINUTES", 30))
-# Failed passwords are limited by django-axes (lockout page, admin reset), not twice.
+# Failed passwords are limited by django-axes (lockout page, admin reset), not twice. Sign-up and
+# password resets keep allauth's own limits (in the default cache, like ours), written out here
+# so the README's table is their source: "<count>/<period>/<ip|key>", the key being the e-mail.
+# confirm_email: one verification (or "you already have an account") e-mail per address per
+# 3 minutes, which is also sign-up's limit per e-mail.
 ACCOUNT_RATE_LIMITS = {
     # allauth.mfa's second factor only: the account adapter skips it for passwords (axes).
     "login_failed": (
         f"{SECOND_FACTOR_FAILURE_LIMIT}/{int(SECOND_FACTOR_COOLOFF.total_seconds())}s/key"
     ),
+    "signup": env_str("RATE_LIMIT_SIGNUP", "20/h/ip"),
+    "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", "20/h/ip,5/h/key"),
+    "reset_password_from_key": env_str("RATE_LIMIT_RESET_PASSWORD_FROM_KEY", "20/h/ip"),
+    "confirm_email": env_str("RATE_LIMIT_CONFIRM_EMAIL", "1/3m/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
@@ -263,6 +271,20 @@ AXES_RESET_ON_SUCCESS = True
 # Axes' database handler whose reset also lifts the second factor's lock (accounts/axes.py).
 AXES_HANDLER = "equilibri.accounts.axes.AxesHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Rate limits of the anonymous writes (equilibri/core/ratelimit.py), counted in the default cache
+# (shared by every app server with CACHE_URL): "<count>/<period>/<ip|email>", comma-separated,
+# period s, m, h or d, optionally with a multiple ("4/15m/email"). The client address is the one
+# axes takes (the line above), for allauth's limits too (accounts/adapters.py): behind a reverse
+# proxy change it, or every client counts as the proxy.
+RATE_LIMITS = {
+    # Booking a help desk slot (with or without an account).
+    "desk_booking": env_str("RATE_LIMIT_DESK_BOOKING", "10/h/ip,4/h/email"),
+    # Confirming, cancelling or rescheduling through the signed e-mail links.
+    "desk_link": env_str("RATE_LIMIT_DESK_LINK", "30/h/ip,10/h/email"),
+    # "Report a mistake" on a service page.
+    "mistake_report": env_str("RATE_LIMIT_MISTAKE_REPORT", "10/h/ip,5/h/email"),
+}
 
 # --- Audit ----------------------------------------------------------------------------------
 # Every model is audited (actor and address from the middleware) except bookkeeping tables.
@@ -432,6 +454,12 @@ DESK_CONTACT_RETENTION_MONTHS = env_int("DESK_CONTACT_RETENTION_MONTHS", 24)
 # its seat this many hours, waiting for the e-mailed confirmation link.
 DESK_BOOKING_WEEKS = env_int("DESK_BOOKING_WEEKS", 4)
 DESK_BOOKING_CONFIRM_HOURS = env_int("DESK_BOOKING_CONFIRM_HOURS", 2)
+# Bookings without an account waiting for confirmation, at most per e-mail and per client address
+# (all desks); and how long after such a booking lapsed unconfirmed the same e-mail or address
+# cannot hold a seat at that desk again (signing in books at once and is not affected).
+DESK_PENDING_PER_EMAIL = env_int("DESK_PENDING_PER_EMAIL", 2)
+DESK_PENDING_PER_IP = env_int("DESK_PENDING_PER_IP", 5)
+DESK_HOLD_COOLDOWN_HOURS = env_int("DESK_HOLD_COOLDOWN_HOURS", 24)
 # Vouchers: largest receipt accepted; applications are anonymised this many years after their
 # scheme closes.
 VOUCHER_RECEIPT_MAX_BYTES = env_int("VOUCHER_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
