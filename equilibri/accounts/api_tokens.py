@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from equilibri.core.api import MAX_ID
+
 from .decorators import mfa_missing
 from .roles import is_staff_member
 
@@ -46,7 +48,10 @@ def user_for_token(token: str, *, age: timedelta | None = None):
     """The active staff user the token belongs to; raises InvalidToken otherwise."""
     token = token.strip()
     user_pk, sep, _rest = token.partition(":")
-    if not sep or not user_pk.isdigit():
+    # ASCII digits only ("²".isdigit() is true but int() refuses it), within the database's ids
+    # (the length first: int() refuses more than 4,300 digits).
+    digits = sep and user_pk.isascii() and user_pk.isdigit() and len(user_pk) <= 19
+    if not digits or int(user_pk) > MAX_ID:
         raise InvalidToken(_("Token non valido: generane uno nuovo dall'area riservata."))
     user = get_user_model().objects.filter(pk=int(user_pk), is_active=True).first()
     if user is None:

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import PlainSerializer
+
+from equilibri.core.api import DETAIL_ERRORS, LIST_ERRORS, Id, IdFilter, Pages, TextFilter
 
 from .selectors import alliances_visible_to, organisations_visible_to
 
@@ -85,9 +87,13 @@ class AllianceDetailOut(AllianceOut):
         return list(obj.partners.select_related("organisation"))
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="Organizzazioni")
-@paginate(PageNumberPagination, page_size=50)
-def list_organisations(request, ats: int | None = None, q: str | None = None):
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **LIST_ERRORS},
+    summary="Organizzazioni",
+)
+@paginate(Pages, page_size=50)
+def list_organisations(request, ats: IdFilter = None, q: TextFilter = None):
     qs = organisations_visible_to(request.auth).order_by("name")
     if ats is not None:
         qs = qs.filter(comune__ats_id=ats)
@@ -96,20 +102,22 @@ def list_organisations(request, ats: int | None = None, q: str | None = None):
     return qs
 
 
-@router.get("/organisations/{int:organisation_id}", response=OrganisationOut)
-def get_organisation(request, organisation_id: int):
+@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **DETAIL_ERRORS})
+def get_organisation(request, organisation_id: Id):
     return get_object_or_404(organisations_visible_to(request.auth), pk=organisation_id)
 
 
-@router.get("/alliances", response=list[AllianceOut], summary="Alleanze locali")
-@paginate(PageNumberPagination, page_size=50)
-def list_alliances(request, ats: int | None = None):
+@router.get(
+    "/alliances", response={200: list[AllianceOut], **LIST_ERRORS}, summary="Alleanze locali"
+)
+@paginate(Pages, page_size=50)
+def list_alliances(request, ats: IdFilter = None):
     qs = alliances_visible_to(request.auth).order_by("name")
     if ats is not None:
         qs = qs.filter(ats_id=ats)
     return qs
 
 
-@router.get("/alliances/{int:alliance_id}", response=AllianceDetailOut)
-def get_alliance(request, alliance_id: int):
+@router.get("/alliances/{alliance_id}", response={200: AllianceDetailOut, **DETAIL_ERRORS})
+def get_alliance(request, alliance_id: Id):
     return get_object_or_404(alliances_visible_to(request.auth), pk=alliance_id)

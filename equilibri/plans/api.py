@@ -6,8 +6,17 @@ from datetime import date
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from equilibri.core.api import (
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    Id,
+    IdFilter,
+    Pages,
+    TextFilter,
+    YearFilter,
+)
 from equilibri.network.api import Money
 
 from .models import Action, Project
@@ -159,9 +168,9 @@ class ActionDetailOut(ActionOut):
         return list(obj.indicators.all())
 
 
-@router.get("/plans", response=list[PlanOut], summary="Piani territoriali")
-@paginate(PageNumberPagination, page_size=50)
-def list_plans(request, ats: int | None = None, year: int | None = None):
+@router.get("/plans", response={200: list[PlanOut], **LIST_ERRORS}, summary="Piani territoriali")
+@paginate(Pages, page_size=50)
+def list_plans(request, ats: IdFilter = None, year: YearFilter = None):
     qs = plans_visible_to(request.auth).order_by("-start_year", "ats__name", "pk")
     if ats is not None:
         qs = qs.filter(ats_id=ats)
@@ -170,17 +179,17 @@ def list_plans(request, ats: int | None = None, year: int | None = None):
     return qs
 
 
-@router.get("/plans/{int:plan_id}", response=PlanDetailOut)
-def get_plan(request, plan_id: int):
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **DETAIL_ERRORS})
+def get_plan(request, plan_id: Id):
     return get_object_or_404(plans_visible_to(request.auth), pk=plan_id)
 
 
-@router.get("/projects", response=list[ProjectOut], summary="Progetti")
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/projects", response={200: list[ProjectOut], **LIST_ERRORS}, summary="Progetti")
+@paginate(Pages, page_size=50)
 def list_projects(
     request,
-    plan: int | None = None,
-    alliance: int | None = None,
+    plan: IdFilter = None,
+    alliance: IdFilter = None,
     state: Project.State | None = None,
 ):
     qs = projects_visible_to(request.auth).order_by("plan_id", "title", "pk")
@@ -193,14 +202,14 @@ def list_projects(
     return qs
 
 
-@router.get("/projects/{int:project_id}", response=ProjectDetailOut)
-def get_project(request, project_id: int):
+@router.get("/projects/{project_id}", response={200: ProjectDetailOut, **DETAIL_ERRORS})
+def get_project(request, project_id: Id):
     return get_object_or_404(projects_visible_to(request.auth), pk=project_id)
 
 
-@router.get("/actions", response=list[ActionOut], summary="Azioni")
-@paginate(PageNumberPagination, page_size=50)
-def list_actions(request, project: int | None = None, category: str | None = None):
+@router.get("/actions", response={200: list[ActionOut], **LIST_ERRORS}, summary="Azioni")
+@paginate(Pages, page_size=50)
+def list_actions(request, project: IdFilter = None, category: TextFilter = None):
     qs = actions_visible_to(request.auth).order_by("project_id", "pk")
     if project is not None:
         qs = qs.filter(project_id=project)
@@ -209,6 +218,6 @@ def list_actions(request, project: int | None = None, category: str | None = Non
     return qs
 
 
-@router.get("/actions/{int:action_id}", response=ActionDetailOut)
-def get_action(request, action_id: int):
+@router.get("/actions/{action_id}", response={200: ActionDetailOut, **DETAIL_ERRORS})
+def get_action(request, action_id: Id):
     return get_object_or_404(actions_visible_to(request.auth), pk=action_id)

@@ -195,9 +195,71 @@ def test_bad_query_params_are_422(api, path, params):
     assert response["Content-Type"].startswith("application/json")
 
 
-def test_non_numeric_id_is_404_json(api):
+def test_non_numeric_id_is_422_json(api):
     response = api("regione").get("/api/projects/abc")
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "project_id"]
+
+
+HUGE = "9" * 25  # beyond any database integer: SQLite and PostgreSQL both overflowed (500)
+
+
+@pytest.mark.parametrize("endpoint", LIST_ENDPOINTS)
+@pytest.mark.parametrize(
+    "parameter",
+    ["page", "page_size", "ats", "plan", "alliance", "project", "year", "id"],
+)
+def test_huge_integers_are_422_naming_the_parameter(api, endpoint, parameter):
+    client = api("regione")
+    if parameter == "id":
+        response = client.get(f"/api/{endpoint}/{HUGE}")
+        where = ["path"]
+    else:
+        response = client.get(f"/api/{endpoint}", {parameter: HUGE})
+        where = ["query", parameter]
+    if response.status_code == 200:  # a parameter this list does not have is ignored
+        assert parameter not in {"page", "page_size", "id"}
+        return
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][: len(where)] == where
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("organisations", {"page": "10000", "page_size": "100"}),
+        ("plans", {"year": "2100"}),
+        ("actions", {"project": str(2**63 - 1)}),
+    ],
+)
+def test_largest_allowed_values_answer_an_empty_page(api, endpoint, params):
+    response = api("regione").get(f"/api/{endpoint}", params)
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+def test_text_filters_are_bounded(api):
+    client = api("regione")
+    assert client.get("/api/organisations", {"q": "x" * 201}).status_code == 422
+    # NUL: PostgreSQL refuses it in a query, so it never reaches the database.
+    assert client.get("/api/organisations", {"q": "a\x00b"}).status_code == 422
+    assert client.get("/api/actions", {"category": "\x00"}).status_code == 422
+    assert client.get("/api/organisations", {"q": "x" * 200}).status_code == 200
+
+
+@pytest.mark.parametrize("user_pk", ["²", HUGE, "-1", "1" * 4500])
+def test_tokens_with_odd_user_ids_are_401(db, user_pk):
+    response = Client(headers={"Authorization": f"Bearer {user_pk}:abc:def"}).get("/api/plans")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_every_status_is_documented(client):
+    document = client.get("/api/openapi.json").json()
+    for path, item in document["paths"].items():
+        responses = set(item["get"]["responses"])
+        expected = {"200", "401", "422"} | ({"404"} if "{" in path else set())
+        assert responses == expected, path
 
 
 def test_pagination_and_filters(api):

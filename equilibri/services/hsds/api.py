@@ -1,16 +1,18 @@
 """The public, read-only HSDS 3.0 API: plain Django views answering JSON (or NDJSON).
 
 Paths, parameters and the `Page` wrapper follow the official `openapi.json`. Only published
-services are visible. Bad parameters get a 400 with a message naming the parameter, unknown ids
-a 404; never a 500.
+services are visible. Every parameter is checked exactly as our OpenAPI document describes it
+(`openapi.py`): a value the document allows is answered, anything else (empty, repeated, out of
+range) is a 400 with a message naming the parameter; unknown ids a 404; never a 500.
 """
 
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from equilibri.core import identifiers
 from equilibri.network.models import Organisation
 from equilibri.territory.geo import bounding_box, haversine_km
 from equilibri.territory.models import Comune
@@ -41,11 +45,13 @@ from ..search import (
 from ..search import taxonomy_terms as cached_terms
 from ..selectors import postcode_comuni
 from . import serializers as ser
-from .openapi import openapi_document
+from .openapi import MAX_PAGE, MAX_PER_PAGE, MAX_SEARCH, openapi_document
 
-MAX_PER_PAGE = 100
-MAX_PAGE = 10_000
 DEFAULT_PER_PAGE = 20
+# modified_after is clamped into this range: any earlier date means "everything", any later one
+# "nothing", and the engine's arithmetic on it can never leave Python's datetime range.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 NDJSON_CHUNK = 500
 # Hits taken from the search engine when a text search feeds /service_at_locations.
 MAX_ENGINE_HITS = 5000
@@ -71,6 +77,9 @@ def not_found(what: str) -> JsonResponse:
 
 
 def api_view(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    # Read-only and without cookies: any other method is a 405 naming GET (the CSRF check would
+    # answer a 403 first to an unsafe method, as if something could be written).
+    @csrf_exempt
     @require_GET
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         try:
@@ -88,8 +97,8 @@ def api_view(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseB
 
 # --- parameters ---------------------------------------------------------------------------
 
-TRUE = {"true", "1", "yes"}
-FALSE = {"false", "0", "no"}
+INTEGER = re.compile(r"-?[0-9]{1,18}")
+POSTCODE = re.compile(r"[0-9]{5}")
 
 
 @dataclass
@@ -104,70 +113,84 @@ class Params:
 
     @classmethod
     def parse(cls, request: HttpRequest) -> "Params":
-        fmt = request.GET.get("format", "json").strip().lower() or "json"
-        if fmt not in {"json", "ndjson"}:
+        fmt = _raw(request, "format")
+        if fmt not in {None, "json", "ndjson"}:
             raise BadParameter("format", "Il parametro format accetta solo 'json' o 'ndjson'.")
         return cls(
             page=_int(request, "page", 1, 1, MAX_PAGE),
             per_page=_int(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
             ndjson=fmt == "ndjson",
-            search=_text(request, "search"),
+            search=_text(request, "search", MAX_SEARCH),
             full=_bool(request, "full"),
             minimal=_bool(request, "minimal"),
             full_service=_bool(request, "full_service"),
         )
 
 
-def _text(request: HttpRequest, name: str, max_length: int = 200) -> str:
-    value = request.GET.get(name, "")
+def _raw(request: HttpRequest, name: str) -> str | None:
+    """The parameter's value (None when absent). Given twice it is ambiguous, so refused."""
+    values = request.GET.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(name, f"Il parametro {name} va indicato una sola volta.")
+    return values[0] if values else None
+
+
+def _given(request: HttpRequest, name: str) -> str | None:
+    """A typed parameter's value: absent is None, present it may not be empty."""
+    raw = _raw(request, name)
+    if raw == "":
+        raise BadParameter(name, f"Il parametro {name} è vuoto: indicane un valore o toglilo.")
+    return raw
+
+
+def _text(request: HttpRequest, name: str, max_length: int) -> str:
+    value = _raw(request, name) or ""
     if "\x00" in value:
         raise BadParameter(name, f"Il parametro {name} contiene caratteri non ammessi.")
-    value = value.strip()
     if len(value) > max_length:
         raise BadParameter(name, f"Il parametro {name} supera i {max_length} caratteri.")
-    return value
+    return value.strip()
 
 
 def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
+    raw = _given(request, name)
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, f"Il parametro {name} deve essere un numero intero.") from None
+    # ASCII digits only (int() also takes other scripts' digits, "_" and spaces), and no more
+    # of them than any bound needs.
+    if not INTEGER.fullmatch(raw):
+        raise BadParameter(name, f"Il parametro {name} deve essere un numero intero.")
+    value = int(raw)
     if not low <= value <= high:
         raise BadParameter(name, f"Il parametro {name} deve essere tra {low} e {high}.")
     return value
 
 
 def _bool(request: HttpRequest, name: str) -> bool:
-    raw = request.GET.get(name, "").strip().lower()
-    if not raw:
+    raw = _given(request, name)
+    if raw is None or raw == "false":
         return False
-    if raw in TRUE:
+    if raw == "true":
         return True
-    if raw in FALSE:
-        return False
     raise BadParameter(name, f"Il parametro {name} accetta solo 'true' o 'false'.")
 
 
 def _uuid(request: HttpRequest, name: str) -> uuid.UUID | None:
-    raw = _text(request, name)
-    if not raw:
+    raw = _given(request, name)
+    if raw is None:
         return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise BadParameter(
-            name, f"Il parametro {name} deve essere un identificativo UUID."
-        ) from None
+    value = _path_uuid(raw)
+    if value is None:
+        raise BadParameter(name, f"Il parametro {name} deve essere un identificativo UUID.")
+    return value
 
 
 def _modified_after(request: HttpRequest) -> datetime | None:
-    raw = _text(request, "modified_after")
-    if not raw:
+    raw = _given(request, "modified_after")
+    if raw is None:
         return None
+    if "\x00" in raw or len(raw) > 40:
+        raw = ""  # refused below
     value: datetime | None
     try:
         value = parse_datetime(raw.replace(" ", "+"))
@@ -182,16 +205,24 @@ def _modified_after(request: HttpRequest) -> datetime | None:
             "Il parametro modified_after deve essere una data o data e ora ISO 8601 "
             "(es. 2026-01-31 o 2026-01-31T10:00:00Z).",
         )
+    # Clamped on the calendar date, before any time zone arithmetic could overflow (0001-01-01
+    # in Rome is before datetime.min in UTC).
+    if value.year < EARLIEST.year:
+        return EARLIEST
+    if value.year >= LATEST.year:
+        return LATEST
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
 
 
 def _path_uuid(value: str) -> uuid.UUID | None:
+    """The UUID written canonically (uuid.UUID also takes braces, "urn:uuid:" and no dashes)."""
     try:
-        return uuid.UUID(value)
+        found = uuid.UUID(value)
     except ValueError:
         return None
+    return found if str(found) == value.lower() else None
 
 
 def comune_for_postcode(postcode: str) -> Comune | None:
@@ -212,39 +243,36 @@ def _comune_for_postcode(postcode: str) -> Comune | None:
 
 @dataclass
 class Proximity:
-    comune: Comune
+    comune: Comune | None  # None: a CAP none of the catalogue's locations has, so no result
     radius_km: float | None
 
 
 def _proximity(request: HttpRequest) -> Proximity | None:
-    postcode = _text(request, "postcode", 10)
-    raw = _text(request, "proximity", 20)
-    if not postcode:
-        if raw:
-            raise BadParameter("proximity", "Il parametro proximity richiede anche postcode.")
-        return None
-    if not (postcode.isdigit() and len(postcode) == 5):
-        raise BadParameter("postcode", "Il parametro postcode deve essere un CAP di 5 cifre.")
-    comune = comune_for_postcode(postcode)
-    if comune is None:
-        raise BadParameter(
-            "postcode",
-            f"Il CAP {postcode} non corrisponde a nessun comune delle sedi del catalogo.",
-        )
+    """postcode (a CAP) and proximity (metres from its comune). proximity is checked even alone,
+    but without a postcode it has no centre, so it filters nothing (as a postcode alone)."""
+    postcode = _given(request, "postcode")
+    raw = _given(request, "proximity")
     radius_km = None
-    if raw:
+    if raw is not None:
         try:
-            metres = float(raw)
+            metres = float(raw) if len(raw) <= 30 else math.nan
         except ValueError:
             metres = math.nan
-        max_km = settings.MAX_SEARCH_RADIUS_KM
-        if not math.isfinite(metres) or metres <= 0 or metres > max_km * 1000:
+        max_metres = settings.MAX_SEARCH_RADIUS_KM * 1000
+        if not math.isfinite(metres) or metres <= 0 or metres > max_metres:
             raise BadParameter(
                 "proximity",
-                f"Il parametro proximity è una distanza in metri tra 1 e {max_km * 1000}.",
+                f"Il parametro proximity è una distanza in metri, più di 0 e al massimo "
+                f"{max_metres}.",
             )
         radius_km = metres / 1000
-    return Proximity(comune, radius_km)
+    if postcode is None:
+        return None
+    # Normalised like every identifier at the boundary (full-width digits, spaces).
+    postcode = identifiers.normalise_postcode(postcode)
+    if not POSTCODE.fullmatch(postcode):
+        raise BadParameter("postcode", "Il parametro postcode deve essere un CAP di 5 cifre.")
+    return Proximity(comune_for_postcode(postcode), radius_km)
 
 
 # --- paging -------------------------------------------------------------------------------
@@ -363,6 +391,7 @@ class ServiceFilters:
         if org_id is not None:
             org_pk = organisation_pk(org_id)
             nothing |= org_pk is None
+        nothing |= proximity is not None and proximity.comune is None
         return cls(params.search, term, taxonomy, org_pk, modified_after, proximity, nothing)
 
     def orm(self, qs: QuerySet[Service]) -> QuerySet[Service]:
@@ -435,7 +464,7 @@ def _engine_page(
 
 def _location_ids_near(prox: Proximity) -> list[int]:
     comune = prox.comune
-    assert prox.radius_km is not None
+    assert comune is not None and prox.radius_km is not None  # an unknown CAP finds nothing
     min_lat, max_lat, min_lon, max_lon = bounding_box(comune.lat, comune.lon, prox.radius_km)
     rows = Location.objects.filter(
         latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon

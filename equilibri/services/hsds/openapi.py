@@ -1,11 +1,21 @@
 """Our OpenAPI document: the official HSDS 3.0 one (spec/openapi.json, unmodified file) adapted
-at run time with our server URL, our profile, the error responses and the parameter bounds."""
+at run time with our server URL, our profile, the error responses and the parameter bounds.
+
+The parameters are described exactly as `api.py` checks them (a test runs schemathesis over the
+document with every check): what the document allows is answered, anything else is a 400."""
 
 import copy
 import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
+
+# The bounds of the list parameters, here so that the document and the checks share them.
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_SEARCH = 200
 
 SPEC_DIR = Path(__file__).parent / "spec"
 COMPILED = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/"
@@ -21,6 +31,15 @@ PROXIMITY_PARAMETERS = [
     {"$ref": "#/components/parameters/postcode"},
     {"$ref": "#/components/parameters/proximity"},
 ]
+UUID = {"type": "string", "format": "uuid"}
+# The path parameter the official document leaves undeclared on its `{id}` paths.
+ID_PARAMETER = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "The object's id (a UUID).",
+    "schema": UUID,
+}
 
 
 @cache
@@ -28,7 +47,7 @@ def official_document() -> dict[str, Any]:
     return json.loads((SPEC_DIR / "openapi.json").read_text(encoding="utf-8"))
 
 
-def openapi_document(base_url: str, max_per_page: int = 100) -> dict[str, Any]:
+def openapi_document(base_url: str) -> dict[str, Any]:
     doc = copy.deepcopy(official_document())
     doc["info"] = {
         "title": "Equilibri - catalogo dei servizi di conciliazione (HSDS 3.0)",
@@ -48,11 +67,38 @@ def openapi_document(base_url: str, max_per_page: int = 100) -> dict[str, Any]:
     components = doc["components"]
     components["schemas"]["Error"] = ERROR_SCHEMA
     params = components["parameters"]
-    params["page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": 10_000}
-    params["per_page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": max_per_page}
+    params["page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+    params["per_page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}
     params["format"]["schema"] = {"type": "string", "enum": ["json", "ndjson"]}
-    params["proximity"]["description"] += " Our profile: metres, with `postcode` (a CAP)."
+    # Any text but NUL, which no database column holds.
+    params["search"]["schema"] = {
+        "type": "string",
+        "maxLength": MAX_SEARCH,
+        "pattern": "^[^\\x00]*$",
+    }
+    for name in ("taxonomy_term_id", "taxonomy_id", "organization_id"):
+        params[name]["schema"] = UUID
+    # A date (midnight in Europe/Rome) or a date and time; before 1900 means everything.
+    params["modified_after"]["schema"] = {
+        "type": "string",
+        "anyOf": [{"format": "date"}, {"format": "date-time"}],
+    }
+    params["postcode"]["schema"] = {"type": "string", "pattern": "^[0-9]{5}$"}
+    params["postcode"]["description"] += (
+        " Our profile: a CAP; one that none of the catalogue's locations has finds nothing."
+    )
+    params["proximity"]["schema"] = {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": settings.MAX_SEARCH_RADIUS_KM * 1000,
+    }
+    params["proximity"]["description"] += (
+        " Our profile: metres, with `postcode` (a CAP); without `postcode` it filters nothing."
+    )
     paths = doc["paths"]
+    for parameter in paths["/taxonomy_terms"]["get"]["parameters"]:
+        if parameter.get("name") == "parent_id":
+            parameter["schema"] = UUID
     # Our profile also accepts postcode + proximity on /services.
     paths["/services"]["get"]["parameters"] += PROXIMITY_PARAMETERS
     # The official document gives the service schema for a service_at_location by id.
@@ -61,10 +107,14 @@ def openapi_document(base_url: str, max_per_page: int = 100) -> dict[str, Any]:
     for path, item in paths.items():
         operation = item["get"]
         responses = operation["responses"]
+        if "{id}" in path:
+            operation["parameters"] = [ID_PARAMETER, *operation.get("parameters", [])]
         for status, text in (
             ("400", "Parametro non valido."),
             ("404", "Oggetto non trovato."),
         ):
+            if status == "400" and not operation.get("parameters"):
+                continue
             if status == "404" and "{id}" not in path:
                 continue
             responses[status] = {

@@ -253,17 +253,25 @@ def test_proximity(api, catalogue):
         ("page=99999999999999999999", "page"),
         ("per_page=0", "per_page"),
         ("per_page=1000", "per_page"),
+        ("page=%D9%A5", "page"),  # an Arabic-Indic 5: int() would take it
+        ("page=", "page"),
+        ("page=1&page=2", "page"),
         ("format=xml", "format"),
+        ("format=", "format"),
+        ("format=JSON", "format"),
         ("full=maybe", "full"),
+        ("full=1", "full"),
         ("minimal=2", "minimal"),
         ("taxonomy_term_id=abc", "taxonomy_term_id"),
+        ("taxonomy_term_id=", "taxonomy_term_id"),
         ("organization_id=12", "organization_id"),
+        ("organization_id=urn:uuid:3f1b8a6e-4b7e-4c1e-9f7a-2a5d2c9e8b10", "organization_id"),
         ("taxonomy_id=%00", "taxonomy_id"),
         ("modified_after=yesterday", "modified_after"),
         ("modified_after=2026-13-45", "modified_after"),
+        ("modified_after=", "modified_after"),
         ("postcode=ABC", "postcode"),
-        ("postcode=99999", "postcode"),
-        ("proximity=1000", "proximity"),
+        ("proximity=far", "proximity"),
         ("postcode=21049&proximity=far", "proximity"),
         ("postcode=21049&proximity=-5", "proximity"),
         ("postcode=21049&proximity=NaN", "proximity"),
@@ -276,6 +284,41 @@ def test_bad_parameters_are_400_with_a_message(api, catalogue, query, parameter)
         data = get(api, f"{path}?{query}", status=400)
         assert data["parameter"] == parameter
         assert parameter in data["detail"] or "CAP" in data["detail"]
+
+
+def test_an_unknown_postcode_finds_nothing_and_proximity_alone_filters_nothing(api, catalogue):
+    for path in ("/api/hsds/services", "/api/hsds/service_at_locations"):
+        assert get(api, f"{path}?postcode=99999&proximity=1000")["total_items"] == 0
+        everything = get(api, f"{path}?per_page=100")["total_items"]
+        assert get(api, f"{path}?per_page=100&proximity=1000")["total_items"] == everything
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01",  # was a 500: before datetime.min once moved from Rome to UTC
+        "0001-01-01T00:00:00%2B14:00",
+        "1899-12-31T23:59:59Z",
+        "9999-12-31",
+        "9999-12-31T23:59:59-23:59",  # after datetime.max once moved to UTC
+    ],
+)
+def test_modified_after_at_the_ends_of_the_calendar(api, catalogue, value):
+    for path in ("/api/hsds/services", "/api/hsds/service_at_locations"):
+        for extra in ("", "&search=zeta", "&format=ndjson"):
+            response = api.get(f"{path}?per_page=100&modified_after={value}{extra}")
+            assert response.status_code == 200, (path, extra, response.content[:300])
+    found = get(api, f"/api/hsds/services?per_page=100&search=zeta&modified_after={value}")
+    if value.startswith("9999"):
+        assert found["total_items"] == 0
+    else:  # on or after any date before 1900: everything
+        assert str(catalogue.camp.uuid) in ids(found)
+
+
+def test_other_methods_are_405_naming_get(api):
+    response = api.post("/api/hsds/services")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
 
 
 def test_bad_parameters_on_other_lists(api):

@@ -7,19 +7,11 @@ import json
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from equilibri.services.hsds.openapi import COMPILED, openapi_document
 
+from ...schemathesis_support import ALL_CHECKS, SETTINGS, keep_connection  # noqa: F401
 from .conftest import SCHEMA_DIR
 
 OFFICIAL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
@@ -60,32 +52,8 @@ schema = schemathesis.openapi.from_dict(_local_document())
 schema.app = get_wsgi_application()
 
 
-@pytest.fixture
-def keep_connection():
-    """Like Django's test client: the WSGI app must not close the test's database connection
-    at the end of each request (PostgreSQL would lose the test transaction)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-
-
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-def test_api_conforms(case, catalogue, keep_connection):
-    case.call_and_validate(checks=CHECKS, headers={"Host": "localhost"})
+@SETTINGS
+def test_api_conforms(case, catalogue, keep_connection):  # noqa: F811
+    case.call_and_validate(checks=ALL_CHECKS, headers={"Host": "localhost"})
