@@ -81,7 +81,8 @@ def _empty_page_cache():
 
     caches["pages"].clear()
     # Lookups cached under the catalogue version: a rolled-back test leaves the version where it
-    # was, with other data behind it.
+    # was, with other data behind it. The rate limits' counters live there too
+    # (core/ratelimit.py): no test inherits another's requests.
     caches["default"].clear()
     yield
 

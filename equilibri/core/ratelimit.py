@@ -32,7 +32,6 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-KINDS = ("ip", "email")
 
 
 @dataclass(frozen=True)

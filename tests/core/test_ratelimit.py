@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from equilibri.accounts.models import User
 from equilibri.core import ratelimit
@@ -70,6 +71,9 @@ def test_the_429_page_is_clear_and_translated(client, rf):
     assert response["Retry-After"] == "90"
     assert "no-store" in response["Cache-Control"]
     assert "Troppe richieste" in body and "Riprova tra 2 minuti." in body
+    with translation.override("en"):
+        english = ratelimit.too_many_requests(request, retry_after=30).content.decode()
+    assert "Too many requests" in english and "Try again in 1 minute." in english
 
 
 @override_settings(RATE_LIMITS={"mistake_report": "2/h/ip,1/h/email"})
