@@ -4,12 +4,12 @@ roles people hold in them."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.accounts.roles import Role
 from equilibri.core.models import StateEvent
+from equilibri.core.money import MoneyField
 
 from .validators import validate_organisation_fiscal_code, validate_vat_number
 
@@ -49,14 +49,7 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     staff_count = models.PositiveIntegerField(_("numero di addetti"), null=True, blank=True)
-    turnover = models.DecimalField(
-        _("fatturato annuo (€)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
+    turnover = MoneyField(_("fatturato annuo (€)"), max_digits=14, null=True, blank=True)
     ateco_code = models.CharField(_("codice ATECO"), max_length=8, blank=True)
     runts_number = models.CharField(_("numero di iscrizione RUNTS"), max_length=30, blank=True)
     whp_member_since = models.DateField(_("nella rete WHP dal"), null=True, blank=True)
@@ -277,13 +270,7 @@ class AlliancePartner(models.Model):
         choices=Contribution.choices,
         default=Contribution.NONE,
     )
-    contribution_amount = models.DecimalField(
-        _("valore del contributo (€)"),
-        max_digits=12,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
+    contribution_amount = MoneyField(_("valore del contributo (€)"), default=Decimal("0"))
 
     class Meta:
         verbose_name = _("partner dell'alleanza")

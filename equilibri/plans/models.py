@@ -9,17 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.core.models import StateEvent
+from equilibri.core.money import MoneyField
 
 
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    """Euros: Decimal with cents, never negative."""
-    return models.DecimalField(
-        verbose_name,
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-        **kwargs,
-    )
+def money_field(verbose_name, **kwargs) -> MoneyField:
+    """Euros: Decimal with cents, never negative (whole cents in the database, see core.money)."""
+    return MoneyField(verbose_name, **kwargs)
 
 
 def percent_field(verbose_name, **kwargs) -> models.DecimalField:

@@ -11,10 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from equilibri.core.money import MoneyField, money_value
 from equilibri.plans.models import (
     Action,
     ActionCategory,
@@ -74,19 +75,17 @@ def indicators_in_scope(user, plan: TerritorialPlan | None = None) -> QuerySet[I
 
 
 def reports_in_scope(user, plan: TerritorialPlan | None = None) -> QuerySet[MonitoringReport]:
-    money: DecimalField = DecimalField(max_digits=14, decimal_places=2)
     return (
         MonitoringReport.objects.filter(project__in=projects_in_scope(user, plan).values("pk"))
         .select_related("project")
         .annotate(
-            declared=Coalesce(Sum("expenditures__amount"), Value(ZERO), output_field=money),
+            declared=Coalesce(Sum("expenditures__amount"), money_value(ZERO)),
             accepted=Coalesce(
                 Sum(
                     "expenditures__amount",
                     filter=Q(expenditures__check_state=Expenditure.Check.ACCEPTED),
                 ),
-                Value(ZERO),
-                output_field=money,
+                money_value(ZERO),
             ),
         )
         .order_by("project__title", "period_start")
@@ -103,7 +102,7 @@ def plans_for_export(user, plan: TerritorialPlan | None = None) -> QuerySet[Terr
         .values("total")
     )
     qs = dashboard_plans(user).annotate(
-        grants_total=Subquery(grants, output_field=DecimalField(max_digits=14, decimal_places=2)),
+        grants_total=Subquery(grants, output_field=MoneyField()),
         projects_count=Count("projects", distinct=True),
     )
     return qs.filter(pk=plan.pk) if plan is not None else qs

@@ -15,16 +15,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.core.models import StateEvent
+from equilibri.core.money import MoneyField
 
 
-def money(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-        **kwargs,
-    )
+def money(verbose_name, **kwargs) -> MoneyField:
+    return MoneyField(verbose_name, **kwargs)
 
 
 class Scheme(models.Model):

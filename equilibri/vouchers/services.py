@@ -34,6 +34,7 @@ from stdnum import iban as iban_std
 from stdnum.it import iva
 
 from equilibri.accounts.roles import Role, object_ids_for
+from equilibri.core.money import money_value
 from equilibri.network.models import OrganisationRole
 from equilibri.plans.models import Action
 from equilibri.services.categories import CATEGORY_LABELS
@@ -902,17 +903,18 @@ def integration_reminders_send() -> int:
 
 def _reserve(scheme_id: int, amount: Decimal) -> bool:
     """Reserves `amount` of the scheme's budget in one conditional UPDATE; False if it does
-    not fit."""
+    not fit. Exact on both databases: the columns and the value are whole cents (core.money)."""
+    cents = money_value(amount)
     return bool(
-        Scheme.objects.filter(pk=scheme_id, reserved__lte=F("budget") - amount).update(
-            reserved=F("reserved") + amount
+        Scheme.objects.filter(pk=scheme_id, reserved__lte=F("budget") - cents).update(
+            reserved=F("reserved") + cents
         )
     )
 
 
 def _release(scheme_id: int, amount: Decimal, by) -> None:
     if amount > 0:
-        Scheme.objects.filter(pk=scheme_id).update(reserved=F("reserved") - amount)
+        Scheme.objects.filter(pk=scheme_id).update(reserved=F("reserved") - money_value(amount))
         _promote_waiting(scheme_id, by)
 
 
