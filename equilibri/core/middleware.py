@@ -1,6 +1,8 @@
 import logging
 import time
 
+from django.utils.cache import patch_cache_control
+
 logger = logging.getLogger("equilibri.request")
 
 
@@ -26,4 +28,28 @@ class RequestLogMiddleware:
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
             },
         )
+        return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a signed-in user.
+
+    Why: whatever a signed-in user sees carries their data or their scope (names, applications,
+    dashboards, exports, even their name in the header of a public page), and it must not be
+    kept by a shared proxy nor by the browser for the next person at the same computer or after
+    logout. A view that already said `no-store` (e.g. `never_cache`, private downloads) keeps its
+    own policy. Anonymous answers are left as they are: the page cache (services/pagecache.py)
+    and WhiteNoise answer before this runs, and anonymous pages carry nobody's data.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: the API authenticates its bearer token there, a login logs in.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)
         return response

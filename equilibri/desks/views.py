@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from equilibri.core import ratelimit
@@ -141,6 +142,8 @@ def _used(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     return render(request, "desks/link_used.html", {"appointment": appointment}, status=410)
 
 
+# The signed links' pages show someone's appointment without a sign-in: no cache may keep them.
+@never_cache
 def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         appointment = services.appointment_from_token(token, "confirm")
@@ -173,6 +176,7 @@ def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
         appointment = services.appointment_from_token(token, "cancel")
@@ -198,6 +202,7 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     try:
         appointment = services.appointment_from_token(token, "reschedule")
