@@ -1,6 +1,10 @@
+import hashlib
+import io
+import json
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -128,22 +132,136 @@ def _row_counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_backup_then_restore_finds_every_row_again(tmp_path):
-    before = _row_counts()
-    assert before["territory.Comune"] == 1502 and before["accounts.User"] > 10
-    path = tmp_path / ("backup.sqlite3" if connection.vendor == "sqlite" else "backup.dump")
-    call_command("backup", str(path))
-    assert path.stat().st_size > 0
+def _media(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
+
+def _uploaded_rows() -> dict[str, str]:
+    from equilibri.calls.models import CallDocument
+    from equilibri.vouchers.models import ExpenseLine
+
+    return {
+        **{f"receipt {pk}": name for pk, name in ExpenseLine.objects.values_list("pk", "file")},
+        **{f"document {pk}": name for pk, name in CallDocument.objects.values_list("pk", "file")},
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_backup_then_restore_brings_back_every_row_and_every_uploaded_file(tmp_path, settings):
+    """The drill: rows with uploaded files, a backup, changes and deletions, a damaged archive
+    refused without changing anything, then the restore of the database and the files."""
+    from django.core.files.base import ContentFile
+
+    from equilibri.calls.models import Call, CallDocument
+    from equilibri.vouchers.models import ExpenseLine
+
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    receipt = ExpenseLine.objects.order_by("pk").first()
+    assert receipt is not None
+    receipt.file.save("ricevuta.pdf", ContentFile(b"%PDF-1.4\nricevuta originale\n%%EOF\n"))
+    document = CallDocument.objects.create(
+        call=Call.objects.order_by("pk").first(),
+        title="Testo del bando",
+        file=ContentFile(b"%PDF-1.4\ntesto del bando\n%%EOF\n", name="bando.pdf"),
+    )
+    rows, files, uploaded = _row_counts(), _media(media), _uploaded_rows()
+    assert rows["territory.Comune"] == 1502 and rows["accounts.User"] > 10
+    assert set(files) == {receipt.file.name, document.file.name}
+
+    path = tmp_path / "backup.tar"
+    call_command("backup", str(path))
+    with tarfile.open(path) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+    assert {f"media/{name}" for name in files} <= set(names)
+    assert manifest["database"]["engine"] == connection.vendor
+    assert "0001_initial" in manifest["migrations"]["vouchers"]
+    listed = {m["path"]: m for m in manifest["members"]}
+    receipt_bytes = files[receipt.file.name]
+    assert listed[f"media/{receipt.file.name}"] == {
+        "path": f"media/{receipt.file.name}",
+        "size": len(receipt_bytes),
+        "sha256": hashlib.sha256(receipt_bytes).hexdigest(),
+    }
+
+    # Changes after the backup: a file rewritten, a document deleted with its file, a new upload,
+    # rows deleted and added.
+    (media / receipt.file.name).write_bytes(b"%PDF-1.4\naltro\n%%EOF\n")
+    document.file.delete(save=False)
+    document.delete()
+    (media / "vouchers" / "dopo-il-backup.pdf").write_bytes(b"%PDF-1.4\n")
     OrganisationRole.objects.all().delete()
     User.objects.create_user("dopo.il.backup@example.org", "x" * 12)
-    assert _row_counts() != before
+    changed_rows, changed_files = _row_counts(), _media(media)
+    assert changed_rows != rows and changed_files != files
+
+    # One byte of the receipt flipped inside the archive: refused, nothing touched.
+    damaged = bytearray(path.read_bytes())
+    at = damaged.index(b"ricevuta originale")
+    damaged[at] ^= 0x20
+    (tmp_path / "damaged.tar").write_bytes(damaged)
+    with pytest.raises(CommandError, match=r"checksum mismatch.*Nothing was changed"):
+        call_command("restore", str(tmp_path / "damaged.tar"), "--yes")
+    assert _row_counts() == changed_rows
+    assert _media(media) == changed_files
 
     call_command("restore", str(path), "--yes")
     connection.close()
-    assert _row_counts() == before
+    assert _row_counts() == rows
+    assert _uploaded_rows() == uploaded
+    assert _media(media) == files
     assert not User.objects.filter(email="dopo.il.backup@example.org").exists()
+    assert not list(tmp_path.glob(".restore-*"))  # the staging folder is gone
+
+
+def _archive(path: Path, members: list[tuple[tarfile.TarInfo, bytes]]) -> Path:
+    manifest = {
+        "format": "equilibri-backup",
+        "version": 1,
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "database": {"engine": connection.vendor, "path": "database.sqlite3"},
+        "migrations": {},
+        "members": [
+            {"path": info.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for info, data in members
+        ],
+    }
+    body = json.dumps(manifest).encode()
+    with tarfile.open(path, "w") as tar:
+        for info, data in [*members, (tarfile.TarInfo("manifest.json"), body)]:
+            info.size = len(data) if info.isreg() else 0
+            tar.addfile(info, io.BytesIO(data) if info.isreg() else None)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("media/../../evil.txt", tarfile.REGTYPE),
+        ("/tmp/evil.txt", tarfile.REGTYPE),
+        ("../evil.txt", tarfile.REGTYPE),
+        ("media/link", tarfile.SYMTYPE),
+        ("media/hard", tarfile.LNKTYPE),
+        ("evil.txt", tarfile.REGTYPE),
+    ],
+)
+@pytest.mark.django_db
+def test_restore_refuses_unsafe_members_before_touching_anything(tmp_path, settings, name, kind):
+    settings.MEDIA_ROOT = media = tmp_path / "state" / "media"
+    media.mkdir(parents=True)
+    (media / "kept.pdf").write_bytes(b"kept")
+    users = User.objects.count()
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = "/etc/passwd"
+    path = _archive(tmp_path / "hostile.tar", [(info, b"evil")])
+    with pytest.raises(CommandError, match=r"unsafe member name|not a regular file"):
+        call_command("restore", str(path), "--yes")
+    assert _media(media) == {"kept.pdf": b"kept"}
+    assert User.objects.count() == users
+    assert not list(tmp_path.rglob("evil.txt"))
+    assert [p.name for p in (tmp_path / "state").iterdir()] == ["media"]
 
 
 @pytest.mark.django_db

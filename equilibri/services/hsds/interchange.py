@@ -27,7 +27,7 @@ from functools import cache, lru_cache, partial
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +37,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from equilibri.accounts.roles import Role, ats_ids_for
 from equilibri.core.text import fold
 from equilibri.network.models import Organisation
 from equilibri.network.selectors import managed_ats_ids
@@ -57,6 +58,10 @@ from ..models import (
 )
 from ..selectors import postcode_comuni
 from . import reading
+from ..services import IN_PLACE_STATES, revisions_import
+from ..services import LOCATION_FIELDS as EDIT_LOCATION_FIELDS
+from ..services import SCALAR_FIELDS as EDIT_SCALAR_FIELDS
+from ..services import _json as edit_value
 from . import serializers as ser
 
 logger = logging.getLogger(__name__)
@@ -122,6 +127,8 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
 
+    # Changes waiting for the moderating ATS (services; locations whose change rides in them).
+    moderated: int = 0
 
 @dataclass
 class ImportReport:
@@ -180,7 +187,13 @@ class ImportReport:
                 "%(unchanged)s invariati; sedi %(loc_created)s nuove, %(loc_updated)s "
                 "aggiornate, %(loc_unchanged)s invariate."
             )
-        return text % values
+        text %= values
+        if s.moderated:
+            text += " " + _(
+                "%(count)s servizi pubblicati modificati: le modifiche attendono l'approvazione "
+                "dell'ATS che li modera."
+            ) % {"count": s.moderated}
+        return text
 
 
 class ImportRefused(Exception):
@@ -557,9 +570,17 @@ def _max_length(model: type[Model], name: str) -> int | None:
 class Planner:
     """Turns a Bundle into plans, recording every problem in the report."""
 
-    def __init__(self, report: ImportReport, allowed_orgs: set[int] | None = None):
+    def __init__(
+        self,
+        report: ImportReport,
+        allowed_orgs: Iterable[int] | None = None,
+        allowed_ats: Iterable[int] | None = None,
+    ):
+        """`allowed_orgs`: the organisations whose services (and locations) may be imported,
+        `allowed_ats`: the ATS whose projects and plan actions they may name (None: any)."""
         self.report = report
-        self.allowed_orgs = allowed_orgs
+        self.allowed_orgs = None if allowed_orgs is None else frozenset(allowed_orgs)
+        self.allowed_ats = None if allowed_ats is None else frozenset(allowed_ats)
         self.service_validator = _validator("service.json")
         self.org_validator = _validator("organization_list.json")
         self.terms_by_uuid = {str(t.uuid): t for t in TaxonomyTerm.objects.all()}
@@ -588,8 +609,9 @@ class Planner:
         self.org_cache: dict[str, tuple[int | None, str]] = {}
         from equilibri.plans.models import Action, Project
 
-        self.project_ids = set(Project.objects.values_list("pk", flat=True))
-        self.action_ids = set(Action.objects.values_list("pk", flat=True))
+        # By ATS: a service names only those of the importer's ATS (others are "unknown").
+        self.project_ats = dict(Project.objects.values_list("pk", "plan__ats_id"))
+        self.action_ats = dict(Action.objects.values_list("pk", "project__plan__ats_id"))
         self.url = URLValidator()
         self.email = EmailValidator()
         # Web and e-mail addresses already found valid (an organisation's repeat on every one
@@ -695,6 +717,18 @@ class Planner:
         return value
 
     def attribute_code(self, attr: dict) -> str | None:
+    def reachable(self, ats_of: dict[int, int], value: str) -> int | None:
+        """The pk written in `value` if it is one of `ats_of` (pk -> ATS) in an ATS the
+        importer may import for; otherwise None, as for a missing one (outside the scope is
+        the same as missing). At most 18 digits: int() of a longer string may raise."""
+        if not (value.isdecimal() and len(value) <= 18):
+            return None
+        pk = int(value)
+        allowed = self.allowed_ats
+        if pk not in ats_of or (allowed is not None and ats_of[pk] not in allowed):
+            return None
+        return pk
+
         term_id = str(attr.get("taxonomy_term_id") or "")
         if term_id in ser.PROFILE_TERM_BY_ID:
             return ser.PROFILE_TERM_BY_ID[term_id]
@@ -819,6 +853,17 @@ class Planner:
         if loc.get("organization_id"):
             loc_org = self.org_by_uuid.get(str(loc["organization_id"]))
         latitude, longitude = loc.get("latitude"), loc.get("longitude")
+            allowed = self.allowed_orgs
+            if loc_org is not None and allowed is not None and loc_org not in allowed:
+                self.err(
+                    loc,
+                    "organization_id",
+                    _(
+                        "La sede è dell'organizzazione %(id)s, che non è nella rete della tua "
+                        "ATS: non puoi importarla."
+                    )
+                    % {"id": loc["organization_id"]},
+                )
         if (latitude is None or longitude is None) and comune is not None:
             latitude, longitude = float(comune.lat), float(comune.lon)
         accessibility = "\n".join(
@@ -977,13 +1022,13 @@ class Planner:
                 else:
                     comuni.add(comune.pk)
             elif code == "eligible-project":
-                if value.isdigit() and int(value) in self.project_ids:
-                    fields["eligible_project_id"] = int(value)
+                if (pk := self.reachable(self.project_ats, value)) is not None:
+                    fields["eligible_project_id"] = pk
                 else:
                     self.err(attr, "value", _("Progetto %(id)s sconosciuto.") % {"id": value})
             elif code == "funding-action":
-                if value.isdigit() and int(value) in self.action_ids:
-                    fields["funding_action_id"] = int(value)
+                if (pk := self.reachable(self.action_ats, value)) is not None:
+                    fields["funding_action_id"] = pk
                 else:
                     self.err(attr, "value", _("Azione %(id)s sconosciuta.") % {"id": value})
             elif code is not None:
@@ -1151,6 +1196,7 @@ class Planner:
                 plans.append(plan)
         return plans
 
+        self.services = bundle.services
 
 @lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
@@ -1158,6 +1204,44 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+    def name_rows(self, messages: dict[Hex, str]) -> None:
+        """Reports each object of the file whose id is in `messages` at its row (its first
+        occurrence), for the checks made after planning against the catalogue. It walks all
+        that was read, so it runs only when there is something to report."""
+        done: set[Hex] = set()
+        for s in self.services:
+            self.root = s
+            for obj in _objects(s):
+                for value in _ids_of(obj):
+                    if value in messages and value not in done:
+                        done.add(value)
+                        self.err(obj, "id", messages[value])
+        for value in messages.keys() - done:  # e.g. a derived id: the file, at least
+            self.report.error(f"{self.report.source}|", "id", messages[value], _dashed(value))
+
+
+def _objects(obj: Any) -> Iterator[dict]:
+    """Every object in `obj`, depth first."""
+    if isinstance(obj, dict):
+        yield obj
+        for key, value in obj.items():
+            if key != SRC and isinstance(value, dict | list):
+                yield from _objects(value)
+    elif isinstance(obj, list):
+        for item in obj:
+            yield from _objects(item)
+
+
+def _ids_of(obj: dict) -> list[Hex]:
+    """The ids the import gives the rows of `obj`: its own, and for a schedule of several
+    weekdays the ids of its other days' rows (see `Planner.schedules`)."""
+    try:
+        first = _hex(obj.get("id"))
+    except ValueError:
+        return []
+    days = [d.strip().upper() for d in str(obj.get("byday") or "").split(",") if d.strip()]
+    return [first, *(uuid.uuid5(uuid.UUID(hex=first), day).hex for day in days[1:])]
+
 def _clock(raw: str) -> time | None:
     # Opening hours repeat (a few hundred distinct ones in a whole catalogue).
     clock = raw.rstrip("Zz").split("+")[0]
@@ -1276,10 +1360,20 @@ def _rows_by_uuid(model: type[Model], uuids: list[Hex], *fields: str) -> Iterato
             yield rows
 
 
-def _existing_plans(uuids: list[Hex]) -> dict[Hex, tuple[int, ServicePlan]]:
+class Existing(NamedTuple):
+    """A service of the catalogue with one of the file's ids."""
+
+    pk: int
+    plan: ServicePlan  # its current state
+    review_state: str
+    listed_object: str  # kept by another app (help desks): changed only there
+
+
+def _existing_plans(uuids: list[Hex]) -> dict[Hex, Existing]:
     """The catalogue's current state of these services, as plans (plain value queries)."""
-    out: dict[Hex, tuple[int, ServicePlan]] = {}
-    for rows in _rows_by_uuid(Service, uuids, "pk", "uuid", *SERVICE_FIELDS):
+    out: dict[Hex, Existing] = {}
+    fields = ("pk", "uuid", "review_state", "listed_object", *SERVICE_FIELDS)
+    for rows in _rows_by_uuid(Service, uuids, *fields):
         pks = [row[0] for row in rows]
         children: dict[str, dict[int, list]] = {}
         group = partial(_group, children)
@@ -1353,11 +1447,11 @@ def _existing_plans(uuids: list[Hex]) -> dict[Hex, tuple[int, ServicePlan]]:
         )
         for row in rows:
             pk, service_uuid = row[0], row[1].hex
-            out[service_uuid] = (
+            out[service_uuid] = Existing(
                 pk,
                 ServicePlan(
                     service_uuid,
-                    dict(zip(SERVICE_FIELDS, row[2:], strict=True)),
+                    dict(zip(SERVICE_FIELDS, row[4:], strict=True)),
                     frozenset(t for (t,) in children["terms"].get(pk, [])),
                     frozenset(c for (c,) in children["comuni"].get(pk, [])),
                     *(
@@ -1380,6 +1474,8 @@ def _existing_plans(uuids: list[Hex]) -> dict[Hex, tuple[int, ServicePlan]]:
 def _existing_locations(uuids: list[Hex]) -> dict[Hex, tuple[int, LocationPlan]]:
     out = {}
     for rows in _rows_by_uuid(Location, uuids, "pk", "uuid", *LOCATION_FIELDS):
+                row[2],
+                row[3],
         phones: dict[int, list] = defaultdict(list)
         for row in Phone.objects.filter(
             location_id__in=[r[0] for r in rows], service__isnull=True
@@ -1404,6 +1500,285 @@ class _Table:
     """INSERT / UPDATE of a model's rows given as {attname: value}, with Django's adapters."""
 
     def __init__(self, model: type[Model], now: datetime):
+# --- scope: what an import may touch, and what goes live ----------------------------------
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """What an import may touch. `organisations`: those whose services and locations it may
+    create, change or link to (None: every one, for superusers and system imports); `ats`: the
+    ATS whose projects and plan actions its services may name (None: every one); `live`: the
+    organisations whose published services it changes at once, because the importer is an
+    operator of their ATS, who moderates them. Another importer's changes to published
+    services wait for that ATS's approval, as a provider's edits do."""
+
+    organisations: frozenset[int] | None
+    ats: frozenset[int] | None
+    live: frozenset[int]
+
+
+def import_scope(by: Any) -> ImportScope:
+    """The scope of an import by `by` (None: a system import)."""
+    organisations = allowed_organisations(by)
+    ats = None if by is None else managed_ats_ids(by)
+    moderated = set() if by is None else ats_ids_for(by, Role.ATS_OPERATOR)
+    live = Organisation.objects.filter(comune__ats_id__in=moderated).values_list("pk", flat=True)
+    return ImportScope(
+        organisations=None if organisations is None else frozenset(organisations),
+        ats=None if ats is None else frozenset(ats),
+        live=frozenset(live) if moderated else frozenset(),
+    )
+
+
+@dataclass
+class Decision:
+    """What the write stage does with the plans."""
+
+    plans: list[ServicePlan]  # written in place (or left as they are)
+    locations: dict[Hex, LocationPlan]  # the same
+    revisions: dict[int, dict[str, Any]]  # service pk -> its proposed edit, for moderation
+
+
+def _outside(model: type[Model], value: Hex) -> str:
+    return _(
+        "L'id %(id)s è già di un oggetto del catalogo (%(kind)s) di un'organizzazione fuori "
+        "dal tuo ambito: un'importazione non può modificarlo, spostarlo né collegarlo."
+    ) % {"id": _dashed(value), "kind": model._meta.verbose_name}
+
+
+def _location_users(pks: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """(organisation, review state) of the services at each of these locations."""
+    users: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for batch in _batches(pks):
+        for location_id, organisation_id, state in ServiceAtLocation.objects.filter(
+            location_id__in=batch
+        ).values_list("location_id", "service__organisation_id", "service__review_state"):
+            users[location_id].append((organisation_id, state))
+    return users
+
+
+def _decide(
+    plans: list[ServicePlan],
+    existing: dict[Hex, Existing],
+    planner: Planner,
+    existing_locations: dict[Hex, tuple[int, LocationPlan]],
+    scope: ImportScope,
+) -> Decision:
+    """Checks every service and location of the file that the catalogue already has against
+    the scope (its organisation, and for a location those of the services at it), then sorts
+    the changes: in place, or as revisions for the moderating ATS. A refusal is reported at the
+    object's row and nothing is written. Set-based: the lookups are `_existing_plans`' and
+    one query per batch of locations. The other objects (schedules, phones, contacts...) are
+    only ever inserted, under services and locations checked here: an id of theirs that the
+    catalogue uses elsewhere is refused by its unique index, and `_clashes` names it."""
+    orgs = scope.organisations
+    refused: dict[Hex, str] = {}
+    for p in plans:
+        old = existing.get(p.uuid)
+        if old is None:
+            continue
+        owner = old.plan.fields["organisation_id"]
+        if orgs is not None and owner not in orgs:
+            refused[p.uuid] = _outside(Service, p.uuid)
+        elif owner != p.fields["organisation_id"]:
+            refused[p.uuid] = _(
+                "Il servizio %(id)s è di %(org)s: un'importazione non lo sposta a un'altra "
+                "organizzazione."
+            ) % {"id": _dashed(p.uuid), "org": planner.org_names.get(owner, owner)}
+        elif old.listed_object and old.plan.key() != p.key():
+            refused[p.uuid] = _(
+                "Il servizio %(id)s è gestito automaticamente da un'altra sezione (es. lo "
+                "sportello): un'importazione non lo modifica."
+            ) % {"id": _dashed(p.uuid)}
+
+    def changed(lid: Hex) -> bool:
+        return existing_locations[lid][1].key() != planner.locations[lid].key()
+
+    # With a limited scope every location the file names is checked; otherwise only the
+    # changed ones matter (for moderation).
+    checked = [lid for lid in existing_locations if orgs is not None or changed(lid)]
+    users = _location_users([existing_locations[lid][0] for lid in checked])
+    protected: set[Hex] = set()  # changed, but used by a published service not live for us
+    for lid in checked:
+        pk, old_location = existing_locations[lid]
+        owner = old_location.fields["organisation_id"]
+        if orgs is not None and (
+            (owner is not None and owner not in orgs)
+            or any(org not in orgs for org, _state in users[pk])
+        ):
+            refused[lid] = _outside(Location, lid)
+        elif any(
+            state not in IN_PLACE_STATES and org not in scope.live for org, state in users[pk]
+        ) and changed(lid):
+            protected.add(lid)
+
+    kept: list[ServicePlan] = []
+    moderated: dict[int, ServicePlan] = {}
+    for p in plans:
+        old = existing.get(p.uuid)
+        if (
+            old is not None
+            and old.review_state not in IN_PLACE_STATES
+            and old.plan.fields["organisation_id"] not in scope.live
+            and (old.plan.key() != p.key() or any(lid in protected for _u, lid, _d in p.sals))
+        ):
+            moderated[old.pk] = p
+        else:
+            kept.append(p)
+    # A changed location waits in the revisions of the services at it; approved, each is
+    # applied to the locations the service has.
+    carried = {lid for p in moderated.values() for _u, lid, _d in existing[p.uuid].plan.sals}
+    for lid in protected - carried:
+        refused[lid] = _(
+            "La sede %(id)s è di un servizio pubblicato che non moderi, e il file non contiene "
+            "quel servizio: la modifica della sede va importata con il servizio, e attenderà "
+            "l'approvazione della sua ATS."
+        ) % {"id": _dashed(lid)}
+    if refused:
+        planner.name_rows(refused)
+        return Decision([], {}, {})
+    codes = {t.pk: t.code for t in planner.terms_by_uuid.values()}
+    revisions = {pk: _proposal(p, planner, codes) for pk, p in moderated.items()}
+    # Until approved, the catalogue (and the search index of any service written now) keeps
+    # what these locations are.
+    for lid in protected:
+        planner.locations[lid] = existing_locations[lid][1]
+    planner.report.services.moderated = len(moderated)
+    planner.report.locations.moderated = len(protected)
+    locations = planner.locations
+    if protected:
+        locations = {lid: plan for lid, plan in locations.items() if lid not in protected}
+    return Decision(kept, locations, revisions)
+
+
+# An edit's location field -> the plan's.
+_LOCATION_FIELD = {"comune": "comune_id"}
+
+
+def _proposal(plan: ServicePlan, planner: Planner, codes: dict[int, str]) -> dict[str, Any]:
+    """The plan as a provider's edit proposes it (`services.service_data`'s form): what the
+    moderator compares, and applies if approved. An edit says less than HSDS: its rows have
+    no ids (approved, they get new ones), phones no extension, languages no note, and opening
+    hours hold for every location of the service."""
+    f = plan.fields
+    data: dict[str, Any] = {name: edit_value(f[name]) for name in EDIT_SCALAR_FIELDS}
+    data["eligible_project"] = f["eligible_project_id"]
+    data["funding_action"] = f["funding_action_id"]
+    data["terms"] = sorted(codes[t] for t in plan.terms)
+    data["eligible_comuni"] = sorted(plan.comuni)
+    data["locations"] = [
+        {
+            "uuid": _dashed(lid),
+            **{
+                name: edit_value(planner.locations[lid].fields[_LOCATION_FIELD.get(name, name)])
+                for name in EDIT_LOCATION_FIELDS
+            },
+        }
+        for _u, lid, _d in plan.sals
+    ]
+    rows: dict[str, list[dict[str, Any]]] = {
+        "schedules": [
+            {
+                "weekday": day,
+                "opens_at": opens,
+                "closes_at": closes,
+                "valid_from": vf,
+                "valid_to": vt,
+                "notes": notes,
+            }
+            for _u, _l, day, opens, closes, vf, vt, notes in sorted(
+                plan.schedules, key=itemgetter(2, 3)
+            )
+        ],
+        "closures": [
+            {"date_from": df, "date_to": dt, "reason": reason}
+            for _u, _l, df, dt, reason in plan.closures
+        ],
+        "phones": [{"number": n, "kind": k, "description": d} for _u, n, _e, k, d in plan.phones],
+        "contacts": [
+            {"name": n, "title": t, "department": d, "email": e, "phone": ph}
+            for _u, n, t, d, e, ph in plan.contacts
+        ],
+        "languages": [{"code": c, "name": n} for _u, c, n, _note in plan.languages],
+        "cost_options": [
+            {
+                "option": o,
+                "amount": a,
+                "amount_description": d,
+                "valid_from": vf,
+                "valid_to": vt,
+            }
+            for _u, o, a, d, vf, vt in plan.costs
+        ],
+    }
+    for key, items in rows.items():
+        data[key] = [{k: edit_value(v) for k, v in row.items()} for row in items]
+    return data
+
+
+def _clashes(
+    decision: Decision,
+    existing: dict[Hex, Existing],
+    existing_locations: dict[Hex, tuple[int, LocationPlan]],
+    scope: ImportScope,
+) -> dict[Hex, str]:
+    """After the database refused the write (a unique index): the ids of rows the file gives
+    that the catalogue already uses for another service's or location's row, each with its
+    message. Looked up only on this path, so that an import never pays for it."""
+    rewritten = {
+        existing[p.uuid].pk
+        for p in decision.plans
+        if p.uuid in existing and existing[p.uuid].plan.key() != p.key()
+    }
+    relocated = {
+        existing_locations[lid][0]
+        for lid, plan in decision.locations.items()
+        if lid in existing_locations and existing_locations[lid][1].key() != plan.key()
+    }
+    # Where the file puts each row: ("s", its service's pk) or ("l", its location's pk);
+    # None for a new service or location.
+    placed: dict[type[Model], dict[Hex, tuple[str, int | None]]] = defaultdict(dict)
+    for p in decision.plans:
+        owner = ("s", existing[p.uuid].pk if p.uuid in existing else None)
+        for model, rows in (
+            (ServiceAtLocation, p.sals),
+            (Schedule, p.schedules),
+            (Closure, p.closures),
+            (Phone, p.phones),
+            (Contact, p.contacts),
+            (Language, p.languages),
+            (CostOption, p.costs),
+        ):
+            for row in rows:
+                placed[model][row[0]] = owner
+    for lid, plan in decision.locations.items():
+        location_pk = existing_locations[lid][0] if lid in existing_locations else None
+        for row in plan.phones:
+            placed[Phone].setdefault(row[0], ("l", location_pk))
+    messages: dict[Hex, str] = {}
+    for kind, ids in placed.items():
+        fields = ["uuid", "service_id", "service__organisation_id"]
+        if kind is Phone:
+            fields += ["location_id", "location__organisation_id"]
+        for batch in _rows_by_uuid(kind, list(ids), *fields):
+            for row in batch:
+                value, service_id, org = row[0].hex, row[1], row[2]
+                # Rows of the services (locations) rewritten are deleted before the inserts.
+                now_at, freed = ("s", service_id), service_id in rewritten
+                if service_id is None:  # a location's phone
+                    now_at, org, freed = ("l", row[3]), row[4], row[3] in relocated
+                if now_at == ids[value] or freed:
+                    continue
+                if scope.organisations is not None and org not in scope.organisations:
+                    messages[value] = _outside(kind, value)
+                else:
+                    messages[value] = _(
+                        "L'id %(id)s è già di un altro oggetto del catalogo (%(kind)s): usa un "
+                        "id nuovo."
+                    ) % {"id": _dashed(value), "kind": kind._meta.verbose_name}
+    return messages
+
+
         ops = connection.ops
         qn = ops.quote_name
         self.model = model
@@ -1553,7 +1928,7 @@ class Written:
 
 def _write(
     plans: list[ServicePlan],
-    existing: dict[Hex, tuple[int, ServicePlan]],
+    existing: dict[Hex, Existing],
     locations: dict[Hex, LocationPlan],
     existing_locations: dict[Hex, tuple[int, LocationPlan]],
     report: ImportReport,
@@ -1809,8 +2184,8 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
             % {"size": size, "limit": limit},
         )
         return report
-    allowed = allowed_organisations(by)
-    if allowed is not None and not allowed:
+    scope = import_scope(by)
+    if scope.organisations is not None and not scope.organisations:
         report.error(
             f"{report.source}|", "", _("Solo gli operatori di rete ATS possono importare servizi.")
         )
@@ -1818,7 +2193,7 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
     bundle = read_source(source, report)
     if not report.ok:
         return report
-    planner = Planner(report, allowed)
+    planner = Planner(report, scope.organisations, scope.ats)
     plans = planner.plan(bundle)
     if not report.ok:
         return report
@@ -1826,11 +2201,18 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
     existing_locations = _existing_locations(list(planner.locations))
     try:
         with _write_cache(), transaction.atomic():
-            written = _write(plans, existing, planner.locations, existing_locations, report, by)
+            written = _write(
+                decision.plans, existing, decision.locations, existing_locations, report, by
+            )
+            if decision.revisions:
+                revisions_import(proposals=decision.revisions, by=by, source=report.source)
             if dry_run:
                 transaction.set_rollback(True)
             else:
                 _reindex(written, planner)
+    decision = _decide(plans, existing, planner, existing_locations, scope)
+    if not report.ok:
+        return report
     except (IntegrityError, ValueError) as exc:
         # E.g. an id of the file already used by another service's schedule or phone.
         report.error(
@@ -1839,6 +2221,10 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
             _(
                 "Scrittura annullata, nulla è cambiato: un identificativo del file è già usato "
                 "da un altro oggetto del catalogo (%(error)s)."
+        clashes = _clashes(decision, existing, existing_locations, scope)
+        if clashes:
+            planner.name_rows(clashes)
+            return report
             )
             % {"error": exc},
         )
