@@ -89,6 +89,10 @@ LIST_FIELDS = {
     "languages": ["code", "name"],
     "cost_options": ["option", "amount", "amount_description", "valid_from", "valid_to"],
 }
+# A change to a service in these states is written in place; in the others (published, stale,
+# hidden: what the public sees, or saw) it waits as a revision for the ATS operator. The same
+# rule for a provider's edit (`service_save`) and an HSDS import (`revisions_import`).
+IN_PLACE_STATES = (Service.Review.DRAFT, Service.Review.SUBMITTED)
 LANGUAGE_NAMES = {
     "it": "Italiano",
     "en": "English",
@@ -379,7 +383,7 @@ def service_save(*, service: Service, data: dict[str, Any], by) -> ServiceRevisi
     (replacing any previous pending one) that the ATS operator reviews."""
     _check_provider(service, by)
     service = Service.objects.select_for_update().get(pk=service.pk)
-    if service.review_state in (Service.Review.DRAFT, Service.Review.SUBMITTED):
+    if service.review_state in IN_PLACE_STATES:
         _apply_data(service, data)
         return None
     # Validate the proposal now, without touching the live service.
@@ -606,6 +610,74 @@ def revision_withdraw(*, revision: ServiceRevision, by) -> ServiceRevision:
     revision.reviewed_at = timezone.now()
     revision.save()
     return revision
+
+
+IMPORT_BATCH = 5000  # services in one IN (...)
+
+
+@transaction.atomic
+def revisions_import(*, proposals: dict[int, dict[str, Any]], by, source: str) -> int:
+    """Changes of an HSDS import to services in a moderated state (published, stale, hidden)
+    by someone who is not the ATS operator moderating them (a superuser, a system import):
+    pending revisions, as a provider's edit makes (`service_save`), each replacing the pending
+    one of its service, unless that one already proposes the same (the same file again
+    changes nothing). `proposals`: service pk -> data in `service_data`'s form. The
+    operators of each ATS get one e-mail for all of theirs. Returns how many were made.
+    Set-based (a query per batch of services): an import may carry thousands."""
+    ids = list(proposals)
+    batches = [ids[i : i + IMPORT_BATCH] for i in range(0, len(ids), IMPORT_BATCH)]
+    pending = ServiceRevision.objects.filter(state=ServiceRevision.State.SUBMITTED)
+    already = {
+        service_id
+        for batch in batches
+        for service_id, data in pending.filter(service_id__in=batch).values_list(
+            "service_id", "data"
+        )
+        if data == proposals[service_id]
+    }
+    fresh = [pk for pk in ids if pk not in already]
+    if not fresh:
+        return 0
+    now = timezone.now()
+    fresh_batches = [fresh[i : i + IMPORT_BATCH] for i in range(0, len(fresh), IMPORT_BATCH)]
+    for batch in fresh_batches:
+        pending.filter(service_id__in=batch).update(
+            state=ServiceRevision.State.WITHDRAWN, reviewed_at=now
+        )
+    submitter = by if getattr(by, "pk", None) else None
+    ServiceRevision.objects.bulk_create(
+        (
+            ServiceRevision(service_id=pk, data=proposals[pk], submitted_by=submitter)
+            for pk in fresh
+        ),
+        batch_size=1000,
+    )
+    per_ats: dict[int, int] = {}
+    for batch in fresh_batches:
+        for ats_id in Service.objects.filter(pk__in=batch).values_list(
+            "organisation__comune__ats_id", flat=True
+        ):
+            per_ats[ats_id] = per_ats.get(ats_id, 0) + 1
+    operators: dict[int, list[str]] = {}
+    for ats_id, email in StaffRole.objects.filter(
+        role=Role.ATS_OPERATOR, ats_id__in=per_ats, user__is_active=True
+    ).values_list("ats_id", "user__email"):
+        operators.setdefault(ats_id, []).append(email)
+    who = getattr(by, "email", "") or _("il sistema")
+    for ats_id, count in per_ats.items():
+        _mail_later(
+            _("Modifiche importate da approvare: %(count)s") % {"count": count},
+            _(
+                "Un'importazione HSDS (%(source)s) di %(who)s ha proposto modifiche a "
+                "%(count)s servizi pubblicati della tua ATS: restano come sono finché non "
+                "approvi le modifiche."
+            )
+            % {"source": source, "who": who, "count": count}
+            + "\n\n"
+            + _site(reverse("catalogue:queue")),
+            operators.get(ats_id, []),
+        )
+    return len(fresh)
 
 
 # --- Field-by-field diff ---------------------------------------------------------------------

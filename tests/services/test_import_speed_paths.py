@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.db.models import Prefetch
 
-from equilibri.services.hsds.interchange import export_json, import_hsds
+from equilibri.services.hsds.interchange import allowed_organisations, export_json, import_hsds
 from equilibri.services.indexing import _Tokens, reindex_services
-from equilibri.services.models import Service, ServiceAtLocation
+from equilibri.services.models import Service, ServiceAtLocation, hsds_organisation_id
 from equilibri.services.search import public_services, stems, words
 
 TEXTS = [
@@ -117,11 +117,15 @@ def test_imported_services_are_indexed_as_edited_ones(user_of, tmp_path):
     assert (again.services.created, again.services.updated) == (0, 0)
     assert _index_rows() == _expected_rows(_reference_documents())
 
+    # Changed by the operator of its ATS, who moderates it: public (and indexed) at once.
+    insubria = user_of("operatore.insubria")
+    ours = {str(hsds_organisation_id(pk)) for pk in allowed_organisations(insubria)}
     data = json.loads(out.getvalue())
+    data["services"] = [s for s in data["services"] if s["organization_id"] in ours]
     data["services"][0]["name"] = "Ludoteca rinnovata"
     data["services"][0]["description"] = "Giochi e laboratori per bambini e famiglie."
     path.write_text(json.dumps(data), encoding="utf-8")
-    edited = import_hsds(path, by=user_of("admin"))
+    edited = import_hsds(path, by=insubria)
     assert (edited.services.created, edited.services.updated) == (0, 1)
     assert _index_rows() == _expected_rows(_reference_documents())
     assert any("ludotec" in row[0] for row in _index_rows().values())

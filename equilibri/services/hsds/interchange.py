@@ -57,11 +57,11 @@ from ..models import (
     hsds_organisation_id,
 )
 from ..selectors import postcode_comuni
-from . import reading
 from ..services import IN_PLACE_STATES, revisions_import
 from ..services import LOCATION_FIELDS as EDIT_LOCATION_FIELDS
 from ..services import SCALAR_FIELDS as EDIT_SCALAR_FIELDS
 from ..services import _json as edit_value
+from . import reading
 from . import serializers as ser
 
 logger = logging.getLogger(__name__)
@@ -126,9 +126,9 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
     # Changes waiting for the moderating ATS (services; locations whose change rides in them).
     moderated: int = 0
+
 
 @dataclass
 class ImportReport:
@@ -716,7 +716,6 @@ class Planner:
             self.err(obj, key, _("'%(value)s' non è un orario HH:MM.") % {"value": raw})
         return value
 
-    def attribute_code(self, attr: dict) -> str | None:
     def reachable(self, ats_of: dict[int, int], value: str) -> int | None:
         """The pk written in `value` if it is one of `ats_of` (pk -> ATS) in an ATS the
         importer may import for; otherwise None, as for a missing one (outside the scope is
@@ -729,6 +728,7 @@ class Planner:
             return None
         return pk
 
+    def attribute_code(self, attr: dict) -> str | None:
         term_id = str(attr.get("taxonomy_term_id") or "")
         if term_id in ser.PROFILE_TERM_BY_ID:
             return ser.PROFILE_TERM_BY_ID[term_id]
@@ -852,7 +852,6 @@ class Planner:
         loc_org = None
         if loc.get("organization_id"):
             loc_org = self.org_by_uuid.get(str(loc["organization_id"]))
-        latitude, longitude = loc.get("latitude"), loc.get("longitude")
             allowed = self.allowed_orgs
             if loc_org is not None and allowed is not None and loc_org not in allowed:
                 self.err(
@@ -864,6 +863,7 @@ class Planner:
                     )
                     % {"id": loc["organization_id"]},
                 )
+        latitude, longitude = loc.get("latitude"), loc.get("longitude")
         if (latitude is None or longitude is None) and comune is not None:
             latitude, longitude = float(comune.lat), float(comune.lon)
         accessibility = "\n".join(
@@ -1189,6 +1189,7 @@ class Planner:
     def plan(self, bundle: Bundle) -> list[ServicePlan]:
         self.bundle_orgs = bundle.organizations
         self.bundle_terms = bundle.terms
+        self.services = bundle.services
         plans = []
         for s in bundle.services:
             plan = self.service(s)
@@ -1196,14 +1197,6 @@ class Planner:
                 plans.append(plan)
         return plans
 
-        self.services = bundle.services
-
-@lru_cache(maxsize=4096)
-def _fold(text: str) -> str:
-    return fold(text)
-
-
-@lru_cache(maxsize=4096)
     def name_rows(self, messages: dict[Hex, str]) -> None:
         """Reports each object of the file whose id is in `messages` at its row (its first
         occurrence), for the checks made after planning against the catalogue. It walks all
@@ -1242,6 +1235,13 @@ def _ids_of(obj: dict) -> list[Hex]:
     days = [d.strip().upper() for d in str(obj.get("byday") or "").split(",") if d.strip()]
     return [first, *(uuid.uuid5(uuid.UUID(hex=first), day).hex for day in days[1:])]
 
+
+@lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=4096)
 def _clock(raw: str) -> time | None:
     # Opening hours repeat (a few hundred distinct ones in a whole catalogue).
     clock = raw.rstrip("Zz").split("+")[0]
@@ -1467,6 +1467,8 @@ def _existing_plans(uuids: list[Hex]) -> dict[Hex, Existing]:
                         )
                     ),
                 ),
+                row[2],
+                row[3],
             )
     return out
 
@@ -1474,8 +1476,6 @@ def _existing_plans(uuids: list[Hex]) -> dict[Hex, Existing]:
 def _existing_locations(uuids: list[Hex]) -> dict[Hex, tuple[int, LocationPlan]]:
     out = {}
     for rows in _rows_by_uuid(Location, uuids, "pk", "uuid", *LOCATION_FIELDS):
-                row[2],
-                row[3],
         phones: dict[int, list] = defaultdict(list)
         for row in Phone.objects.filter(
             location_id__in=[r[0] for r in rows], service__isnull=True
@@ -1493,13 +1493,6 @@ def _existing_locations(uuids: list[Hex]) -> dict[Hex, tuple[int, LocationPlan]]
     return out
 
 
-# --- writing (plain SQL: the catalogue can be imported by the hundred thousand) -------------
-
-
-class _Table:
-    """INSERT / UPDATE of a model's rows given as {attname: value}, with Django's adapters."""
-
-    def __init__(self, model: type[Model], now: datetime):
 # --- scope: what an import may touch, and what goes live ----------------------------------
 
 
@@ -1779,6 +1772,13 @@ def _clashes(
     return messages
 
 
+# --- writing (plain SQL: the catalogue can be imported by the hundred thousand) -------------
+
+
+class _Table:
+    """INSERT / UPDATE of a model's rows given as {attname: value}, with Django's adapters."""
+
+    def __init__(self, model: type[Model], now: datetime):
         ops = connection.ops
         qn = ops.quote_name
         self.model = model
@@ -2199,6 +2199,9 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
         return report
     existing = _existing_plans([p.uuid for p in plans])
     existing_locations = _existing_locations(list(planner.locations))
+    decision = _decide(plans, existing, planner, existing_locations, scope)
+    if not report.ok:
+        return report
     try:
         with _write_cache(), transaction.atomic():
             written = _write(
@@ -2210,10 +2213,11 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
                 transaction.set_rollback(True)
             else:
                 _reindex(written, planner)
-    decision = _decide(plans, existing, planner, existing_locations, scope)
-    if not report.ok:
-        return report
     except (IntegrityError, ValueError) as exc:
+        clashes = _clashes(decision, existing, existing_locations, scope)
+        if clashes:
+            planner.name_rows(clashes)
+            return report
         # E.g. an id of the file already used by another service's schedule or phone.
         report.error(
             f"{report.source}|",
@@ -2221,10 +2225,6 @@ def _import(source: Any, *, by: Any, dry_run: bool) -> ImportReport:
             _(
                 "Scrittura annullata, nulla è cambiato: un identificativo del file è già usato "
                 "da un altro oggetto del catalogo (%(error)s)."
-        clashes = _clashes(decision, existing, existing_locations, scope)
-        if clashes:
-            planner.name_rows(clashes)
-            return report
             )
             % {"error": exc},
         )

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from equilibri.services.hsds.interchange import export_json, export_tabular, import_hsds
-from equilibri.services.models import Location, Service
+from equilibri.services.models import Location, Service, hsds_organisation_id
 
 from .conftest import SCHEMA_DIR, assert_valid
 
@@ -127,12 +127,15 @@ def test_round_trip_and_idempotent_reimport(catalogue, tmp_path, operator, kind)
     assert dict(Service.objects.values_list("uuid", "last_modified")) == stamp
 
 
-def test_an_edit_updates_only_that_service(catalogue, tmp_path, operator):
+def test_an_edit_updates_only_that_service(catalogue, tmp_path, user_of):
+    """By the operator of the service's ATS, who moderates it: public at once."""
     data = exported_json()
+    aquilone = str(hsds_organisation_id(catalogue.aquilone.pk))
+    data["services"] = [s for s in data["services"] if s["organization_id"] == aquilone]
     camp = next(s for s in data["services"] if s["id"] == str(catalogue.camp.uuid))
     camp["name"] = "Centro estivo rinnovato"
     camp["service_at_locations"][0]["schedules"] = camp["service_at_locations"][0]["schedules"][:2]
-    report = import_hsds(write(tmp_path, "c.json", data), by=operator)
+    report = import_hsds(write(tmp_path, "c.json", data), by=user_of("operatore.insubria"))
     assert report.ok, [str(e) for e in report.errors]
     assert report.services.updated == 1
     assert report.services.created == 0
