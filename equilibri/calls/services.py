@@ -34,6 +34,8 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role, ats_ids_for, object_ids_for
+from equilibri.core import uploads
+from equilibri.core.uploads import CheckedUpload
 from equilibri.network.models import Organisation, OrganisationRole
 from equilibri.plans import services as plan_services
 from equilibri.plans.models import Project
@@ -64,8 +66,6 @@ from .selectors import applications_of, calls_managed_by
 
 A = Application.State
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
-SIGNATURES = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 
 CALL_FIELDS = {
     "plan",
@@ -152,21 +152,13 @@ def _event(application: Application, by, note: str = "") -> None:
     )
 
 
-def check_upload(upload: UploadedFile, label: str = "") -> None:
-    if upload.size and upload.size > MAX_UPLOAD_BYTES:
-        raise _error(
-            "file",
-            _("Il file è troppo grande: al massimo 10 MB. Riducilo o dividilo."),
-            code="too_big",
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature, _type in SIGNATURES):
-        raise _error(
-            "file",
-            _("Carica un PDF, un JPEG o un PNG: questo file non è di un tipo ammesso."),
-            code="file_type",
-        )
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """The document to store, checked by its content (equilibri.core.uploads: a clean PDF, or a
+    JPEG / PNG re-encoded), or an error on the form's file field."""
+    try:
+        return uploads.check_upload(upload, max_bytes=MAX_UPLOAD_BYTES)
+    except ValidationError as error:
+        raise _error("file", error.messages[0], code=error.code or "invalid") from error
 
 
 # --- Calls -----------------------------------------------------------------------------------
@@ -343,8 +335,7 @@ def call_faq_add(*, call: Call, by, question: str, answer: str) -> CallFAQ:
 @transaction.atomic
 def call_document_add(*, call: Call, by, title: str, file: UploadedFile) -> CallDocument:
     _require_call_manager(by, call)
-    check_upload(file)
-    document = CallDocument(call=call, title=title, file=file)
+    document = CallDocument(call=call, title=title, file=check_upload(file))
     document.full_clean()
     document.save()
     return document
@@ -592,8 +583,9 @@ def application_document_add(
             ),
             code="not_draft",
         )
-    check_upload(file)
-    document = ApplicationDocument(application=application, name=name, file=file, uploaded_by=by)
+    document = ApplicationDocument(
+        application=application, name=name, file=check_upload(file), uploaded_by=by
+    )
     document.full_clean()
     document.save()
     return document
@@ -1131,12 +1123,12 @@ def expense_item_add(
     _require_report_draft(report)
     if budget_line is not None and budget_line.application_id != report.application_id:
         raise _error("budget_line", _("Scegli una voce di budget di questa domanda."))
-    check_upload(document)
+    checked = check_upload(document)
     item = ExpenseItem(
         report=report,
         description=description,
         amount=check_money(amount, _("L'importo"), "amount"),
-        document=document,
+        document=checked,
         budget_line=budget_line,
     )
     item.full_clean()

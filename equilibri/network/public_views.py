@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from equilibri.core.files import private_file_response
 from equilibri.territory.models import ATS, Comune
 
 from . import selectors
@@ -175,11 +176,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def agreement_file(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(selectors.public_agreements(), pk=pk)
-    if not document.file:
-        raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=False,
-        filename=f"{document.get_kind_display()}-v{document.version}.pdf",
-        content_type="application/pdf",
+    return private_file_response(
+        document.file, filename=f"{document.get_kind_display()}-v{document.version}.pdf"
     )

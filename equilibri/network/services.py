@@ -9,7 +9,7 @@ Business rules (each refused with a ValidationError naming what to change):
 - lifecycle: requested → active | rejected (a rejection needs a reason); active → withdrawn;
 - only the ATS operator of the membership's ATS decides; only an organisation admin withdraws;
 - agreement versions are numbered max + 1 per ATS, alliance and kind;
-- PDF uploads are at most 10 MB and must start with "%PDF-";
+- PDF uploads are at most 10 MB and pass equilibri.core.uploads (a readable PDF, nothing active);
 - contributions of alliance partners are not negative.
 """
 
@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, forget_grants
+from equilibri.core.uploads import PDF_ONLY, CheckedUpload, check_upload
 from equilibri.territory.models import ATS
 
 from . import selectors
@@ -134,19 +135,12 @@ def organisation_update(*, organisation: Organisation, by, **data: Any) -> Organ
 # --- Agreements -----------------------------------------------------------------------------
 
 
-def check_pdf(file) -> None:
-    """At most 10 MB, and really a PDF (its first bytes are "%PDF-")."""
-    if file.size > MAX_PDF_BYTES:
-        raise ValidationError(
-            {"file": _("Il file supera i 10 MB: carica una versione più leggera del PDF.")}
-        )
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(
-            {"file": _("Il file non è un PDF: esporta il documento in formato PDF e riprova.")}
-        )
+def check_pdf(file) -> CheckedUpload:
+    """The PDF to store (equilibri.core.uploads), or an error on the form's file field."""
+    try:
+        return check_upload(file, max_bytes=MAX_PDF_BYTES, accept=PDF_ONLY)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
 
 
 @transaction.atomic
@@ -175,8 +169,7 @@ def agreement_publish(
         raise ValidationError({"title": _("Scrivi il titolo del documento.")})
     if not text.strip() and not file:
         raise ValidationError(_("Scrivi il testo del documento o carica il PDF."))
-    if file:
-        check_pdf(file)
+    checked = check_pdf(file) if file else None
     # Lock the ATS row so two publications cannot take the same number (SQLite serialises
     # writers already).
     ATS.objects.select_for_update().filter(pk=ats.pk).first()
@@ -192,8 +185,8 @@ def agreement_publish(
         text=text,
         uploaded_by=by,
     )
-    if file:
-        document.file = file
+    if checked is not None:
+        document.file = checked
     document.save()
     return document
 

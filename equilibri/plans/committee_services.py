@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, ats_ids_for
+from equilibri.core.uploads import PDF_ONLY, check_upload
 
 from .models import (
     Committee,
@@ -147,26 +148,16 @@ def meeting_save(
     return meeting
 
 
-def _sniff_pdf(upload: UploadedFile) -> None:
-    if upload.size is not None and upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_("Il documento supera i 10 MB: caricane uno più leggero."))
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(_("Gli allegati delle sedute devono essere file PDF."))
-
-
 @transaction.atomic
 def meeting_document_add(
     *, meeting: Meeting, title: str, file: UploadedFile, by
 ) -> MeetingDocument:
     _require_manager(meeting.committee, by)
-    _sniff_pdf(file)
+    checked = check_upload(file, max_bytes=MAX_DOCUMENT_BYTES, accept=PDF_ONLY)
     if not title.strip():
         raise ValidationError(_("Dai un titolo all'allegato."))
     document = MeetingDocument(meeting=meeting, title=title.strip())
-    document.file.save(file.name or "allegato.pdf", file, save=False)
+    document.file.save(checked.name, checked, save=False)
     document.save()
     return document
 

@@ -230,7 +230,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         MeetingDocument.objects.filter(meeting__in=services.meetings_visible_to(request.user)),
         pk=pk,
     )
-    return private_file_response(document.file, content_type="application/pdf")
+    return private_file_response(document.file)
 
 
 @staff_permission_required("plans.read")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide
+from equilibri.core.uploads import check_upload
 from equilibri.network.models import AllianceRole, OrganisationRole
 
 from .models import (
@@ -47,8 +48,6 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # Projects whose reports can no longer be opened or changed.
 CLOSED_PROJECT_STATES = {Project.State.CLOSED}
 EDITABLE_STATES = {R.DRAFT, R.RETURNED}
-PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
-SIGNATURES = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,19 +339,6 @@ def report_save(
     return report
 
 
-def sniff_document(upload: UploadedFile) -> str:
-    """The document's type from its first bytes (never from its name or declared type)."""
-    if upload.size is not None and upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_("Il documento supera i 10 MB: caricane uno più leggero."))
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    raise ValidationError(_("Il documento deve essere un PDF, un JPEG o un PNG."))
-
-
 @transaction.atomic
 def expenditure_add(
     *,
@@ -378,8 +364,7 @@ def expenditure_add(
         raise ValidationError(
             _("Allega il documento di spesa (PDF, JPEG o PNG) o segna l'autodichiarazione.")
         )
-    if document is not None:
-        sniff_document(document)
+    checked = check_upload(document, max_bytes=MAX_DOCUMENT_BYTES) if document else None
     expenditure = Expenditure(
         report=report,
         action=action,
@@ -387,8 +372,8 @@ def expenditure_add(
         amount=amount,
         self_declared=self_declared,
     )
-    if document is not None:
-        expenditure.document.save(document.name or "documento", document, save=False)
+    if checked is not None:
+        expenditure.document.save(checked.name, checked, save=False)
     expenditure.save()
     return expenditure
 

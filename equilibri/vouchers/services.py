@@ -34,6 +34,7 @@ from stdnum import iban as iban_std
 from stdnum.it import iva
 
 from equilibri.accounts.roles import Role, object_ids_for
+from equilibri.core.uploads import CheckedUpload, check_upload
 from equilibri.core.money import money_value
 from equilibri.network.models import OrganisationRole
 from equilibri.plans.models import Action
@@ -54,8 +55,6 @@ from .models import (
 
 A = VoucherApplication.State
 CENT = Decimal("0.01")
-PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
-SIGNATURES = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EDITABLE = (A.DRAFT, A.INTEGRATION_REQUESTED)
 # States the manager may still reject (paid is final).
@@ -230,22 +229,13 @@ def check_iban(value: str, field: str = "iban") -> str:
     return code
 
 
-def sniff_file(upload: UploadedFile, field: str = "file") -> str:
-    """The file's type from its first bytes (never its name or declared type), and its size."""
-    limit = max_upload_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise _error(
-            field,
-            _("Il file supera il limite di %(mb)s MB: caricane uno più leggero.")
-            % {"mb": round(limit / 1024 / 1024, 1)},
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    raise _error(field, _("Il file deve essere un PDF, un JPEG o un PNG."))
+def check_file(upload: UploadedFile, field: str = "file") -> CheckedUpload:
+    """The receipt or document to store, checked by its content (equilibri.core.uploads: a clean
+    PDF, or a JPEG / PNG re-encoded without its metadata), or an error on its form field."""
+    try:
+        return check_upload(upload, max_bytes=max_upload_bytes())
+    except ValidationError as error:
+        raise _error(field, error.messages[0]) from error
 
 
 def receipt_key(provider_tax_id: str, receipt_number: str) -> str:
@@ -611,7 +601,7 @@ def expense_add(
 
     amount = collect(check_amount, amount)
     tax_id = collect(check_provider_tax_id, provider_tax_id)
-    file_type = collect(sniff_file, file) if file else None
+    checked = collect(check_file, file) if file else None
     if not file:
         errors["file"] = [_("Allega la ricevuta (PDF, JPEG o PNG).")]
     today = timezone.localdate()
@@ -662,7 +652,7 @@ def expense_add(
         errors.setdefault("receipt_number", []).append(_duplicate_message(receipt_number))
     if errors:
         raise ValidationError(errors)
-    assert key is not None and amount is not None and file_type is not None
+    assert key is not None and amount is not None and checked is not None
     line = ExpenseLine(
         application=application,
         payer=payer.strip(),
@@ -674,10 +664,10 @@ def expense_add(
         service=service.strip(),
         beneficiary=beneficiary.strip(),
         amount=amount,
-        file_type=file_type,
+        file_type=checked.content_type,
         receipt_key=key,
     )
-    line.file.save(file.name or "ricevuta", file, save=False)
+    line.file.save(checked.name, checked, save=False)
     try:
         with transaction.atomic():
             line.save()
@@ -712,9 +702,9 @@ def attachment_add(
         raise _error("name", _("Scegli il documento dall'elenco di quelli richiesti."))
     if not file:
         raise _error("file", _("Allega il documento (PDF, JPEG o PNG)."))
-    file_type = sniff_file(file)
-    attachment = Attachment(application=application, name=name, file_type=file_type)
-    attachment.file.save(file.name or "documento", file, save=False)
+    checked = check_file(file)
+    attachment = Attachment(application=application, name=name, file_type=checked.content_type)
+    attachment.file.save(checked.name, checked, save=False)
     attachment.save()
     return attachment
 

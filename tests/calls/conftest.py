@@ -14,8 +14,9 @@ from equilibri.calls.models import ApplicationPartner
 from equilibri.network.models import Organisation
 from equilibri.plans.models import TerritorialPlan
 from equilibri.territory.models import ATS
+from tests.uploads import pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def pdf(name: str = "documento.pdf") -> SimpleUploadedFile:

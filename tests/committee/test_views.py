@@ -4,8 +4,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from equilibri.plans.models import Committee, Meeting, MeetingDocument, ScoreSheet
+from tests.uploads import pdf_bytes
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def test_member_scores_and_ranking_appears(login, proposal):
@@ -120,7 +121,7 @@ def test_meeting_with_documents_and_decisions(login, insubria):
         {"allegato": "1", "title": "Finto", "file": SimpleUploadedFile("finto.pdf", b"GIF89a")},
     )
     assert response.status_code == 400
-    assert "devono essere file PDF" in response.text
+    assert "non è un PDF" in response.text
     response = operator.post(
         detail, {"allegato": "1", "title": "Relazione", "file": SimpleUploadedFile("r.pdf", PDF)}
     )

@@ -21,11 +21,12 @@ from equilibri.calls.models import (
     ExpenseReport,
 )
 from equilibri.network.models import Organisation
+from tests.uploads import pdf_bytes
 
 from .helpers import ALL, ANON, STAFF, only, public, signed_in
 
 READERS = ("ats_operator", "committee_member", "regional_viewer", "superuser")
-PDF_BYTES = b"%PDF-1.4\n% matrix\n"
+PDF_BYTES = pdf_bytes()
 
 
 def _pdf(name: str) -> str:

@@ -10,13 +10,14 @@ from equilibri.core.periodic import jobs
 from equilibri.plans import monitoring_services as services
 from equilibri.plans import tasks
 from equilibri.plans.models import Expenditure, MonitoringReport, Project, SampleDraw
+from tests.uploads import image_bytes, pdf_bytes
 
 from ..conftest import email_of
 
 D = datetime.date
 R = MonitoringReport.State
-PDF = b"%PDF-1.4\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 
 
 def fill_all(report, user, narrative="Relazione del periodo."):

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from equilibri.plans import monitoring_services as services
 from equilibri.plans.models import Expenditure, MonitoringReport, SampleDraw
+from tests.uploads import pdf_bytes
 
 R = MonitoringReport.State
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def form_data(report, **extra):

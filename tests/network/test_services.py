@@ -17,10 +17,11 @@ from equilibri.network.models import (
     OrganisationRole,
 )
 from equilibri.territory.models import ATS, Comune
+from tests.uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def register(user, comune="Tradate", **extra) -> Organisation:

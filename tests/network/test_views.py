@@ -16,10 +16,11 @@ from equilibri.network.models import (
 )
 from equilibri.network.public_views import MAP_HEIGHT, MAP_WIDTH, project
 from equilibri.territory.models import ATS, Comune
+from tests.uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 REGISTRATION = {
     "name": "Officina Bianchi S.r.l.",

@@ -9,9 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-PDF = b"%PDF-1.4\n% test receipt\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+from tests.uploads import PDF
+
 ACTION = "Family voucher a rimborso per i dipendenti delle organizzazioni partner"
 VALID_CF = "CLMSRA85R50L682H"  # woman
 VALID_CF_MAN = "FRRLCU85R10L682R"

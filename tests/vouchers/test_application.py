@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from equilibri.vouchers import services
 from equilibri.vouchers.models import ExpenseLine, VoucherApplication
+from tests.uploads import JPEG, PNG
 
-from .conftest import JPEG, PNG, VALID_CF, VALID_IBAN, expense_data, pdf
+from .conftest import VALID_CF, VALID_IBAN, expense_data, pdf
 
 A = VoucherApplication.State
 pytestmark = pytest.mark.django_db
