@@ -213,7 +213,8 @@ def _modified_after(request: HttpRequest) -> datetime | None:
         return LATEST
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return value
+    # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows up to ±23:59.
+    return value.astimezone(UTC)
 
 
 def _path_uuid(value: str) -> uuid.UUID | None:
