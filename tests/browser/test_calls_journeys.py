@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.uploads import pdf_bytes
+
 from .conftest import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -30,7 +32,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def sign_in(page, live_server, local_part: str, *, domain: str = "demo.equilibri.it") -> None:

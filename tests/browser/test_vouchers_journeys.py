@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.uploads import pdf_bytes
+
 from .conftest import (
     DEMO_PASSWORD,
     assert_no_axe_violations,
@@ -23,7 +25,7 @@ from .conftest import (
 SCHEME = "Family voucher a rimborso 2026"
 WORKER_EMAIL = "nuova.lavoratrice@example.org"
 WORKER_PASSWORD = "Conciliare-2026-prova"
-PDF = b"%PDF-1.4\n% ricevuta di prova\n%%EOF\n"
+PDF = pdf_bytes()
 
 pytestmark = [
     pytest.mark.browser,
