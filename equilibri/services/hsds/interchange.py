@@ -1636,11 +1636,22 @@ def _decide(
     # what these locations are.
     for lid in protected:
         planner.locations[lid] = existing_locations[lid][1]
+    # New locations of the revisions only are made when approved (written now, they would be
+    # left at no service).
+    waiting = set(protected)
+    if moderated:
+        used = {lid for p in kept for _u, lid, _d in p.sals}
+        waiting.update(
+            lid
+            for p in moderated.values()
+            for _u, lid, _d in p.sals
+            if lid not in existing_locations and lid not in used
+        )
     planner.report.services.moderated = len(moderated)
-    planner.report.locations.moderated = len(protected)
+    planner.report.locations.moderated = len(waiting)
     locations = planner.locations
-    if protected:
-        locations = {lid: plan for lid, plan in locations.items() if lid not in protected}
+    if waiting:
+        locations = {lid: plan for lid, plan in locations.items() if lid not in waiting}
     return Decision(kept, locations, revisions)
 
 

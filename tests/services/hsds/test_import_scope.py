@@ -413,14 +413,24 @@ def test_another_importer_s_changes_to_a_published_service_wait_for_its_ats(
 ):
     """A superuser is not the ATS that moderates the service: the change (its location's too)
     is a pending revision, the catalogue stays as it is, the ATS's operators are told; the same
-    file again adds nothing; approved, it is public."""
+    file again adds nothing; approved, it is public. A new location of the service is made
+    then too (not left now at no service)."""
     catalogue_before = snapshot(CATALOGUE)
-    path = write(tmp_path, [changed_camp(catalogue)])
+    camp = changed_camp(catalogue)
+    second = copy.deepcopy(camp["service_at_locations"][0])
+    second.pop("schedules")
+    second["location"].pop("phones")
+    for old in {o["id"] for o in objects(second)}:
+        second = replaced(second, old, str(uuid.uuid4()))
+    second["location"]["name"] = "Palestra comunale"
+    camp["service_at_locations"].append(second)
+    path = write(tmp_path, [camp])
     with django_capture_on_commit_callbacks(execute=True):
         report = import_hsds(path, by=user_of("admin"))
     assert report.ok, [str(e) for e in report.errors]
     assert (report.services.updated, report.services.moderated) == (0, 1)
-    assert (report.locations.updated, report.locations.moderated) == (0, 1)
+    assert (report.locations.created, report.locations.updated) == (0, 0)
+    assert report.locations.moderated == 2
     assert "attendono l'approvazione" in report.summary()
     assert snapshot(CATALOGUE) == catalogue_before
     revision = ServiceRevision.objects.get(service=catalogue.camp)
@@ -442,6 +452,8 @@ def test_another_importer_s_changes_to_a_published_service_wait_for_its_ats(
     assert catalogue.camp.name == "Centro estivo rinnovato"
     catalogue.tradate_location.refresh_from_db()
     assert catalogue.tradate_location.address == "Via Roma 2"
+    places = catalogue.camp.at_locations.values_list("location__name", flat=True)
+    assert sorted(places) == ["Palestra comunale", "Scuola primaria Battisti"]
 
 
 def test_a_draft_changes_in_place_for_any_importer(catalogue, tmp_path, user_of):
