@@ -7,8 +7,23 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from equilibri.core import identifiers
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        """Sign-up and new addresses in the platform's one form of an e-mail address (allauth
+        has lower-cased it; full-width letters, invisible characters… are ours), before allauth
+        checks that no other account has it."""
+        return identifiers.normalise_email(super().clean_email(email))
+
+    def authenticate(self, request: HttpRequest, **credentials: Any):
+        """The address typed at login in the same form as the stored ones, so it finds its
+        account and axes counts its failures under one name."""
+        if credentials.get("email"):
+            credentials["email"] = identifiers.normalise_email(credentials["email"])
+        return super().authenticate(request, **credentials)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """The address axes takes (AXES_IPWARE_META_PRECEDENCE_ORDER): one setting decides it
         for the login lockout, allauth's rate limits and ours (core/ratelimit.py)."""

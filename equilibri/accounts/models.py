@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
+
 from .roles import Role
 
 
@@ -14,7 +16,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=identifiers.normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -29,7 +31,7 @@ class User(AbstractUser):
     role models of the other apps (see accounts.roles)."""
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField(_("indirizzo e-mail"), unique=True)
+    email = identifiers.EmailField(_("indirizzo e-mail"), unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
 from equilibri.network.models import Organisation
 from equilibri.territory.forms import ComuneField
 
@@ -71,9 +72,8 @@ class BookingForm(forms.Form):
         max_length=254,
         help_text=_("Ti scriviamo qui per confermare la prenotazione."),
     )
-    phone = forms.CharField(
+    phone = identifiers.PhoneFormField(
         label=_("Telefono (facoltativo)"),
-        max_length=30,
         required=False,
         help_text=_("Necessario per i colloqui al telefono."),
     )
@@ -98,14 +98,6 @@ class BookingForm(forms.Form):
             # Signed in: the booking goes to the account's address, confirmed at once.
             del self.fields["email"]
             self.fields["name"].initial = user.get_full_name()
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not re.fullmatch(r"\+?[0-9 ./-]{6,20}", phone):
-            raise ValidationError(
-                _("Scrivi il numero di telefono solo con cifre, ad esempio 031 123456.")
-            )
-        return phone
 
 
 class SlotPickForm(forms.Form):
@@ -181,7 +173,7 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("Vuoto: contatto anonimo."),
     )
-    citizen_email = forms.EmailField(
+    citizen_email = identifiers.EmailFormField(
         label=_("E-mail del cittadino (facoltativa)"),
         required=False,
         help_text=_(
@@ -476,7 +468,7 @@ class SlotTemplateForm(forms.ModelForm):
 
 
 class OperatorAddForm(forms.Form):
-    email = forms.EmailField(
+    email = identifiers.EmailFormField(
         label=_("E-mail dell'operatore"),
         help_text=_("La persona deve essersi già registrata sulla piattaforma."),
     )

@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
+
 
 class Channel(models.TextChoices):
     IN_PERSON = "in_person", _("In presenza")
@@ -36,8 +38,8 @@ class Desk(models.Model):
         "territory.Comune", on_delete=models.PROTECT, related_name="desks", verbose_name=_("comune")
     )
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    phone = identifiers.PhoneField(_("telefono"), max_length=30, blank=True)
+    email = identifiers.EmailField(_("e-mail"), blank=True)
     description = models.TextField(
         _("descrizione"),
         blank=True,
@@ -276,8 +278,8 @@ class Appointment(models.Model):
         related_name="desk_appointments",
     )
     name = models.CharField(_("nome e cognome"), max_length=150)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    email = identifiers.EmailField(_("e-mail"))
+    phone = identifiers.PhoneField(_("telefono"), max_length=30, blank=True)
     need = models.ForeignKey(
         Need, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("argomento")
     )
@@ -440,7 +442,7 @@ class Contact(models.Model):
         blank=True,
         help_text=_("Vuoto: contatto anonimo."),
     )
-    citizen_email = models.EmailField(_("e-mail del cittadino"), blank=True)
+    citizen_email = identifiers.EmailField(_("e-mail del cittadino"), blank=True)
     gender = models.CharField(
         _("genere"), max_length=12, choices=GenderChoice.choices, default=GenderChoice.UNSPECIFIED
     )

@@ -26,6 +26,8 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from equilibri.core import identifiers
+
 from .ical import appointment_ics
 from .models import (
     Appointment,
@@ -346,7 +348,7 @@ RESERVED_DOMAINS = {"example.com", "example.org", "example.net", "example.it"}
 
 def check_plausible_email(value: str) -> str:
     """The address, normalised, or a ValidationError saying what looks wrong."""
-    email = (value or "").strip()
+    email = identifiers.normalise_email(value)
     if not email:
         raise ValidationError(_("Inserisci il tuo indirizzo e-mail."))
     try:

@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
 from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import ATS, Comune
 from equilibri.territory.selectors import comune_lookup
@@ -20,16 +21,18 @@ class OrganisationForm(forms.ModelForm):
     """Registration and editing of an organisation (the model validates fiscal code and VAT)."""
 
     comune = ComuneField(help_text=_("Il comune della sede: determina l'ATS della tua rete."))
-    # Longer than the stored codes: spaces and the "IT" prefix are removed when cleaning.
-    fiscal_code = forms.CharField(
+    # Normalised (spaces, "IT" prefix, full-width…) before the validators see them.
+    fiscal_code = identifiers.IdentifierFormField(
+        normaliser=identifiers.normalise_tax_code,
         label=_("Codice fiscale"),
-        max_length=24,
+        max_length=16,
         required=False,
         help_text=_("11 cifre per enti e società, 16 caratteri per le ditte individuali."),
     )
-    vat_number = forms.CharField(
+    vat_number = identifiers.IdentifierFormField(
+        normaliser=identifiers.normalise_tax_code,
         label=_("Partita IVA"),
-        max_length=20,
+        max_length=11,
         required=False,
         help_text=_("11 cifre, se l'organizzazione ha una partita IVA."),
     )
@@ -70,15 +73,13 @@ class OrganisationForm(forms.ModelForm):
         }
 
     def clean_fiscal_code(self) -> str:
-        value = self.cleaned_data["fiscal_code"].strip().upper().replace(" ", "")
+        value = self.cleaned_data["fiscal_code"]
         if value:
             validate_organisation_fiscal_code(value)
         return value
 
     def clean_vat_number(self) -> str:
-        value = self.cleaned_data["vat_number"].strip().upper().replace(" ", "")
-        if value.startswith("IT"):
-            value = value[2:]
+        value = self.cleaned_data["vat_number"]
         if value:
             validate_vat_number(value)
         return value

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.accounts.roles import Role
+from equilibri.core import identifiers
 from equilibri.core.models import StateEvent
 from equilibri.core.money import MoneyField
 
@@ -29,13 +30,13 @@ class Organisation(models.Model):
 
     name = models.CharField(_("denominazione"), max_length=200)
     kind = models.CharField(_("tipologia"), max_length=30, choices=Kind.choices)
-    fiscal_code = models.CharField(
+    fiscal_code = identifiers.TaxCodeField(
         _("codice fiscale"),
         max_length=16,
         blank=True,
         validators=[validate_organisation_fiscal_code],
     )
-    vat_number = models.CharField(
+    vat_number = identifiers.TaxCodeField(
         _("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number]
     )
     comune = models.ForeignKey(
@@ -46,8 +47,8 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     website = models.URLField(_("sito web"), blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    email = identifiers.EmailField(_("e-mail"), blank=True)
+    phone = identifiers.PhoneField(_("telefono"), max_length=30, blank=True)
     staff_count = models.PositiveIntegerField(_("numero di addetti"), null=True, blank=True)
     turnover = MoneyField(_("fatturato annuo (€)"), max_digits=14, null=True, blank=True)
     ateco_code = models.CharField(_("codice ATECO"), max_length=8, blank=True)

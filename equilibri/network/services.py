@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, forget_grants
+from equilibri.core import identifiers
 from equilibri.core.uploads import PDF_ONLY, CheckedUpload, check_upload
 from equilibri.territory.models import ATS
 
@@ -72,9 +73,18 @@ def _check_fields(data: dict[str, Any], allowed: set[str]) -> None:
 
 
 def _normalise_organisation(data: dict[str, Any]) -> None:
-    for key in ("fiscal_code", "vat_number", "ateco_code"):
+    # Before validation and the duplicate check: the same code typed another way (spaces, full
+    # width, lower case) is the same organisation.
+    for key, normalise in (
+        ("fiscal_code", identifiers.normalise_tax_code),
+        ("vat_number", identifiers.normalise_tax_code),
+        ("email", identifiers.normalise_email),
+        ("phone", identifiers.normalise_phone),
+    ):
         if data.get(key):
-            data[key] = str(data[key]).strip().upper().replace(" ", "")
+            data[key] = normalise(data[key])
+    if data.get("ateco_code"):
+        data["ateco_code"] = str(data["ateco_code"]).strip().upper().replace(" ", "")
 
 
 @transaction.atomic

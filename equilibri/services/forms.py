@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
 from equilibri.core.widgets import (
     FastCheckboxInput,
     FastDateInput,
@@ -172,7 +173,7 @@ class MistakeReportForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    email = forms.EmailField(
+    email = identifiers.EmailFormField(
         label=_("La tua e-mail (facoltativa, per risponderti)"), required=False
     )
 
@@ -205,7 +206,7 @@ class ServiceForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     url = forms.URLField(label=_("Sito web"), required=False, assume_scheme="https")
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = identifiers.EmailFormField(label=_("E-mail"), required=False)
     application_process = forms.CharField(
         label=_("Come si accede"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -262,7 +263,7 @@ class LocationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Tipo"), choices=Location.Kind.choices, initial="physical")
     name = forms.CharField(label=_("Nome della sede"), max_length=200)
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
-    postal_code = forms.RegexField(label=_("CAP"), regex=r"^\d{5}$", required=False, max_length=5)
+    postal_code = identifiers.PostcodeFormField(label=_("CAP"), required=False)
     comune = ComuneField(label=_("Comune"), required=False)
     latitude = forms.FloatField(label=_("Latitudine"), required=False, min_value=35, max_value=48)
     longitude = forms.FloatField(label=_("Longitudine"), required=False, min_value=6, max_value=19)
@@ -303,7 +304,7 @@ class ClosureForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
-    number = forms.RegexField(label=_("Numero"), regex=r"^[0-9 +()./-]{5,30}$", max_length=30)
+    number = identifiers.PhoneFormField(label=_("Numero"))
     description = forms.CharField(
         label=_("Note sul numero (es. orari in cui rispondere)"), max_length=200, required=False
     )
@@ -312,8 +313,8 @@ class PhoneForm(forms.Form):
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Nome"), max_length=200, required=False)
     title = forms.CharField(label=_("Ruolo"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
+    email = identifiers.EmailFormField(label=_("E-mail"), required=False)
+    phone = identifiers.PhoneFormField(label=_("Telefono"), required=False)
 
 
 class LanguageForm(forms.Form):

@@ -17,6 +17,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
+
 # Deterministic HSDS ids for objects that live in other apps (organisations, comuni).
 HSDS_NAMESPACE = uuid.UUID("6f0d2f3c-5b1a-4c55-9a39-0b6f1f2d7e10")
 
@@ -105,7 +107,7 @@ class Service(HsdsObject):
         _("stato di revisione"), max_length=12, choices=Review.choices, default=Review.DRAFT
     )
     url = models.URLField(_("sito web"), blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = identifiers.EmailField(_("e-mail"), blank=True)
     application_process = models.TextField(_("come si accede"), blank=True)
     fees_description = models.TextField(_("costi"), blank=True)
     eligibility_description = models.TextField(_("chi può accedere"), blank=True)
@@ -245,7 +247,7 @@ class Location(HsdsObject):
     description = models.TextField(_("descrizione"), blank=True)
     url = models.URLField(_("indirizzo web (servizi online)"), blank=True)
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
-    postal_code = models.CharField(_("CAP"), max_length=5, blank=True)
+    postal_code = identifiers.PostcodeField(_("CAP"), max_length=5, blank=True)
     comune = models.ForeignKey(
         "territory.Comune",
         on_delete=models.PROTECT,
@@ -379,7 +381,7 @@ class Phone(HsdsObject):
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
     )
-    number = models.CharField(_("numero"), max_length=30)
+    number = identifiers.PhoneField(_("numero"), max_length=30)
     extension = models.CharField(_("interno"), max_length=10, blank=True)
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.VOICE)
     description = models.CharField(_("descrizione"), max_length=200, blank=True)
@@ -397,8 +399,8 @@ class Contact(HsdsObject):
     name = models.CharField(_("nome"), max_length=200, blank=True)
     title = models.CharField(_("ruolo"), max_length=200, blank=True)
     department = models.CharField(_("ufficio"), max_length=200, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    email = identifiers.EmailField(_("e-mail"), blank=True)
+    phone = identifiers.PhoneField(_("telefono"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("referente")
@@ -464,7 +466,7 @@ class MistakeReport(models.Model):
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="mistake_reports")
     message = models.TextField(_("che cosa non va"), max_length=2000)
-    email = models.EmailField(_("la tua e-mail (facoltativa)"), blank=True)
+    email = identifiers.EmailField(_("la tua e-mail (facoltativa)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(

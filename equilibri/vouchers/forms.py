@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
 from equilibri.network.models import Organisation
 from equilibri.services.categories import CATEGORIES
 from equilibri.territory.models import Comune
@@ -126,8 +127,8 @@ class ExpenseForm(forms.Form):
     receipt_number = forms.CharField(label=_("Numero della ricevuta"), max_length=50)
     receipt_date = forms.DateField(label=_("Data della ricevuta"), widget=DATE)
     provider_name = forms.CharField(label=_("Fornitore del servizio"), max_length=200)
-    provider_tax_id = forms.CharField(
-        label=_("Partita IVA o codice fiscale del fornitore"), max_length=20
+    provider_tax_id = identifiers.TaxCodeFormField(
+        label=_("Partita IVA o codice fiscale del fornitore")
     )
     category = forms.ChoiceField(label=_("Categoria di servizio"))
     service = forms.CharField(label=_("Servizio"), max_length=200)

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core import identifiers
 from equilibri.core.models import StateEvent
 from equilibri.core.money import MoneyField
 
@@ -149,9 +150,9 @@ class VoucherApplication(models.Model):
     # Personal data.
     first_name = models.CharField(_("nome"), max_length=100, blank=True)
     last_name = models.CharField(_("cognome"), max_length=100, blank=True)
-    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, blank=True)
+    fiscal_code = identifiers.TaxCodeField(_("codice fiscale"), max_length=16, blank=True)
     gender = models.CharField(_("genere"), max_length=1, choices=Gender.choices, blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    phone = identifiers.PhoneField(_("telefono"), max_length=30, blank=True)
     address = models.CharField(_("indirizzo di residenza"), max_length=200, blank=True)
     comune = models.ForeignKey(
         "territory.Comune",
@@ -161,7 +162,7 @@ class VoucherApplication(models.Model):
         related_name="+",
         verbose_name=_("comune di residenza"),
     )
-    iban = models.CharField(_("IBAN per il rimborso"), max_length=34, blank=True)
+    iban = identifiers.IbanField(_("IBAN per il rimborso"), max_length=34, blank=True)
     employer = models.ForeignKey(
         "network.Organisation",
         on_delete=models.PROTECT,
@@ -248,7 +249,7 @@ class ExpenseLine(models.Model):
     receipt_number = models.CharField(_("numero della ricevuta"), max_length=50)
     receipt_date = models.DateField(_("data della ricevuta"))
     provider_name = models.CharField(_("fornitore del servizio"), max_length=200)
-    provider_tax_id = models.CharField(
+    provider_tax_id = identifiers.TaxCodeField(
         _("partita IVA o codice fiscale del fornitore"), max_length=16
     )
     category = models.CharField(_("categoria di servizio"), max_length=50)
@@ -353,7 +354,7 @@ class Payment(models.Model):
         VoucherApplication, on_delete=models.PROTECT, related_name="payment"
     )
     amount = money(_("importo (€)"))
-    iban = models.CharField(_("IBAN"), max_length=34)
+    iban = identifiers.IbanField(_("IBAN"), max_length=34)
     payee = models.CharField(_("beneficiario del pagamento"), max_length=200)
 
     class Meta:

@@ -30,12 +30,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from stdnum import iban as iban_std
-from stdnum.it import iva
 
 from equilibri.accounts.roles import Role, object_ids_for
-from equilibri.core.uploads import CheckedUpload, check_upload
+from equilibri.core import identifiers
 from equilibri.core.money import money_value
+from equilibri.core.uploads import CheckedUpload, check_upload
 from equilibri.network.models import OrganisationRole
 from equilibri.plans.models import Action
 from equilibri.services.categories import CATEGORY_LABELS
@@ -184,26 +183,18 @@ def check_amount(value: Any, field: str = "amount") -> Decimal:
 
 
 def check_fiscal_code(value: str, field: str = "fiscal_code") -> str:
-    code = (value or "").strip().upper()
-    if not codicefiscale.is_valid(code):
-        raise _error(
-            field,
-            _(
-                "«%(value)s» non è un codice fiscale valido: controlla i 16 caratteri "
-                "(lettere e cifre) e il carattere di controllo finale."
-            )
-            % {"value": value},
-        )
+    """The canonical code (the family's yearly cap compares it), or a clear error."""
+    code = identifiers.normalise_tax_code(value)
+    try:
+        identifiers.validate_person_fiscal_code(code)
+    except ValidationError as error:
+        raise _error(field, error.messages[0]) from None
     return code
 
 
 def check_provider_tax_id(value: str, field: str = "provider_tax_id") -> str:
-    code = (value or "").strip().upper().replace(" ", "")
-    if code.startswith("IT") and len(code) == 13:
-        code = code[2:]
-    if len(code) == 11 and code.isdigit() and iva.is_valid(code):
-        return code
-    if len(code) == 16 and codicefiscale.is_valid(code):
+    code = identifiers.normalise_tax_code(value)
+    if identifiers.is_vat_number(code) or identifiers.is_person_fiscal_code(code):
         return code
     raise _error(
         field,
@@ -216,16 +207,11 @@ def check_provider_tax_id(value: str, field: str = "provider_tax_id") -> str:
 
 
 def check_iban(value: str, field: str = "iban") -> str:
-    code = iban_std.compact(value or "")
-    if not iban_std.is_valid(code):
-        raise _error(
-            field,
-            _(
-                "«%(value)s» non è un IBAN valido: controlla le lettere e le cifre "
-                "(in Italia 27 caratteri, inizia con IT)."
-            )
-            % {"value": value},
-        )
+    code = identifiers.normalise_iban(value)
+    try:
+        identifiers.validate_iban(code)
+    except ValidationError as error:
+        raise _error(field, error.messages[0]) from None
     return code
 
 
@@ -239,8 +225,10 @@ def check_file(upload: UploadedFile, field: str = "file") -> CheckedUpload:
 
 
 def receipt_key(provider_tax_id: str, receipt_number: str) -> str:
-    number = "".join(ch for ch in receipt_number.upper() if ch.isalnum())
-    return f"{provider_tax_id.upper()}:{number}"[:80]
+    """Provider and receipt number in one canonical form: the same receipt typed another way
+    (full-width, spaces, dashes, lower case) is the same key, never claimed twice."""
+    number = "".join(ch for ch in identifiers.clean_text(receipt_number).upper() if ch.isalnum())
+    return f"{identifiers.normalise_tax_code(provider_tax_id)}:{number}"[:80]
 
 
 def _age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -521,6 +509,12 @@ def application_update(*, application: VoucherApplication, by, **fields) -> Vouc
             fields["iban"] = check_iban(fields["iban"])
         except ValidationError as error:
             errors.update(error.message_dict)
+    if fields.get("phone"):
+        fields["phone"] = identifiers.normalise_phone(fields["phone"])
+        try:
+            identifiers.validate_phone(fields["phone"])
+        except ValidationError as error:
+            errors["phone"] = error.messages
     employer = fields.get("employer")
     if employer is not None and not selectors.eligible_employers(scheme).filter(pk=employer.pk):
         errors["employer"] = [
@@ -1018,7 +1012,7 @@ def batch_create(*, scheme: Scheme, title: str, by) -> PaymentBatch:
     ready = list(ready_qs)
     if not ready:
         raise ValidationError(_("Nessuna domanda approvata da pagare."))
-    invalid = [a for a in ready if not iban_std.is_valid(a.iban)]
+    invalid = [a for a in ready if not identifiers.is_iban(a.iban)]
     if invalid:
         raise ValidationError(
             _("IBAN non valido nelle domande: %(list)s. Chiedi un'integrazione prima di pagarle.")
@@ -1030,7 +1024,7 @@ def batch_create(*, scheme: Scheme, title: str, by) -> PaymentBatch:
             batch=batch,
             application=application,
             amount=application.approved_amount,
-            iban=iban_std.compact(application.iban),
+            iban=identifiers.normalise_iban(application.iban),
             payee=application.full_name,
         )
     return batch

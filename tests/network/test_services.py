@@ -67,7 +67,7 @@ def test_registration_refuses_invalid_codes_with_a_clear_message(user_of, field,
 def test_only_the_organisation_admin_updates_it(user_of):
     org = Organisation.objects.get(name="L'Arca Coop. Soc.")
     services.organisation_update(organisation=org, by=user_of("hr.arca"), phone="0331 000000")
-    assert Organisation.objects.get(pk=org.pk).phone == "0331 000000"
+    assert Organisation.objects.get(pk=org.pk).phone == "+390331000000"  # E.164
     for other in ("hr.pianoc", "operatore.insubria", "cittadina"):
         with pytest.raises(PermissionDenied):
             services.organisation_update(organisation=org, by=user_of(other), phone="1")

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, ats_ids_for
+from equilibri.core import identifiers
 from equilibri.core.text import fold
 from equilibri.network.models import Organisation
 from equilibri.network.selectors import managed_ats_ids
@@ -685,7 +686,7 @@ class Planner:
         return value
 
     def checked_email(self, obj: dict, key: str, model: type[Model]) -> str:
-        value = self.text(obj, key, model, "email")
+        value = identifiers.normalise_email(self.text(obj, key, model, "email"))
         if value and ("@", value) not in self.good:
             try:
                 self.email(value)
@@ -811,7 +812,7 @@ class Planner:
                 candidates = [c for c in candidates if c.province == province]
             if len(candidates) == 1:
                 return candidates[0]
-            postcode = str(address.get("postal_code") or "")
+            postcode = identifiers.normalise_postcode(address.get("postal_code"))
             if postcode in self.comuni_by_postcode:
                 return self.comune_by_pk[self.comuni_by_postcode[postcode]]
         return None
@@ -885,7 +886,9 @@ class Planner:
             "description": str(loc.get("description") or ""),
             "url": url,
             "address": _join(address.get("address_1"), address.get("address_2"))[:200],
-            "postal_code": str(address.get("postal_code") or "")[:5] if comune else "",
+            "postal_code": (
+                identifiers.normalise_postcode(address.get("postal_code"))[:5] if comune else ""
+            ),
             "comune_id": comune.pk if comune else None,
             "latitude": float(latitude) if latitude is not None else None,
             "longitude": float(longitude) if longitude is not None else None,
@@ -901,7 +904,9 @@ class Planner:
 
     def phone(self, p: dict) -> tuple:
         pid = self.uuid_of(p, "phone")
-        number = self.text(p, "number", Phone, "number")
+        # In canonical form when it is a number; HSDS allows any text (the official example
+        # has quotes around it), so what is not a number is kept as written, not refused.
+        number = identifiers.normalise_phone(self.text(p, "number", Phone, "number"))
         if not number:
             self.err(p, "number", _("Manca il numero di telefono."))
         kind = str(p.get("type") or "voice")
@@ -1127,7 +1132,9 @@ class Planner:
             )
         contacts = []
         for c in s.get("contacts") or []:
-            phone = next((str(p.get("number") or "") for p in c.get("phones") or []), "")
+            phone = identifiers.normalise_phone(
+                next((str(p.get("number") or "") for p in c.get("phones") or []), "")
+            )
             contacts.append(
                 (
                     self.uuid_of(c, "contact"),

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from equilibri.core.identifiers import normalise_email
 from equilibri.services.hsds.interchange import import_hsds
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.exists():
             raise CommandError(f"{path} non esiste.")
-        user = get_user_model().objects.filter(email__iexact=options["by"]).first()
+        user = get_user_model().objects.filter(email=normalise_email(options["by"])).first()
         if user is None:
             raise CommandError(f"Nessun utente con e-mail {options['by']}.")
         report = import_hsds(path, by=user, dry_run=options["dry_run"])
