@@ -3,6 +3,8 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 
+from equilibri.core import identifiers
+
 from . import second_factor
 
 
@@ -11,7 +13,8 @@ def username_from_request(request, credentials) -> str | None:
     value = (credentials or {}).get("email") or (credentials or {}).get("username")
     if not value and request is not None and request.method == "POST":
         value = request.POST.get("login")
-    return value.strip().lower() if value else None
+    # The same form as the stored address: another spelling is not another counter.
+    return identifiers.normalise_email(value) if value else None
 
 
 class AxesHandler(AxesDatabaseHandler):
