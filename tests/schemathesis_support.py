@@ -15,7 +15,7 @@ ALL_CHECKS = list(CHECKS.get_all())
 # ones in about a minute per API; derandomized (same examples every run, nothing to replay) and
 # with no example database written into the tree.
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,
