@@ -10,7 +10,8 @@ both atomic on Redis and in local memory, so with `CACHE_URL` every app server s
 The client address is taken the way django-axes takes it for the login lockout
 (`AXES_IPWARE_META_PRECEDENCE_ORDER`, `AXES_CLIENT_IP_CALLABLE`), so one setting decides it for
 both; an IPv6 client counts as its /64, which one household or device gets whole. Keys hold a hash,
-never the address or e-mail itself.
+never the address or e-mail itself; an e-mail is counted in its one canonical form
+(core/identifiers.py), however it is typed.
 """
 
 import hashlib
@@ -18,7 +19,6 @@ import ipaddress
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from .identifiers import normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +69,6 @@ def client_address(request: HttpRequest) -> str | None:
     if address.version == 6:
         return str(ipaddress.IPv6Network(f"{address}/64", strict=False).network_address)
     return str(address)
-
-
-def normalise_email(value: str) -> str:
-    """The same mailbox however it is typed (full-width letters, case, spaces)."""
-    return unicodedata.normalize("NFKC", value or "").strip().casefold()
 
 
 def _now() -> float:
