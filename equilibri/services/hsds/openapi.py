@@ -107,13 +107,15 @@ def openapi_document(base_url: str) -> dict[str, Any]:
     for path, item in paths.items():
         operation = item["get"]
         responses = operation["responses"]
+        # A bad query parameter is a 400; a bad id (a path parameter) the 404 of a missing one.
+        has_query = bool(operation.get("parameters"))
         if "{id}" in path:
             operation["parameters"] = [ID_PARAMETER, *operation.get("parameters", [])]
         for status, text in (
             ("400", "Parametro non valido."),
             ("404", "Oggetto non trovato."),
         ):
-            if status == "400" and not operation.get("parameters"):
+            if status == "400" and not has_query:
                 continue
             if status == "404" and "{id}" not in path:
                 continue

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -316,12 +317,6 @@ def test_modified_after_at_the_ends_of_the_calendar(api, catalogue, value):
         assert str(catalogue.camp.uuid) in ids(found)
 
 
-def test_other_methods_are_405_naming_get(api):
-    response = api.post("/api/hsds/services")
-    assert response.status_code == 405
-    assert response["Allow"] == "GET"
-
-
 def test_bad_parameters_on_other_lists(api):
     assert get(api, "/api/hsds/taxonomies?page=-1", status=400)["parameter"] == "page"
     data = get(api, "/api/hsds/taxonomy_terms?top_only=perhaps", status=400)
@@ -414,6 +409,13 @@ def test_openapi_and_profile(api):
     assert doc["servers"] == [{"url": "http://localhost/api/hsds"}]
     assert "/services/{id}" in doc["paths"]
     assert doc["components"]["schemas"]["Page"]["properties"]["total_items"]
+    # Every status an operation answers is documented: 400 where there are query parameters,
+    # 404 for an id.
+    for path, item in doc["paths"].items():
+        statuses = set(item["get"]["responses"])
+        query = any("$ref" in p or p["in"] == "query" for p in item["get"].get("parameters", []))
+        expected = {"200"} | ({"400"} if query else set()) | ({"404"} if "{id}" in path else set())
+        assert statuses == expected, path
     profile = get(api, "/api/hsds/profile/")
     assert "service.json" in profile["schemas"]
     patch = get(api, "/api/hsds/profile/service.json")
@@ -424,9 +426,16 @@ def test_openapi_and_profile(api):
     assert str(PROFILE_TAXONOMY_ID).encode() in readme.content
 
 
-def test_read_only(api, catalogue):
-    assert api.post("/api/hsds/services").status_code == 405
-    assert api.delete(f"/api/hsds/services/{catalogue.camp.uuid}").status_code == 405
+def test_read_only(catalogue):
+    # With the CSRF check on, as a real client meets it: it answered 403 to an unsafe method.
+    api = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    for response in (
+        api.post("/api/hsds/services"),
+        api.delete(f"/api/hsds/services/{catalogue.camp.uuid}"),
+        api.generic("QUERY", "/api/hsds/taxonomies"),
+    ):
+        assert response.status_code == 405
+        assert response["Allow"] == "GET"
 
 
 @pytest.mark.parametrize(
