@@ -190,7 +190,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters that are limits only when every worker sees the same count (rate limits,
+    # allauth's second-factor limit and its record of used TOTP codes): in files under var/
+    # shared by the workers of one machine, with add and incr under a lock (core/cache.py);
+    # in Redis when CACHE_URL is set, which several machines need to share them.
+    "default": {
+        "BACKEND": "equilibri.core.cache.SharedFileCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    },
+    # Reference data read on every search (taxonomy terms, comune and CAP look-ups), kept in
+    # each process's memory for minutes: a file read or a Redis round trip would cost more
+    # than the look-up it saves.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     # The catalogue's public answers (search page, HSDS API; services/pagecache.py), in files
     # under var/ shared by the workers of one machine, on either database; in Redis when
     # CACHE_URL is set. Not in the database: its key holds the catalogue version, read from the

@@ -55,10 +55,15 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     # Uploads (receipts, call documents, demo files) go to a throwaway folder, never to var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="equilibri-test-media-")
-    # The page cache per test process (xdist workers must not clear each other's entries).
+    # The page cache and the default cache per test process (xdist workers must not clear each
+    # other's entries); the shared file cache of the default alias has its own tests.
     settings.CACHES = {
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+        },
     }
 
 
@@ -84,6 +89,7 @@ def _empty_page_cache():
     # was, with other data behind it. The rate limits' counters live there too
     # (core/ratelimit.py): no test inherits another's requests.
     caches["default"].clear()
+    caches["local"].clear()
     yield
 
 

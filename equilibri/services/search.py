@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 import snowballstemmer
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
@@ -286,7 +286,7 @@ def taxonomy_terms() -> tuple[Term, ...]:
     """Every taxonomy term as plain values, in the taxonomy's order, cached for five minutes: the
     search's categories, the search form's choices and the HSDS API's term filter read it on
     every request, and the taxonomy changes only with a migration or an import."""
-    return cache.get_or_set("services:taxonomy-terms", _taxonomy_terms, 300) or ()
+    return caches["local"].get_or_set("services:taxonomy-terms", _taxonomy_terms, 300) or ()
 
 
 def _taxonomy_terms() -> tuple[Term, ...]:

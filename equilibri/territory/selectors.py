@@ -1,6 +1,6 @@
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import QuerySet
 
 from equilibri.core.text import fold
@@ -34,7 +34,7 @@ def comune_lookup(text: str) -> list[Comune]:
     geography changes only with `load_geography`."""
     text = text.strip()
     key = "territory:comune-lookup:" + hashlib.sha256(text.encode()).hexdigest()
-    return cache.get_or_set(key, lambda: _comune_lookup(text), 300) or []
+    return caches["local"].get_or_set(key, lambda: _comune_lookup(text), 300) or []
 
 
 def _comune_lookup(text: str) -> list[Comune]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -230,10 +230,11 @@ def comune_for_postcode(postcode: str) -> Comune | None:
     """The comune of a CAP known to the catalogue (the one most of its locations are in),
     cached under the catalogue version: any change of a location gives a new key."""
     key = f"services:postcode:{catalogue_version()}:{postcode}"
-    found = cache.get(key)
+    local = caches["local"]
+    found = local.get(key)
     if found is None:
         found = _comune_for_postcode(postcode) or False  # False: known to have none
-        cache.set(key, found, 300)
+        local.set(key, found, 300)
     return found or None
 
 
