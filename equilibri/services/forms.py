@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.core import identifiers
+from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.widgets import (
     FastCheckboxInput,
     FastDateInput,
@@ -24,7 +25,6 @@ from equilibri.network.models import Organisation
 from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import Comune
 
-from .categories import CATEGORY_LABELS
 from .models import CostOption, Location, Schedule, Service
 from .search import Term, taxonomy_terms
 from .services import LANGUAGE_NAMES

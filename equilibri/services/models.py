@@ -52,7 +52,7 @@ class Taxonomy(HsdsObject):
 
 class TaxonomyTerm(HsdsObject):
     """A category of the conciliazione taxonomy. Top-level terms have the slugs of
-    `categories.CATEGORIES`; sub-terms (e.g. ironing under salvatempo) have a parent."""
+    `core.categories.CATEGORIES`; sub-terms (e.g. ironing under salvatempo) have a parent."""
 
     taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")
     code = models.SlugField(_("codice"), max_length=60, unique=True)

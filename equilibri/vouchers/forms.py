@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.core import identifiers
+from equilibri.core.categories import CATEGORIES
 from equilibri.network.models import Organisation
-from equilibri.services.categories import CATEGORIES
 from equilibri.territory.models import Comune
 
 from .models import DocumentCheck, FamilyMember, Scheme, VoucherApplication

@@ -33,11 +33,11 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, object_ids_for
 from equilibri.core import identifiers
+from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.money import money_value
 from equilibri.core.uploads import CheckedUpload, check_upload
 from equilibri.network.models import OrganisationRole
 from equilibri.plans.models import Action
-from equilibri.services.categories import CATEGORY_LABELS
 
 from . import selectors
 from .models import (

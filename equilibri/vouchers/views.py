@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.audit import log_personal_data_read
+from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.files import private_file_response
 from equilibri.territory.models import Comune
 
@@ -87,8 +88,6 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _category_labels(scheme: Scheme) -> list[str]:
-    from equilibri.services.categories import CATEGORY_LABELS
-
     return [str(CATEGORY_LABELS.get(slug, slug)) for slug in scheme.categories or []]
 
 

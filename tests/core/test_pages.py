@@ -94,7 +94,7 @@ def test_server_error_page_renders_without_session_or_database(rf):
 def test_every_category_icon_exists_in_the_sprite():
     from django.contrib.staticfiles import finders
 
-    from equilibri.services.categories import CATEGORIES
+    from equilibri.core.categories import CATEGORIES
 
     sprite = Path(finders.find("vendor/bootstrap-italia/svg/sprites.svg")).read_text("utf-8")
     missing = [icon for _slug, _label, icon in CATEGORIES if f'id="{icon}"' not in sprite]

@@ -24,8 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from equilibri.core.categories import CATEGORIES
 from equilibri.core.templatetags.forms_tags import styled
-from equilibri.services.categories import CATEGORIES
 from equilibri.services.opening import Opening
 
 register = template.Library()

@@ -1,5 +1,6 @@
-"""The conciliazione categories shown as shortcuts; the catalogue capability turns them into its
-HSDS taxonomy (same slugs)."""
+"""The conciliazione categories: the catalogue shows them as shortcuts and turns them into its HSDS
+taxonomy (same slugs), voucher schemes say which of them they reimburse. In core because both
+sibling apps read them and neither may import the other."""
 
 from django.utils.translation import gettext_lazy as _
 
