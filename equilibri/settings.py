@@ -100,9 +100,6 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
-    "django_filters",
-    "django_tables2",
-    "import_export",
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
@@ -416,6 +413,8 @@ globals().update(_email_settings(EMAIL_URL))
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The backend of the e-mail task (core/mail.py): the queue db_worker runs; tests send at once.
+MAIL_TASK_BACKEND = "default"
 
 # --- Logging: one JSON object per line on stderr -----------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -462,6 +461,9 @@ HSDS_IMPORT_MAX_RATIO = env_int("HSDS_IMPORT_MAX_RATIO", 100)
 HSDS_IMPORT_MAX_DEPTH = env_int("HSDS_IMPORT_MAX_DEPTH", 32)
 HSDS_IMPORT_MAX_NUMBER_LENGTH = env_int("HSDS_IMPORT_MAX_NUMBER_LENGTH", 100)
 HSDS_IMPORT_MAX_OBJECTS = env_int("HSDS_IMPORT_MAX_OBJECTS", 2_000_000)
+# The task worker runs each HSDS import in a child process whose memory may grow this many MB
+# past the worker's own (services/hsds/jobs.py); 0: in the worker itself, without a ceiling.
+HSDS_IMPORT_MEMORY_MB = env_int("HSDS_IMPORT_MEMORY_MB", 4096)
 # Help desks: contact log entries are anonymised after this many months.
 DESK_CONTACT_RETENTION_MONTHS = env_int("DESK_CONTACT_RETENTION_MONTHS", 24)
 # Help desks: slots are generated this many weeks ahead; a booking made without an account holds

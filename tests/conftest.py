@@ -43,6 +43,7 @@ def email_of(local_part: str) -> str:
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.core.signals import setting_changed
 
     # Fast hashing: demo users are created for every test database.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -53,6 +54,14 @@ def pytest_configure(config):
     }
     # WhiteNoise warns on every request when the collected-static folder does not exist.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # E-mails are sent as soon as their transaction commits (the immediate task backend), so
+    # tests read mail.outbox; other tasks stay on the database queue.
+    settings.TASKS = {
+        **settings.TASKS,
+        "mail": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    settings.MAIL_TASK_BACKEND = "mail"
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     # Uploads (receipts, call documents, demo files) go to a throwaway folder, never to var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="equilibri-test-media-")
     # The page cache and the default cache per test process (xdist workers must not clear each

@@ -16,17 +16,14 @@ Business rules (each refused with a ValidationError naming what to change):
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, forget_grants
-from equilibri.core import identifiers
+from equilibri.core import identifiers, mail
 from equilibri.core.uploads import PDF_ONLY, CheckedUpload, check_upload
 from equilibri.territory.models import ATS
 
@@ -290,20 +287,19 @@ def _decidable(membership: Membership, by) -> Membership:
     return locked
 
 
-def _notify_admins(membership: Membership, subject: str, body: str) -> None:
-    recipients = list(
-        OrganisationRole.objects.filter(
-            organisation_id=membership.organisation_id, role=Role.ORG_ADMIN
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    if not recipients:
-        return
-    url = settings.SITE_URL.rstrip("/") + reverse("network:membership_detail", args=[membership.pk])
-    message = f"{body}\n\n{url}"
-    transaction.on_commit(
-        lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, recipients)
+def _notify_admins(membership: Membership, template: str, context: dict) -> None:
+    admins = OrganisationRole.objects.filter(
+        organisation_id=membership.organisation_id, role=Role.ORG_ADMIN
+    ).select_related("user")
+    mail.send(
+        [role.user for role in admins],
+        template,
+        {
+            "ats": membership.ats.name,
+            "org": membership.organisation.name,
+            "membership_id": membership.pk,
+            **context,
+        },
     )
 
 
@@ -316,12 +312,7 @@ def membership_approve(*, membership: Membership, note: str = "", by) -> Members
     membership.reason = note
     membership.save()
     _event(membership, by, note)
-    _notify_admins(
-        membership,
-        _("Adesione alla rete approvata"),
-        _("%(ats)s ha approvato l'adesione di %(org)s alla rete territoriale per la conciliazione.")
-        % {"ats": membership.ats.name, "org": membership.organisation.name},
-    )
+    _notify_admins(membership, "network/mail/membership_approved", {})
     return membership
 
 
@@ -339,12 +330,7 @@ def membership_reject(*, membership: Membership, reason: str, by) -> Membership:
     membership.reason = reason
     membership.save()
     _event(membership, by, reason)
-    _notify_admins(
-        membership,
-        _("Adesione alla rete respinta"),
-        _("%(ats)s ha respinto la richiesta di adesione di %(org)s. Motivazione: %(reason)s")
-        % {"ats": membership.ats.name, "org": membership.organisation.name, "reason": reason},
-    )
+    _notify_admins(membership, "network/mail/membership_rejected", {"reason": reason})
     return membership
 
 

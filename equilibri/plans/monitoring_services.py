@@ -13,19 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide
+from equilibri.core import mail
 from equilibri.core.uploads import check_upload
 from equilibri.network.models import AllianceRole, OrganisationRole
 
@@ -165,15 +163,17 @@ def ats_operator_emails(ats_id: int) -> list[str]:
     return _emails(r.user for r in roles)
 
 
-def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
-
-
-def _report_url(report: MonitoringReport) -> str:
-    return reverse("monitoring:report_detail", args=[report.pk])
+def _mail_about(report: MonitoringReport, template: str, recipients: list[str], **extra) -> None:
+    mail.send(
+        recipients,
+        f"plans/mail/{template}",
+        {
+            "project": report.project.title,
+            "period": period_label(report.period_start, report.period_end),
+            "report_id": report.pk,
+            **extra,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,19 +419,11 @@ def report_submit(*, report: MonitoringReport, by) -> MonitoringReport:
     report.submitted_by = by
     report.save(update_fields=["state", "submitted_at", "submitted_by"])
     project = report.project
-    _mail_on_commit(
-        _("Relazione di monitoraggio da validare: %(project)s") % {"project": project.title},
-        _(
-            "%(lead)s ha inviato la relazione di monitoraggio del periodo %(period)s del "
-            "progetto «%(project)s». Validala o rinviala con osservazioni: %(url)s"
-        )
-        % {
-            "lead": project.lead.name,
-            "period": period_label(report.period_start, report.period_end),
-            "project": project.title,
-            "url": _report_url(report),
-        },
+    _mail_about(
+        report,
+        "report_submitted",
         ats_operator_emails(project.plan.ats_id),
+        lead=project.lead.name,
     )
     return report
 
@@ -457,15 +449,7 @@ def report_accept(*, report: MonitoringReport, by) -> MonitoringReport:
     report.reviewed_by = by
     report.review_comment = ""
     report.save(update_fields=["state", "reviewed_at", "reviewed_by", "review_comment"])
-    _mail_on_commit(
-        _("Relazione di monitoraggio validata: %(project)s") % {"project": report.project.title},
-        _("L'ATS ha validato la relazione del periodo %(period)s del progetto «%(project)s».")
-        % {
-            "period": period_label(report.period_start, report.period_end),
-            "project": report.project.title,
-        },
-        lead_emails(report.project),
-    )
+    _mail_about(report, "report_validated", lead_emails(report.project))
     return report
 
 
@@ -481,19 +465,8 @@ def report_return(*, report: MonitoringReport, comment: str, by) -> MonitoringRe
     report.reviewed_by = by
     report.review_comment = comment.strip()
     report.save(update_fields=["state", "reviewed_at", "reviewed_by", "review_comment"])
-    _mail_on_commit(
-        _("Relazione di monitoraggio rinviata: %(project)s") % {"project": report.project.title},
-        _(
-            "L'ATS ha rinviato con osservazioni la relazione del periodo %(period)s del "
-            "progetto «%(project)s»:\n\n%(comment)s\n\nCorreggila e inviala di nuovo: %(url)s"
-        )
-        % {
-            "period": period_label(report.period_start, report.period_end),
-            "project": report.project.title,
-            "comment": report.review_comment,
-            "url": _report_url(report),
-        },
-        lead_emails(report.project),
+    _mail_about(
+        report, "report_returned", lead_emails(report.project), comment=report.review_comment
     )
     return report
 
@@ -592,20 +565,11 @@ def notify_overdue_reports(today: datetime.date | None = None) -> int:
             ).update(overdue_notified_at=timezone.now())
             if not claimed:
                 continue
-            _mail_on_commit(
-                _("Relazione di monitoraggio scaduta: %(project)s")
-                % {"project": report.project.title},
-                _(
-                    "La relazione del periodo %(period)s del progetto «%(project)s» doveva "
-                    "essere inviata entro il %(due)s. Completala e inviala: %(url)s"
-                )
-                % {
-                    "period": period_label(report.period_start, report.period_end),
-                    "project": report.project.title,
-                    "due": date_format(report.due_date, "SHORT_DATE_FORMAT"),
-                    "url": _report_url(report),
-                },
+            _mail_about(
+                report,
+                "report_overdue",
                 lead_emails(report.project),
+                due=date_format(report.due_date, "SHORT_DATE_FORMAT"),
             )
             sent += 1
     return sent

@@ -25,14 +25,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role
+from equilibri.core import mail
 from equilibri.network.models import Organisation, OrganisationRole
 from equilibri.territory.models import Comune
 
@@ -323,18 +322,6 @@ def _apply_data(service: Service, data: dict[str, Any]) -> None:
 # --- Notifications -------------------------------------------------------------------------
 
 
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _mail_later(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
-
-
 def provider_emails(service: Service) -> list[str]:
     emails = list(
         OrganisationRole.objects.filter(
@@ -397,18 +384,24 @@ def service_save(*, service: Service, data: dict[str, Any], by) -> ServiceRevisi
         state=ServiceRevision.State.WITHDRAWN, reviewed_at=timezone.now()
     )
     revision = ServiceRevision.objects.create(service=service, data=data, submitted_by=by)
-    _notify_moderators(
-        service,
-        _("Modifica da approvare: %(name)s") % {"name": service.name},
-        _("%(org)s ha proposto una modifica al servizio «%(name)s».")
-        % {"org": service.organisation.name, "name": service.name},
-        reverse("catalogue:revision_review", args=[revision.pk]),
-    )
+    _notify_moderators(service, "moderation_edit", revision_id=revision.pk)
     return revision
 
 
-def _notify_moderators(service: Service, subject: str, body: str, path: str) -> None:
-    _mail_later(subject, f"{body}\n\n{_site(path)}", ats_operator_emails(service))
+def _notify_moderators(service: Service, template: str, **context) -> None:
+    mail.send(
+        ats_operator_emails(service),
+        f"services/mail/{template}",
+        {"org": service.organisation.name, "name": service.name, **context},
+    )
+
+
+def _notify_provider(service: Service, template: str, **context) -> None:
+    mail.send(
+        provider_emails(service),
+        f"services/mail/{template}",
+        {"name": service.name, "service_id": service.pk, "service_uuid": service.uuid, **context},
+    )
 
 
 @transaction.atomic
@@ -422,13 +415,7 @@ def service_submit(*, service: Service, by) -> Service:
         )
     service.review_state = Service.Review.SUBMITTED
     service.save(update_fields=["review_state", "last_modified"])
-    _notify_moderators(
-        service,
-        _("Nuovo servizio da approvare: %(name)s") % {"name": service.name},
-        _("%(org)s ha inviato il servizio «%(name)s» per la pubblicazione nel catalogo.")
-        % {"org": service.organisation.name, "name": service.name},
-        reverse("catalogue:moderate", args=[service.pk]),
-    )
+    _notify_moderators(service, "moderation_new", service_id=service.pk)
     return service
 
 
@@ -483,15 +470,7 @@ def service_approve(*, service: Service, note: str = "", by) -> Service:
     service.moderation_note = (note or "").strip()
     service.save()
     indexing.index_service(service)
-    _mail_later(
-        _("Servizio pubblicato: %(name)s") % {"name": service.name},
-        _("Il servizio «%(name)s» è stato approvato ed è ora nel catalogo pubblico.")
-        % {"name": service.name}
-        + (f"\n\n{service.moderation_note}" if service.moderation_note else "")
-        + "\n\n"
-        + _site(reverse("services:detail", args=[service.uuid])),
-        provider_emails(service),
-    )
+    _notify_provider(service, "published", note=service.moderation_note)
     return service
 
 
@@ -510,14 +489,7 @@ def service_reject(*, service: Service, note: str, by) -> Service:
     service.review_state = Service.Review.DRAFT
     service.moderation_note = note
     service.save(update_fields=["review_state", "moderation_note", "last_modified"])
-    _mail_later(
-        _("Servizio da correggere: %(name)s") % {"name": service.name},
-        _("Il servizio «%(name)s» non è stato pubblicato. Nota dell'operatore ATS:")
-        % {"name": service.name}
-        + f"\n\n{note}\n\n"
-        + _site(reverse("catalogue:edit", args=[service.pk])),
-        provider_emails(service),
-    )
+    _notify_provider(service, "rejected", note=note)
     return service
 
 
@@ -534,13 +506,7 @@ def service_hide(*, service: Service, note: str, by) -> Service:
     service.moderation_note = note
     service.save(update_fields=["review_state", "stale_since", "moderation_note", "last_modified"])
     indexing.index_service(service)
-    _mail_later(
-        _("Servizio nascosto: %(name)s") % {"name": service.name},
-        _("Il servizio «%(name)s» è stato tolto dal catalogo pubblico. Motivo:")
-        % {"name": service.name}
-        + f"\n\n{note}",
-        provider_emails(service),
-    )
+    _notify_provider(service, "hidden", note=note)
     return service
 
 
@@ -569,14 +535,7 @@ def revision_approve(*, revision: ServiceRevision, note: str = "", by) -> Servic
     revision.note = service.moderation_note
     revision.save()
     indexing.index_service(service)
-    _mail_later(
-        _("Modifica approvata: %(name)s") % {"name": service.name},
-        _("La modifica al servizio «%(name)s» è stata approvata ed è ora pubblica.")
-        % {"name": service.name}
-        + "\n\n"
-        + _site(reverse("services:detail", args=[service.uuid])),
-        provider_emails(service),
-    )
+    _notify_provider(service, "revision_approved")
     return service
 
 
@@ -592,13 +551,7 @@ def revision_reject(*, revision: ServiceRevision, note: str, by) -> ServiceRevis
     revision.reviewed_at = timezone.now()
     revision.note = note
     revision.save()
-    _mail_later(
-        _("Modifica respinta: %(name)s") % {"name": revision.service.name},
-        _("La modifica al servizio «%(name)s» non è stata approvata. Nota dell'operatore ATS:")
-        % {"name": revision.service.name}
-        + f"\n\n{note}",
-        provider_emails(revision.service),
-    )
+    _notify_provider(revision.service, "revision_rejected", note=note)
     return revision
 
 
@@ -665,17 +618,10 @@ def revisions_import(*, proposals: dict[int, dict[str, Any]], by, source: str) -
         operators.setdefault(ats_id, []).append(email)
     who = getattr(by, "email", "") or _("il sistema")
     for ats_id, count in per_ats.items():
-        _mail_later(
-            _("Modifiche importate da approvare: %(count)s") % {"count": count},
-            _(
-                "Un'importazione HSDS (%(source)s) di %(who)s ha proposto modifiche a "
-                "%(count)s servizi pubblicati della tua ATS: restano come sono finché non "
-                "approvi le modifiche."
-            )
-            % {"source": source, "who": who, "count": count}
-            + "\n\n"
-            + _site(reverse("catalogue:queue")),
+        mail.send(
             operators.get(ats_id, []),
+            "services/mail/imported_changes",
+            {"source": source, "who": who, "count": count},
         )
     return len(fresh)
 
@@ -797,18 +743,7 @@ def services_flag_stale(*, now: datetime.datetime | None = None) -> tuple[int, i
         service.save(update_fields=["review_state", "stale_since"])
         flagged += 1
         hide_on = (now + datetime.timedelta(days=grace)).date()
-        _mail_later(
-            _("Conferma i dati del servizio: %(name)s") % {"name": service.name},
-            _(
-                "I dati del servizio «%(name)s» non sono stati confermati da %(months)s mesi. "
-                "Controllali e conferma che sono ancora corretti (o proponi una modifica) "
-                "entro il %(date)s: dopo quella data il servizio sarà nascosto dal catalogo."
-            )
-            % {"name": service.name, "months": months, "date": hide_on.strftime("%d/%m/%Y")}
-            + "\n\n"
-            + _site(reverse("catalogue:edit", args=[service.pk])),
-            provider_emails(service),
-        )
+        _notify_provider(service, "stale", months=months, date=hide_on.strftime("%d/%m/%Y"))
     hidden_ids = list(
         Service.objects.filter(
             review_state=Service.Review.STALE,
@@ -830,13 +765,11 @@ def mistake_report_create(*, service: Service, message: str, email: str = "", by
     if not message:
         raise ValidationError({"message": _("Scrivi che cosa non è corretto.")})
     report = MistakeReport.objects.create(service=service, message=message[:2000], email=email)
-    _mail_later(
-        _("Segnalazione di errore: %(name)s") % {"name": service.name},
-        _("Una persona ha segnalato un errore nella scheda «%(name)s»:") % {"name": service.name}
-        + f"\n\n{report.message}\n\n"
-        + (_("Risposta a: %(email)s") % {"email": email} + "\n\n" if email else "")
-        + _site(reverse("catalogue:reports")),
+    mail.send(
         ats_operator_emails(service),
+        "services/mail/mistake_report",
+        {"name": service.name, "message": report.message, "email": email},
+        reply_to=email or None,
     )
     return report
 

@@ -22,7 +22,10 @@ OTHER_VAT = "03123450151"
 @pytest.fixture(autouse=True)
 def _private_media_and_immediate_tasks(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        **settings.TASKS,
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
 
 
 def pdf(name: str = "ricevuta.pdf", content: bytes = PDF) -> SimpleUploadedFile:
