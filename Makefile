@@ -42,10 +42,12 @@ run: prepare
 system-deps:
 	@scripts/system-deps.sh
 
-# bandit's answered checks and the dependency audit's fallback: SECURITY.md.
+# bandit's answered checks and the dependency audit's fallback: SECURITY.md. lint-imports checks
+# the layers contract of pyproject.toml (no cache: the graph builds in under a second).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(VENV)/bin/bandit --quiet --configfile pyproject.toml --recursive equilibri scripts bench
 	$(PY) scripts/audit_dependencies.py
 
