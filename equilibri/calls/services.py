@@ -21,20 +21,17 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role, ats_ids_for, object_ids_for
-from equilibri.core import uploads
+from equilibri.core import mail, uploads
 from equilibri.core.uploads import CheckedUpload
 from equilibri.network.models import Organisation, OrganisationRole
 from equilibri.plans import services as plan_services
@@ -108,23 +105,16 @@ def _unknown(fields: dict, allowed: set[str]) -> None:
         raise TypeError(f"unexpected fields: {sorted(extra)}")
 
 
-def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-        )
-    )
+def _mail(recipients: list[str], template: str, **context) -> None:
+    mail.send(recipients, f"calls/mail/{template}", context)
 
 
 def applicant_emails(application: Application) -> list[str]:
-    emails = [application.applicant.email]
+    emails = [application.applicant.email] if application.applicant.is_active else []
     if application.lead_id:
         emails += list(
             OrganisationRole.objects.filter(
-                organisation_id=application.lead_id, role=Role.ORG_ADMIN
+                organisation_id=application.lead_id, role=Role.ORG_ADMIN, user__is_active=True
             ).values_list("user__email", flat=True)
         )
     return emails
@@ -132,9 +122,9 @@ def applicant_emails(application: Application) -> list[str]:
 
 def org_admin_emails(organisation: Organisation) -> list[str]:
     return list(
-        OrganisationRole.objects.filter(organisation=organisation, role=Role.ORG_ADMIN).values_list(
-            "user__email", flat=True
-        )
+        OrganisationRole.objects.filter(
+            organisation=organisation, role=Role.ORG_ADMIN, user__is_active=True
+        ).values_list("user__email", flat=True)
     )
 
 
@@ -515,21 +505,14 @@ def partner_invite(
         role=role,
         cofinancing=check_money(cofinancing, _("Il cofinanziamento"), "cofinancing"),
     )
-    _mail_on_commit(
-        _("Invito a partecipare alla domanda %(id)s") % {"id": application.public_id},
-        _(
-            "%(lead)s invita %(org)s a partecipare come partner alla domanda %(id)s «%(title)s» "
-            "per il bando «%(call)s». Conferma o rifiuta dall'area riservata: %(url)s"
-        )
-        % {
-            "lead": application.proposer,
-            "org": organisation.name,
-            "id": application.public_id,
-            "title": application.title,
-            "call": application.call.title,
-            "url": reverse("calls:home"),
-        },
+    _mail(
         org_admin_emails(organisation),
+        "partner_invited",
+        lead=application.proposer,
+        org=organisation.name,
+        id=application.public_id,
+        title=application.title,
+        call=application.call.title,
     )
     return partner
 
@@ -630,19 +613,13 @@ def application_submit(*, application: Application, by) -> Application:
     application.submitted_at = timezone.now()
     application.save(update_fields=["state", "submitted_at"])
     _event(application, by)
-    _mail_on_commit(
-        _("Domanda %(id)s inviata") % {"id": application.public_id},
-        _(
-            "La domanda %(id)s «%(title)s» per il bando «%(call)s» è stata inviata il %(at)s. "
-            "La ricevuta in PDF è nell'area riservata."
-        )
-        % {
-            "id": application.public_id,
-            "title": application.title,
-            "call": application.call.title,
-            "at": date_format(timezone.localtime(application.submitted_at), "DATETIME_FORMAT"),
-        },
+    _mail(
         applicant_emails(application),
+        "submitted",
+        id=application.public_id,
+        title=application.title,
+        call=application.call.title,
+        at=date_format(timezone.localtime(application.submitted_at), "DATETIME_FORMAT"),
     )
     return application
 
@@ -683,15 +660,12 @@ def application_request_integration(
     application.integration_reminder_sent_at = None
     application.save()
     _event(application, by, _("Richiesta di integrazione: %(text)s") % {"text": request_text})
-    _mail_on_commit(
-        _("Domanda %(id)s: richiesta di integrazione") % {"id": application.public_id},
-        _("L'ATS chiede di integrare la domanda %(id)s entro il %(date)s: %(text)s")
-        % {
-            "id": application.public_id,
-            "date": date_format(deadline, "SHORT_DATE_FORMAT"),
-            "text": request_text,
-        },
+    _mail(
         applicant_emails(application),
+        "integration_requested",
+        id=application.public_id,
+        date=date_format(deadline, "SHORT_DATE_FORMAT"),
+        text=request_text,
     )
     return application
 
@@ -713,10 +687,10 @@ def application_integrate(*, application: Application, by, response: str) -> App
     application.integration_response = response
     application.save(update_fields=["integration_response"])
     _event(application, by, _("Integrazione inviata"))
-    _mail_on_commit(
-        _("Domanda %(id)s: integrazione ricevuta") % {"id": application.public_id},
-        _("Il richiedente ha integrato la domanda %(id)s.") % {"id": application.public_id},
+    _mail(
         ats_staff_emails(application.call.ats_id, Role.ATS_OPERATOR),
+        "integration_received",
+        id=application.public_id,
     )
     return application
 
@@ -756,15 +730,12 @@ def application_admissibility(
     application.integration_deadline = None
     application.save()
     _event(application, by, note)
-    _mail_on_commit(
-        _("Domanda %(id)s: esito dell'istruttoria") % {"id": application.public_id},
-        _("La domanda %(id)s è %(state)s. %(note)s")
-        % {
-            "id": application.public_id,
-            "state": application.get_state_display().lower(),
-            "note": note,
-        },
+    _mail(
         applicant_emails(application),
+        "admissibility",
+        id=application.public_id,
+        state=application.get_state_display().lower(),
+        note=note,
     )
     return application
 
@@ -1070,18 +1041,15 @@ def call_decide(
         if application.state == A.FUNDED and create_projects and application.lead_id:
             application.project = _create_project(application, by)
             application.save(update_fields=["project"])
-        _mail_on_commit(
-            _("Bando «%(call)s»: esito della domanda %(id)s")
-            % {"call": call.title, "id": application.public_id},
-            _("Con l'atto %(act)s del %(date)s la domanda %(id)s è %(state)s. %(note)s")
-            % {
-                "act": act_number,
-                "date": date_format(act_date, "SHORT_DATE_FORMAT"),
-                "id": application.public_id,
-                "state": application.get_state_display().lower(),
-                "note": note,
-            },
+        _mail(
             applicant_emails(application),
+            "decision",
+            call=call.title,
+            act=act_number,
+            date=date_format(act_date, "SHORT_DATE_FORMAT"),
+            id=application.public_id,
+            state=application.get_state_display().lower(),
+            note=note,
         )
     return ranked
 
@@ -1147,11 +1115,11 @@ def expense_report_submit(*, report: ExpenseReport, by, narrative: str = "") -> 
     report.state = ExpenseReport.State.SUBMITTED
     report.submitted_at = timezone.now()
     report.save()
-    _mail_on_commit(
-        _("Rendiconto della domanda %(id)s") % {"id": report.application.public_id},
-        _("È stato inviato il rendiconto %(kind)s della domanda %(id)s: verificalo.")
-        % {"kind": report.get_kind_display().lower(), "id": report.application.public_id},
+    _mail(
         ats_staff_emails(report.application.call.ats_id, Role.ATS_OPERATOR),
+        "report_submitted",
+        kind=report.get_kind_display().lower(),
+        id=report.application.public_id,
     )
     return report
 
@@ -1233,11 +1201,13 @@ def expense_report_check(*, report: ExpenseReport, by, note: str = "") -> Expens
     if report.kind == ExpenseReport.Kind.FINAL:
         application.final_grant = grant
         application.save(update_fields=["final_grant"])
-    _mail_on_commit(
-        _("Rendiconto della domanda %(id)s verificato") % {"id": application.public_id},
-        _("Spese ammesse finora: %(accepted)s; contributo spettante: %(grant)s. %(note)s")
-        % {"accepted": euro(accepted), "grant": euro(grant), "note": note},
+    _mail(
         applicant_emails(application),
+        "report_checked",
+        id=application.public_id,
+        accepted=euro(accepted),
+        grant=euro(grant),
+        note=note,
     )
     return report
 
@@ -1304,15 +1274,12 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
             for application in call.applications.filter(state=A.DRAFT).select_related(
                 "applicant", "call"
             ):
-                _mail_on_commit(
-                    _("Il bando «%(call)s» chiude il %(date)s")
-                    % {
-                        "call": call.title,
-                        "date": date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT"),
-                    },
-                    _("La domanda %(id)s è ancora in bozza: inviala prima della chiusura.")
-                    % {"id": application.public_id},
+                _mail(
                     applicant_emails(application),
+                    "closing_reminder",
+                    call=call.title,
+                    date=date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT"),
+                    id=application.public_id,
                 )
                 sent += 1
             call.closing_reminder_sent_at = now
@@ -1325,16 +1292,12 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
             integration_deadline__lte=today + datetime.timedelta(days=INTEGRATION_REMINDER_DAYS),
         )
         for application in integrations.select_related("applicant"):
-            _mail_on_commit(
-                _("Domanda %(id)s: integrazione entro il %(date)s")
-                % {
-                    "id": application.public_id,
-                    "date": date_format(
-                        application.integration_deadline or today, "SHORT_DATE_FORMAT"
-                    ),
-                },
-                application.integration_request,
+            _mail(
                 applicant_emails(application),
+                "integration_reminder",
+                id=application.public_id,
+                date=date_format(application.integration_deadline or today, "SHORT_DATE_FORMAT"),
+                text=application.integration_request,
             )
             application.integration_reminder_sent_at = now
             application.save(update_fields=["integration_reminder_sent_at"])
@@ -1347,14 +1310,11 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
             report_due__lte=today + datetime.timedelta(days=REPORT_REMINDER_DAYS),
         )
         for application in reports.select_related("applicant"):
-            _mail_on_commit(
-                _("Domanda %(id)s: rendicontazione finale entro il %(date)s")
-                % {
-                    "id": application.public_id,
-                    "date": date_format(application.report_due or today, "SHORT_DATE_FORMAT"),
-                },
-                _("Invia il rendiconto finale con i documenti di spesa dall'area riservata."),
+            _mail(
                 applicant_emails(application),
+                "report_reminder",
+                id=application.public_id,
+                date=date_format(application.report_due or today, "SHORT_DATE_FORMAT"),
             )
             application.report_reminder_sent_at = now
             application.save(update_fields=["report_reminder_sent_at"])
