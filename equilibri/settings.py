@@ -281,7 +281,11 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 # Axes' database handler whose reset also lifts the second factor's lock (accounts/axes.py).
 AXES_HANDLER = "equilibri.accounts.axes.AxesHandler"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Where the client's address is read (request.META keys, first present wins). Behind a reverse
+# proxy that overwrites X-Forwarded-For with the address it sees: HTTP_X_FORWARDED_FOR,REMOTE_ADDR,
+# with the app servers reachable through the proxy alone (docs/deployment.md). Axes reads this
+# through django-ipware; without that package installed it takes REMOTE_ADDR whatever this says.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"])
 
 # Rate limits of the anonymous writes (equilibri/core/ratelimit.py), counted in the default cache
 # (shared by every app server with CACHE_URL): "<count>/<period>/<ip|email>", comma-separated,
