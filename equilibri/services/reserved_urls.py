@@ -10,6 +10,7 @@ urlpatterns = [
     path("moderazione/", views.queue, name="queue"),
     path("segnalazioni/", views.reports, name="reports"),
     path("hsds/", hsds_views.hsds_import, name="hsds_import"),
+    path("hsds/<uuid:result_id>/", hsds_views.hsds_import_status, name="hsds_import_status"),
     path("segnalazioni/<int:pk>/gestita/", views.report_handle, name="report_handle"),
     path("modifiche/<int:pk>/", views.revision_review, name="revision_review"),
     path("modifiche/<int:pk>/ritira/", views.revision_withdraw, name="revision_withdraw"),

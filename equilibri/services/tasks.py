@@ -10,3 +10,12 @@ def flag_stale_services() -> list[int]:
 
     flagged, hidden = services_flag_stale()
     return [flagged, hidden]
+
+
+@task()
+def run_hsds_import(user_id: int, stored: str, source: str, dry_run: bool) -> dict:
+    """An uploaded HSDS file imported (or only checked) by the worker, under a memory ceiling;
+    the report is the result (services/hsds/jobs.py)."""
+    from .hsds.jobs import run
+
+    return run(user_id, stored, source, dry_run)

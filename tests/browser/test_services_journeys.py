@@ -136,13 +136,19 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
 
 
 def upload_hsds(page, path, *, write: bool) -> None:
-    """Sends a file from the HSDS page; `write` unticks "check only" (ticked by default)."""
+    """Sends a file from the HSDS page; `write` unticks "check only" (ticked by default). The
+    status page says it is queued; the task worker runs it; the refresh link shows the result."""
+    from tests.services.hsds.worker import run_queued_tasks
+
     page.get_by_label("File HSDS").set_input_files(path)
     if write:
         check_only = page.get_by_label("Solo verifica: controlla il file senza scrivere nulla")
         page.locator("label[for=id_dry_run]").click()  # (the styled label covers the box)
         expect(check_only).not_to_be_checked()
     page.get_by_role("button", name="Carica").click()
+    expect(page.get_by_role("status")).to_contain_text("In coda")
+    assert run_queued_tasks() == 1
+    page.get_by_role("link", name="Aggiorna lo stato").click()
 
 
 def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_server, tmp_path):

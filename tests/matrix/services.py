@@ -70,3 +70,30 @@ ROWS[("catalogue:submit", any_pk)] = POST_ONLY
 ROWS[("catalogue:confirm", any_pk)] = POST_ONLY
 ROWS[("catalogue:revision_withdraw", any_pk)] = POST_ONLY
 ROWS[("catalogue:hsds_import", None)] = only("ats_operator", "superuser")
+
+
+def hsds_import_by(username: str) -> str:
+    """A queued HSDS import of `username` (never run: the matrix only reads its page)."""
+    from django.contrib.auth import get_user_model
+
+    from equilibri.services.tasks import run_hsds_import
+
+    from ..conftest import email_of
+
+    user = get_user_model().objects.get(email=email_of(username))
+    return str(run_hsds_import.enqueue(user.pk, "hsds-imports/none", "c.json", True).id)
+
+
+def insubria_import() -> str:
+    return hsds_import_by("operatore.insubria")
+
+
+def milano_import() -> str:
+    return hsds_import_by("operatore.milano")
+
+
+# Only the importer (and superusers) follow an import: another ATS's is a 404.
+ROWS[("catalogue:hsds_import_status", insubria_import)] = only("ats_operator", "superuser")
+ROWS[("catalogue:hsds_import_status", milano_import)] = only("ats_operator", "superuser") | {
+    "ats_operator": 404
+}

@@ -194,3 +194,70 @@ def test_brackets_and_digits_inside_strings_are_not_structure():
     # While the same characters outside strings are refused.
     with pytest.raises(reading.Refused):
         reading.parse_json(b"[" * 500 + b"]" * 500, limits)
+
+
+# --- through the page and the task worker ------------------------------------------------------
+
+
+def test_a_hostile_upload_gets_a_refusal_page_never_a_server_error(login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from .worker import run_queued_tasks
+
+    client = login("operatore.insubria")
+    response = client.post(
+        reverse("catalogue:hsds_import"),
+        {"file": SimpleUploadedFile("profondo.json", b"[" * 200_000 + b"]" * 200_000)},
+    )
+    assert response.status_code == 302  # stored and queued: the web request parses nothing
+    assert run_queued_tasks() == 1
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Importazione rifiutata" in page.content.decode()
+    assert "annidato troppo in profondità" in page.content.decode()
+    # Someone else's import is not there for them.
+    assert login("operatore.milano").get(response["Location"]).status_code == 404
+    assert login("admin").get(response["Location"]).status_code == 200
+
+
+def test_a_memory_hungry_function_fails_alone_under_the_ceiling():
+    from equilibri.services.hsds.jobs import with_memory_ceiling
+
+    def hungry() -> int:
+        return len(bytearray(512 * MB))
+
+    assert with_memory_ceiling(hungry, (), 64) == ("memory", None)
+    assert with_memory_ceiling(len, ("abc",), 64) == ("ok", 3)  # this process carries on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_over_the_memory_ceiling_is_refused_and_the_worker_carries_on(
+    settings, user_of, monkeypatch
+):
+    """Within every reading limit, but needing more memory than the import may take: the child
+    process fails, the task reports it, nothing is written."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from equilibri.services.hsds import jobs
+
+    # On SQLite the test database is in memory, which a child could read (a forked copy) but
+    # not write: this import fails before writing, so the child is used on both databases.
+    monkeypatch.setattr(jobs, "_may_fork", lambda: True)
+    settings.HSDS_IMPORT_MEMORY_MB = 64
+    settings.HSDS_IMPORT_MAX_OBJECTS = 10**9
+    # Half a million services of short distinct text: 10 MB of JSON, far more as objects.
+    document = json.dumps([{"name": f"s{i}", "description": f"d{i}"} for i in range(500_000)])
+    stored = default_storage.save("hsds-imports/test", ContentFile(document.encode()))
+    before = Service.objects.count()
+    result = jobs.run(user_of("admin").pk, stored, "grande.json", False)
+    assert not result["ok"]
+    assert "più memoria di quella consentita (64 MB)" in result["errors"][0]["message"]
+    assert Service.objects.count() == before
+    assert not default_storage.exists(stored)
+    # The same file checked by a process without a ceiling would get as far as its content.
+    settings.HSDS_IMPORT_MEMORY_MB = 0
+    stored = default_storage.save("hsds-imports/test", ContentFile(b'{"hello": 1}'))
+    result = jobs.run(user_of("admin").pk, stored, "piccolo.json", True)
+    assert "non contiene servizi" in result["errors"][0]["message"]

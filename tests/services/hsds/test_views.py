@@ -12,8 +12,25 @@ from django.urls import reverse
 from equilibri.services.hsds.interchange import export_json
 from equilibri.services.models import Service
 
+from .worker import run_queued_tasks
+
 pytestmark = pytest.mark.django_db
 URL = reverse("catalogue:hsds_import")
+
+
+def upload(client, name: str, content: bytes, dry_run: bool = False) -> str:
+    """Uploads a file, lets the worker run the import, and returns the status page."""
+    data = {"file": SimpleUploadedFile(name, content)}
+    if dry_run:
+        data["dry_run"] = "on"
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    status_url = response["Location"]
+    waiting = client.get(status_url).content.decode()
+    assert "In coda" in waiting
+    assert "Aggiorna lo stato" in waiting  # works without JavaScript
+    assert run_queued_tasks() == 1
+    return client.get(status_url).content.decode()
 
 
 def camp_only(catalogue) -> bytes:
@@ -45,12 +62,9 @@ def test_check_then_import(login, catalogue):
     content = camp_only(catalogue)
     Service.objects.filter(pk=catalogue.camp.pk).delete()
     client = login("operatore.insubria")
-    response = client.post(URL, {"file": SimpleUploadedFile("c.json", content), "dry_run": "on"})
-    assert response.status_code == 200
-    assert "Verifica riuscita" in response.content.decode()
+    assert "Verifica riuscita" in upload(client, "c.json", content, dry_run=True)
     assert not Service.objects.filter(uuid=catalogue.camp.uuid).exists()
-    response = client.post(URL, {"file": SimpleUploadedFile("c.json", content)})
-    assert "Importazione completata" in response.content.decode()
+    assert "Importazione completata" in upload(client, "c.json", content)
     camp = Service.objects.get(uuid=catalogue.camp.uuid)
     assert "operatore.insubria" in camp.moderation_note
 
@@ -59,10 +73,7 @@ def test_errors_are_listed_and_nothing_written(login, catalogue):
     data = json.loads(camp_only(catalogue))
     data["services"][0]["status"] = "forse"
     Service.objects.filter(pk=catalogue.camp.pk).delete()
-    response = login("operatore.insubria").post(
-        URL, {"file": SimpleUploadedFile("c.json", json.dumps(data).encode())}
-    )
-    page = response.content.decode()
+    page = upload(login("operatore.insubria"), "c.json", json.dumps(data).encode())
     assert "Importazione rifiutata" in page
     assert "status" in page
     assert not Service.objects.filter(uuid=catalogue.camp.uuid).exists()
@@ -71,8 +82,7 @@ def test_errors_are_listed_and_nothing_written(login, catalogue):
 def test_cross_ats_import_is_refused(login, catalogue):
     content = camp_only(catalogue)  # L'Aquilone is in ATS Insubria
     Service.objects.filter(pk=catalogue.camp.pk).delete()
-    response = login("operatore.milano").post(URL, {"file": SimpleUploadedFile("c.json", content)})
-    assert "rete della tua ATS" in response.content.decode()
+    assert "rete della tua ATS" in upload(login("operatore.milano"), "c.json", content)
     assert not Service.objects.filter(uuid=catalogue.camp.uuid).exists()
 
 
@@ -107,7 +117,6 @@ def test_an_ats_operator_downloads_their_network_and_can_import_it_again(login, 
     before = Service.objects.order_by("pk").values_list("uuid", "name", "last_modified")
     before = list(before)
     name = "c.json" if fmt == "json" else "c.zip"
-    response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
-    assert "Importazione completata" in response.content.decode()
+    assert "Importazione completata" in upload(client, name, content)
     after = list(Service.objects.order_by("pk").values_list("uuid", "name", "last_modified"))
     assert after == before  # the same file back changes nothing
