@@ -11,6 +11,7 @@ and `|absolute` in templates (`{% load mail %}`), all from `SITE_URL`.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,8 @@ def render(template: str, context: dict[str, Any]) -> tuple[str, str, str | None
     """(subject, text, html or None) of the template pair `template`."""
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     subject = " ".join(_render_text(f"{template}.subject.txt", context).split())
-    text = _render_text(f"{template}.txt", context).strip() + "\n"
+    # Paragraphs left out by an {% if %} leave no run of blank lines behind.
+    text = re.sub(r"\n{3,}", "\n\n", _render_text(f"{template}.txt", context).strip()) + "\n"
     try:
         html: str | None = get_template(f"{template}.html").render(context)
     except TemplateDoesNotExist:

@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
@@ -26,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from equilibri.core import identifiers
+from equilibri.core import identifiers, mail
 
 from .ical import appointment_ics
 from .models import (
@@ -62,18 +61,6 @@ def confirm_hours() -> int:
 
 def retention_months() -> int:
     return getattr(settings, "DESK_CONTACT_RETENTION_MONTHS", 24)
-
-
-def _on_commit(callback) -> None:
-    transaction.on_commit(callback)
-
-
-def _mail_on_commit(message: EmailMessage) -> None:
-    _on_commit(lambda: message.send(fail_silently=False))
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _when(value: datetime) -> str:
@@ -125,7 +112,7 @@ def sync_listing(desk: Desk) -> None:
         phones=[desk.phone] if desk.phone else [],
         email=desk.email,
         languages=desk.language_codes or ["it"],
-        url=_absolute(reverse("desks:desk_detail", args=[desk.pk])),
+        url=mail.absolute_url(reverse("desks:desk_detail", args=[desk.pk])),
     )
 
 
@@ -401,7 +388,7 @@ def appointment_token(appointment: Appointment, purpose: str) -> str:
 
 
 def appointment_link(appointment: Appointment, purpose: str) -> str:
-    return _absolute(
+    return mail.absolute_url(
         reverse(f"desks:appointment_{purpose}", args=[appointment_token(appointment, purpose)])
     )
 
@@ -737,121 +724,61 @@ def send_reminders(*, now: datetime | None = None) -> int:
 # --- Appointment e-mails --------------------------------------------------------------------
 
 
-def _appointment_summary(appointment: Appointment) -> str:
-    slot, desk = appointment.slot, appointment.desk
-    lines = [
-        _("Sportello: %(desk)s") % {"desk": desk.name},
-        _("Quando: %(when)s") % {"when": _when(slot.starts_at)},
-        _("Modalità: %(channel)s") % {"channel": slot.get_channel_display()},
-    ]
-    if slot.channel == "in_person":
-        lines.append(
-            _("Dove: %(address)s")
-            % {"address": ", ".join(p for p in [desk.address, desk.comune.name] if p)}
-        )
-    elif slot.channel == "video" and desk.video_link:
-        lines.append(_("Link della videochiamata: %(link)s") % {"link": desk.video_link})
-    elif slot.channel == "phone":
-        lines.append(_("Ti chiameremo al numero che ci hai lasciato o all'indirizzo e-mail."))
-    return "\n".join(lines)
+def _mail_appointment(appointment: Appointment, template: str, *, ics: str = "", **context) -> None:
+    """An e-mail about an appointment to the address it was booked with (there may be no
+    account), with its summary and, for a confirmed or cancelled one, the .ics."""
+    mail.send(
+        appointment.email,
+        f"desks/mail/{template}",
+        {"appointment": appointment, "when": _when(appointment.slot.starts_at), **context},
+        attachments=[mail.Attachment("appuntamento.ics", ics, "text/calendar")] if ics else (),
+    )
+
+
+def _address(appointment: Appointment) -> str:
+    desk = appointment.desk
+    return ", ".join(p for p in [desk.address, desk.comune.name] if p)
 
 
 def _send_confirmation_request(appointment: Appointment) -> None:
-    body = "\n\n".join(
-        [
-            _("Buongiorno %(name)s,") % {"name": appointment.name},
-            _(
-                "per completare la prenotazione conferma il tuo indirizzo e-mail con questo link "
-                "entro %(hours)s ore (dopo l'orario torna disponibile):"
-            )
-            % {"hours": confirm_hours()},
-            appointment_link(appointment, "confirm"),
-            _appointment_summary(appointment),
-            _("Se non hai chiesto tu l'appuntamento, ignora questo messaggio."),
-        ]
+    _mail_appointment(
+        appointment,
+        "confirmation_request",
+        address=_address(appointment),
+        hours=confirm_hours(),
+        confirm_link=appointment_link(appointment, "confirm"),
     )
-    message = EmailMessage(
-        _("Conferma la prenotazione allo sportello conciliazione"),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [appointment.email],
-    )
-    _mail_on_commit(message)
 
 
-def _links_text(appointment: Appointment) -> str:
-    return "\n".join(
-        [
-            _("Per annullare: %(link)s") % {"link": appointment_link(appointment, "cancel")},
-            _("Per cambiare orario: %(link)s")
-            % {"link": appointment_link(appointment, "reschedule")},
-        ]
-    )
+def _links(appointment: Appointment) -> dict[str, str]:
+    return {
+        "address": _address(appointment),
+        "cancel_link": appointment_link(appointment, "cancel"),
+        "reschedule_link": appointment_link(appointment, "reschedule"),
+    }
 
 
 def _send_confirmed(appointment: Appointment, *, rescheduled: bool = False) -> None:
-    intro = (
-        _("il tuo appuntamento è stato spostato. Ecco il nuovo orario.")
-        if rescheduled
-        else _("il tuo appuntamento è confermato.")
+    _mail_appointment(
+        appointment,
+        "confirmed",
+        ics=appointment_ics(appointment),
+        rescheduled=rescheduled,
+        **_links(appointment),
     )
-    body = "\n\n".join(
-        [
-            _("Buongiorno %(name)s,") % {"name": appointment.name},
-            intro,
-            _appointment_summary(appointment),
-            _("In allegato trovi l'appuntamento da aggiungere al tuo calendario."),
-            _links_text(appointment),
-        ]
-    )
-    subject = (
-        _("Appuntamento spostato: %(desk)s")
-        if rescheduled
-        else _("Appuntamento confermato: %(desk)s")
-    ) % {"desk": appointment.desk.name}
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [appointment.email])
-    message.attach("appuntamento.ics", appointment_ics(appointment), "text/calendar")
-    _mail_on_commit(message)
 
 
 def _send_cancelled(appointment: Appointment) -> None:
-    body = "\n\n".join(
-        [
-            _("Buongiorno %(name)s,") % {"name": appointment.name},
-            _("il tuo appuntamento è stato annullato."),
-            _appointment_summary(appointment),
-            _("Puoi prenotarne un altro quando vuoi: %(link)s")
-            % {"link": _absolute(reverse("desks:desk_detail", args=[appointment.desk_id]))},
-        ]
+    _mail_appointment(
+        appointment,
+        "cancelled",
+        ics=appointment_ics(appointment, cancelled=True),
+        address=_address(appointment),
     )
-    message = EmailMessage(
-        _("Appuntamento annullato: %(desk)s") % {"desk": appointment.desk.name},
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [appointment.email],
-    )
-    message.attach(
-        "appuntamento.ics", appointment_ics(appointment, cancelled=True), "text/calendar"
-    )
-    _mail_on_commit(message)
 
 
 def _send_reminder(appointment: Appointment) -> None:
-    body = "\n\n".join(
-        [
-            _("Buongiorno %(name)s,") % {"name": appointment.name},
-            _("ti ricordiamo l'appuntamento di domani."),
-            _appointment_summary(appointment),
-            _links_text(appointment),
-        ]
-    )
-    message = EmailMessage(
-        _("Promemoria: domani il tuo appuntamento allo sportello"),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [appointment.email],
-    )
-    _mail_on_commit(message)
+    _mail_appointment(appointment, "reminder", **_links(appointment))
 
 
 # --- Contact log ----------------------------------------------------------------------------
@@ -961,30 +888,12 @@ def notify_due_follow_ups(*, today: date | None = None) -> int:
     by_operator: dict = {}
     for contact in due:
         by_operator.setdefault(contact.operator, []).append(contact)
-    url = _absolute(reverse("desk_office:todo"))
     for operator, contacts in by_operator.items():
-        lines = [
-            f"- {date_format(c.follow_up_due, 'j F Y')} · {c.desk.name} · "
-            f"{c.citizen_name or _('contatto anonimo')}"
-            for c in contacts
-        ]
-        body = "\n\n".join(
-            [
-                _("Buongiorno,"),
-                _("questi contatti sono da richiamare:"),
-                "\n".join(lines),
-                _("Li trovi nelle cose da fare: %(url)s") % {"url": url},
-            ]
-        )
         with transaction.atomic():
             Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
                 follow_up_notified_at=timezone.now()
             )
-            _on_commit(
-                lambda body=body, to=operator.email: send_mail(
-                    _("Sportello: contatti da richiamare"), body, settings.DEFAULT_FROM_EMAIL, [to]
-                )
-            )
+            mail.send(operator, "desks/mail/follow_ups", {"contacts": contacts})
     return sum(len(c) for c in by_operator.values())
 
 
