@@ -180,7 +180,9 @@ def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_s
     upload_hsds(page, edited, write=False)
     expect(page.get_by_role("status")).to_contain_text("Verifica riuscita")
     assert "scacchi" not in Service.objects.get(pk=service.pk).description
+    assert_no_axe_violations(page)
 
+    page.get_by_role("link", name="Carica un altro file").click()
     upload_hsds(page, edited, write=True)
     expect(page.get_by_role("status")).to_contain_text("Importazione completata.")
     updated = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Servizi"))
