@@ -15,7 +15,6 @@ application is approved if its amount fits, and the queue stops at the first tha
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -26,13 +25,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, object_ids_for
-from equilibri.core import identifiers
+from equilibri.core import identifiers, mail
 from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.money import money_value
 from equilibri.core.uploads import CheckedUpload, check_upload
@@ -275,39 +273,19 @@ def _move(application: VoucherApplication, to: str, by, note: str = "") -> None:
     _notify_state(application, note)
 
 
-def _status_url(application: VoucherApplication) -> str:
-    return settings.SITE_URL + reverse("vouchers_public:application_detail", args=[application.pk])
-
-
-def _enqueue_mail(subject: str, body: str, recipients: Iterable[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-
-    def send() -> None:
-        from .tasks import send_notification
-
-        send_notification.enqueue(subject, body, recipients)
-
-    transaction.on_commit(send)
-
-
 def _notify_state(application: VoucherApplication, note: str) -> None:
     if application.applicant is None:
         return
-    state = VoucherApplication.State(application.state).label
-    subject = _("Domanda di voucher «%(scheme)s»: %(state)s") % {
-        "scheme": application.scheme.title,
-        "state": state,
-    }
-    lines = [
-        _("La tua domanda n. %(number)s è ora: %(state)s.")
-        % {"number": application.pk, "state": state}
-    ]
-    if note:
-        lines.append(note)
-    lines.append(_("Segui la domanda qui: %(url)s") % {"url": _status_url(application)})
-    _enqueue_mail(subject, "\n\n".join(lines), [application.applicant.email])
+    mail.send(
+        application.applicant,
+        "vouchers/mail/state_changed",
+        {
+            "scheme": application.scheme.title,
+            "state": VoucherApplication.State(application.state).label,
+            "number": application.pk,
+            "note": note,
+        },
+    )
 
 
 def _notify_employer(application: VoucherApplication) -> None:
@@ -316,18 +294,16 @@ def _notify_employer(application: VoucherApplication) -> None:
     admins = OrganisationRole.objects.filter(
         organisation_id=application.employer_id, role=Role.ORG_ADMIN
     ).select_related("user")
-    url = settings.SITE_URL + reverse("vouchers:attestation_detail", args=[application.pk])
-    subject = _("Conferma del rapporto di lavoro per una domanda di voucher")
-    body = _(
-        "%(name)s ha chiesto il voucher «%(scheme)s» indicando %(employer)s come datore di "
-        "lavoro. Conferma o nega il rapporto di lavoro nella tua area riservata: %(url)s"
-    ) % {
-        "name": application.full_name,
-        "scheme": application.scheme.title,
-        "employer": application.employer,
-        "url": url,
-    }
-    _enqueue_mail(subject, body, [role.user.email for role in admins])
+    mail.send(
+        [role.user for role in admins],
+        "vouchers/mail/attestation_requested",
+        {
+            "name": application.full_name,
+            "scheme": application.scheme.title,
+            "employer": application.employer,
+            "number": application.pk,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -869,18 +845,16 @@ def integration_reminders_send() -> int:
     sent = 0
     for application in due:
         assert application.applicant is not None  # filtered above
-        subject = _("Promemoria: integra la domanda di voucher entro domani")
-        body = _(
-            "La domanda n. %(number)s per «%(scheme)s» attende le integrazioni richieste entro "
-            "il %(date)s:\n\n%(message)s\n\nCompleta la domanda qui: %(url)s"
-        ) % {
-            "number": application.pk,
-            "scheme": application.scheme.title,
-            "date": date_format(tomorrow, "SHORT_DATE_FORMAT"),
-            "message": application.integration_message,
-            "url": _status_url(application),
-        }
-        _enqueue_mail(subject, body, [application.applicant.email])
+        mail.send(
+            application.applicant,
+            "vouchers/mail/integration_reminder",
+            {
+                "number": application.pk,
+                "scheme": application.scheme.title,
+                "date": date_format(tomorrow, "SHORT_DATE_FORMAT"),
+                "message": application.integration_message,
+            },
+        )
         sent += 1
     return sent
 
