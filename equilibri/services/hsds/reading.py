@@ -330,7 +330,10 @@ def _read_folder(folder: Path, limits: Limits) -> dict[str, str]:
         if not path.is_file() or path.is_symlink():
             continue
         with open(path, "rb") as fh:
-            raw = read_at_most(fh, limits.max_uncompressed_bytes - total)
+            try:
+                raw = read_at_most(fh, limits.max_uncompressed_bytes - total)
+            except Refused:
+                raise _too_large(limits.max_uncompressed_bytes, path.name) from None
         total += len(raw)
         tables[path.name] = _text(raw, path.name, limits)
     _check_rows(tables, limits)

@@ -179,6 +179,15 @@ def test_too_many_json_objects_are_refused(operator):
     assert "troppi oggetti" in message
 
 
+def test_a_folder_of_csv_files_is_bounded_as_a_whole(operator, tmp_path):
+    for i in range(3):
+        (tmp_path / f"t{i}.csv").write_bytes(b"id\n" + b"x\n" * 1000)
+    with override_settings(HSDS_IMPORT_MAX_UNCOMPRESSED_BYTES=5000):
+        report = import_hsds(tmp_path, by=operator)
+    assert "al massimo 5000 byte" in report.errors[0].message
+    assert report.errors[0].file == "t2.csv"
+
+
 def test_the_size_an_upload_declares_is_not_believed(operator):
     with override_settings(HSDS_IMPORT_MAX_BYTES=1000):
         report = import_hsds(Upload(b"[" + b"1," * 2000 + b"1]", "x.json", size=10), by=operator)
