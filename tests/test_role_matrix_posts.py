@@ -24,6 +24,7 @@ from .conftest import PERSONAS
 from .matrix import all_rows
 from .matrix.helpers import ALL, ANON
 from .matrix.posts import ACTS_BY_DESIGN
+from .matrix.posts import DATA as POST_DATA
 from .matrix.posts import ROWS as POSTS
 from .test_role_matrix import _project_url_names
 
@@ -77,8 +78,9 @@ def _post(client, name: str, args: Callable | None, statement: str) -> tuple[int
     """POST in a savepoint rolled back afterwards: (status, Location, what changed)."""
     with transaction.atomic():
         url = reverse(name, args=[args()] if args else None)
+        data = POST_DATA[(name, args)]() if (name, args) in POST_DATA else {}
         before = _state(statement)
-        response = client.post(url)
+        response = client.post(url, data)
         after = _state(statement)
         transaction.set_rollback(True)
     return response.status_code, response.get("Location", ""), _changes(before, after)

@@ -4,8 +4,9 @@ ROWS: {(url name, args factory or None): {persona: expected status of a POST}}. 
 view takes a POST has a row, with objects out of the personas' scope: another ATS's (Milano's,
 Brescia's), another organisation's, desk's, alliance's or citizen's. Whoever may use the URL but
 not on that object gets 404, the same as a missing object; roles without the permission 403;
-anonymous visitors the login page (302). The POSTs carry no data: a view must refuse the object
-before it reads the form. Objects the demo lacks are made by the factory (rolled back).
+anonymous visitors the login page (302). A POST carries no data unless DATA gives some (an
+action chosen in the form, an object named in it): a view must refuse the object before it
+reads the form. Objects the demo lacks are made by the factory (rolled back).
 """
 
 from decimal import Decimal
@@ -217,7 +218,7 @@ ROWS: dict = {
         302, 404, citizen=403, desk_operator=403, superuser=200
     ),
     ("committee:priority_edit", committee.brescia_priority): row(
-        302, 404, citizen=403, desk_operator=403, superuser=200
+        302, 404, citizen=403, desk_operator=403, superuser=302
     ),
     ("committee:meeting_add", committee.brescia_committee): row(
         302, 404, citizen=403, desk_operator=403, superuser=200
@@ -253,7 +254,7 @@ ROWS: dict = {
     ("catalogue:edit", services.milano_pk): row(302, 403, provider_operator=404, superuser=200),
     ("catalogue:submit", services.milano_pk): row(302, 403, provider_operator=404, superuser=302),
     ("catalogue:confirm", services.milano_pk): row(302, 403, provider_operator=404, superuser=302),
-    ("catalogue:moderate", services.milano_pk): row(302, 403, ats_operator=404, superuser=200),
+    ("catalogue:moderate", services.milano_pk): row(302, 403, ats_operator=404, superuser=302),
     # desks
     ("desks:book", desks.milano_desk): row(200, 200),
     ("desks:appointment_confirm", desks.forged_token): row(400, 400),
@@ -263,7 +264,8 @@ ROWS: dict = {
     ("desk_office:appointment_mark", milano_appointment): row(
         302, 403, desk_operator=404, superuser=404
     ),
-    ("desk_office:contact_create", None): row(302, 403, desk_operator=200, superuser=200),
+    # Another desk's appointment named in the form; the superuser reads no desk's contacts.
+    ("desk_office:contact_create", None): row(302, 403, desk_operator=404, superuser=404),
     ("desk_office:contact_detail", desks.milano_contact): row(
         302, 403, desk_operator=404, superuser=404
     ),
@@ -287,7 +289,7 @@ ROWS: dict = {
         302, 403, desk_operator=404, ats_operator=404, superuser=200
     ),
     ("desk_office:desk_setup", desks.milano_desk): row(
-        302, 403, desk_operator=404, ats_operator=404, superuser=200
+        302, 403, desk_operator=404, ats_operator=404, superuser=302
     ),
     # vouchers
     ("vouchers_public:application_start", milano_voucher_scheme): row(302, 302),
@@ -378,4 +380,16 @@ ROWS: dict = {
     ("calls:report_close", milano_expense_report): row(302, 403, ats_operator=404, superuser=302),
     ("calls:expense_check", milano_expense): row(302, 403, ats_operator=404, superuser=302),
     ("calls:payment_add", calls.milano_application): row(302, 403, ats_operator=404, superuser=302),
+}
+
+# Form data of a row's POST: the action a form button would choose, or an object of another
+# scope named in the form rather than in the URL.
+DATA = {
+    ("plans:project_transition", plans.milano_project): lambda: {"step": "close"},
+    ("committee:priority_edit", committee.brescia_priority): lambda: {"elimina": "1"},
+    ("catalogue:moderate", services.milano_pk): lambda: {"decision": "hide", "note": "x"},
+    ("calls:partner_answer", milano_partner): lambda: {"accept": "1"},
+    ("desk_office:appointment_mark", milano_appointment): lambda: {"state": "no_show"},
+    ("desk_office:contact_create", None): lambda: {"appuntamento": milano_appointment()},
+    ("desk_office:desk_setup", desks.milano_desk): lambda: {"action": "generate"},
 }
