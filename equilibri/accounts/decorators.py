@@ -27,16 +27,29 @@ def redirect_to_mfa_setup(request):
     return redirect("mfa_activate_totp")
 
 
-def staff_required(view):
-    """Signed in, holding a staff role, with two-factor authentication active."""
+def signed_in_required(view):
+    """Signed in (otherwise to the login page and back), and with two-factor authentication
+    active when the person's role requires it (every staff role; a citizen needs none). The
+    one decorator for pages that need an account."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise PermissionDenied
         if mfa_missing(request.user):
             return redirect_to_mfa_setup(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    """signed_in_required, and holding a staff role (403 without)."""
+
+    @signed_in_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_member(request.user):
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,7 +1,6 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,17 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import personal_data, services
-from .decorators import mfa_missing, redirect_to_mfa_setup
+from .decorators import signed_in_required
 from .forms import ProfileForm
 from .nav import nav_for
 from .roles import grants_of
 
 
-@login_required
+@signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
     """The reserved area: what the person can do, by role."""
-    if mfa_missing(request.user):
-        return redirect_to_mfa_setup(request)
     return render(
         request,
         "accounts/home.html",
@@ -30,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +37,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form})
 
 
-@login_required
+@signed_in_required
 @require_POST
 def export_my_data(request: HttpRequest) -> HttpResponse:
     data = personal_data.export_for(request.user)

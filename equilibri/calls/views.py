@@ -1,25 +1,18 @@
 """Reserved area of the calls: definition by the ATS, applications by lead bodies and their
 partners, admissibility, the committee's evaluation, ranking and decision, reporting."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from equilibri.accounts.decorators import (
-    mfa_missing,
-    redirect_to_mfa_setup,
-    staff_permission_required,
-)
+from equilibri.accounts.decorators import signed_in_required, staff_permission_required
 from equilibri.accounts.roles import Role, ats_ids_for, has_role
 from equilibri.core.files import private_file_response
+from equilibri.core.forms import apply_errors
 from equilibri.network.selectors import managed_ats, organisations_administered_by
 
 from . import eligibility, exporters, pdf, selectors, services
@@ -61,27 +54,6 @@ from .models import (
     ExpenseReport,
     ScoreSheet,
 )
-
-
-def signed_in_required(view):
-    """Signed in; staff roles also need two-factor authentication (citizens apply in person)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if mfa_missing(request.user):
-            return redirect_to_mfa_setup(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -132,7 +104,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
         try:
             call = services.call_create(ats=ats, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -170,7 +142,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.call_update(call=call, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Bando salvato."))
             return redirect("calls:call_detail", call.pk)
@@ -184,7 +156,7 @@ def _call_part(request, pk, form_class, service, template_key, **form_kwargs):
         try:
             service(call=call, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Aggiunto al bando."))
             return redirect(request.path)
@@ -364,7 +336,7 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
                 **({"applicant_name": data["applicant_name"]} if call.for_individuals else {}),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -434,7 +406,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application, macro_area=area, description=text, by=request.user
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Bozza salvata."))
             return redirect("calls:application_edit", application.pk)
@@ -660,7 +632,7 @@ def admissibility(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Esito dell'istruttoria registrato."))
             return redirect("calls:call_detail", application.call_id)
@@ -727,7 +699,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                     note=conflict_form.cleaned_data["conflict_note"],
                 )
             except ValidationError as error:
-                _apply_errors(conflict_form, error)
+                apply_errors(conflict_form, error)
             else:
                 messages.success(request, _("Dichiarazione registrata."))
                 return redirect("calls:evaluate", application.pk)
@@ -748,7 +720,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=score_form.cleaned_data["comment"],
                 )
             except ValidationError as error:
-                _apply_errors(score_form, error)
+                apply_errors(score_form, error)
             else:
                 messages.success(request, _("Valutazione salvata."))
                 return redirect("calls:home")
@@ -782,7 +754,7 @@ def reporting(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application, by=request.user, kind=form.cleaned_data["kind"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return redirect("calls:report_detail", report.pk)
     accepted, grant = services.final_grant_for(application)

@@ -19,6 +19,7 @@ from equilibri.accounts.roles import Role, ats_ids_for, has_role
 from equilibri.core.audit import log_personal_data_read
 from equilibri.core.charts import Series, bar_chart_svg
 from equilibri.core.exporters import Exporter, export_response
+from equilibri.core.forms import apply_errors
 from equilibri.network.models import Organisation
 
 from . import selectors, services
@@ -36,7 +37,6 @@ from .forms import (
     voucher_scheme_choices,
 )
 from .models import Appointment, CollectiveAgreement, DeskOperator, KnowledgeArticle, Referral
-from .views import apply_errors
 
 # --- Agenda ---------------------------------------------------------------------------------
 

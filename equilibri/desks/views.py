@@ -3,10 +3,8 @@ account), the signed confirm / cancel / reschedule links, the FAQ, the collectiv
 and the citizen's own appointments."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from equilibri.accounts.decorators import signed_in_required
 from equilibri.core import ratelimit
+from equilibri.core.forms import apply_errors
 
 from . import selectors, services
 from .forms import (
@@ -27,14 +27,6 @@ from .forms import (
 from .models import Appointment, CollectiveAgreement, Slot
 
 DEFAULT_RADIUS_KM = 25
-
-
-def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def nearest(request: HttpRequest) -> HttpResponse:
@@ -266,7 +258,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "desks/agreement_detail.html", {"agreement": agreement})
 
 
-@login_required
+@signed_in_required
 def my_appointments(request: HttpRequest) -> HttpResponse:
     appointments = selectors.appointments_of_citizen(request.user)
     now = timezone.now()
@@ -280,7 +272,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 @require_POST
 def my_appointment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(selectors.appointments_of_citizen(request.user), pk=pk)

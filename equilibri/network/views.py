@@ -1,17 +1,20 @@
 """Reserved area of the territorial network: organisations, membership, agreements, alliances."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from equilibri.accounts.decorators import staff_permission_required, staff_required
+from equilibri.accounts.decorators import (
+    signed_in_required,
+    staff_permission_required,
+    staff_required,
+)
 from equilibri.accounts.roles import Role, has_role
+from equilibri.core.forms import apply_errors
 
 from . import selectors, services
 from .forms import (
@@ -25,17 +28,6 @@ from .forms import (
     WithdrawForm,
 )
 from .models import AgreementDocument, AlliancePartner, Membership
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError becomes form errors (on the field it names when the form has
-    it, else on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- Organisations --------------------------------------------------------------------------
 
@@ -72,7 +64,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def organisation_register(request: HttpRequest) -> HttpResponse:
     """Any signed-in user registers an organisation and becomes its organisation admin."""
     form = OrganisationForm(request.POST or None)
@@ -80,7 +72,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_register(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -104,7 +96,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Dati dell'organizzazione salvati."))
             return redirect("network:organisation_detail", organisation.pk)
@@ -142,7 +134,7 @@ def membership_request(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -238,7 +230,7 @@ def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership, note=form.cleaned_data["note"], by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -259,7 +251,7 @@ def membership_reject(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -321,7 +313,7 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -358,7 +350,7 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
         try:
             alliance = services.alliance_create(by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Alleanza creata: ora aggiungi i partner."))
             return redirect("network:alliance_detail", alliance.pk)
@@ -403,7 +395,7 @@ def alliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.alliance_update(alliance=alliance, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Alleanza salvata."))
             return redirect("network:alliance_detail", alliance.pk)
@@ -423,7 +415,7 @@ def alliance_partner_set(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.alliance_partner_set(alliance=alliance, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -471,7 +463,7 @@ def alliance_agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.files import private_file_response
+from equilibri.core.forms import apply_errors
 
 from . import committee_services as services
 from .committee_forms import (
@@ -68,7 +69,7 @@ def _member_page(request, committee, member):
                 committee=committee, member=member, data=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Componente salvato."))
             return redirect("committee:detail", committee.pk)
@@ -138,7 +139,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
                 committee=committee, data=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Seduta registrata."))
             return redirect("committee:meeting_detail", meeting.pk)
@@ -158,7 +159,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Seduta aggiornata."))
             return redirect("committee:meeting_detail", meeting.pk)
@@ -208,7 +209,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("committee:meeting_detail", meeting.pk)
         except ValidationError as error:
             form = document_form if "allegato" in request.POST else decision_form
-            form.add_error(None, error)
+            apply_errors(form, error)
     return render(
         request,
         "plans/committee_meeting_detail.html",
@@ -249,7 +250,7 @@ def evaluation(request: HttpRequest, plan_pk: int) -> HttpResponse:
             try:
                 services.criterion_add(plan=plan, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Criterio aggiunto."))
                 return redirect("committee:evaluation", plan.pk)
@@ -318,7 +319,7 @@ def score_sheet(request: HttpRequest, project_pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Scheda di valutazione inviata."))
             return redirect("committee:evaluation", project.plan_id)

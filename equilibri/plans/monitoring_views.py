@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.files import private_file_response
+from equilibri.core.forms import apply_errors
 
 from . import monitoring_services as services
 from .models import Expenditure, MonitoringReport, SampleDraw
@@ -132,7 +133,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             if "invia" not in request.POST:
                 messages.success(request, _("Bozza salvata."))
@@ -141,7 +142,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.report_submit(report=report, by=request.user)
             except ValidationError as error:
                 # The draft is saved; say what is missing.
-                form.add_error(None, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Relazione inviata all'ATS per la validazione."))
                 return redirect("monitoring:report_detail", report.pk)
@@ -167,7 +168,7 @@ def expenditure_add(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Spesa aggiunta."))
             return redirect("monitoring:report_edit", report.pk)
@@ -277,7 +278,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
                 plan=form.cleaned_data["plan"], share=form.cleaned_data["share"], by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

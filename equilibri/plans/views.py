@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.roles import Role, ats_ids_for
+from equilibri.core.forms import apply_errors
 from equilibri.territory.models import ATS
 
 from . import services
@@ -39,15 +40,6 @@ from .selectors import (
 
 READ = staff_permission_required("plans.read")
 MANAGE = staff_permission_required("plans.manage")
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Adds a service's ValidationError to the form: to its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, form, *, title, back_url, plan, submit=None, intro=""):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from equilibri.core import ratelimit
+from equilibri.core.forms import apply_errors
 from equilibri.core.frames import render_in_frame
 from equilibri.core.offers import offers_for
 
@@ -236,7 +237,7 @@ def report_mistake(request: HttpRequest, key: str) -> HttpResponse:
                 by=request.user if request.user.is_authenticated else None,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

@@ -4,7 +4,6 @@ needed), the employer's attestation, the manager's review and the payment batche
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -14,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from equilibri.accounts.decorators import staff_permission_required
+from equilibri.accounts.decorators import signed_in_required, staff_permission_required
 from equilibri.core.audit import log_personal_data_read
 from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.files import private_file_response
+from equilibri.core.forms import apply_errors
 from equilibri.territory.models import Comune
 
 from . import exporters, selectors, services
@@ -45,14 +45,6 @@ from .models import (
 )
 
 A = VoucherApplication.State
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -95,7 +87,7 @@ def _category_labels(scheme: Scheme) -> list[str]:
 # The worker's applications
 
 
-@login_required
+@signed_in_required
 def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(selectors.public_schemes(), pk=pk)
     if request.method == "POST":
@@ -112,7 +104,7 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     applications = selectors.applications_of(request.user).order_by("-created_at")
     return render(request, "vouchers/my_applications.html", {"applications": applications})
@@ -122,7 +114,7 @@ def _own(request, pk: int) -> VoucherApplication:
     return get_object_or_404(selectors.applications_of(request.user), pk=pk)
 
 
-@login_required
+@signed_in_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     return render(
@@ -197,7 +189,7 @@ def _catch_redirect(view):
     return wrapper
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_own(request, pk)
@@ -208,7 +200,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.application_update(application=application, by=request.user, **data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Dati salvati."))
                 return redirect("vouchers_public:application_edit", application.pk)
@@ -221,7 +213,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vouchers/application_edit.html", _edit_context(application))
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def family_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -233,7 +225,7 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Familiare aggiunto."))
             return redirect("vouchers_public:application_edit", application.pk)
@@ -242,7 +234,7 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,7 +247,7 @@ def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vouchers_public:application_edit", application.pk)
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -265,7 +257,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.expense_add(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Spesa aggiunta con la sua ricevuta."))
             return redirect("vouchers_public:application_edit", application.pk)
@@ -275,7 +267,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,7 +278,7 @@ def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vouchers_public:application_edit", application.pk)
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -296,7 +288,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attachment_add(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Documento allegato."))
             return redirect("vouchers_public:application_edit", application.pk)
@@ -307,7 +299,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
@@ -318,7 +310,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vouchers_public:application_edit", application.pk)
 
 
-@login_required
+@signed_in_required
 @_catch_redirect
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -345,12 +337,12 @@ def _own_attachment(request, pk: int) -> Attachment:
     return get_object_or_404(Attachment.objects.filter(application__in=mine), pk=pk)
 
 
-@login_required
+@signed_in_required
 def own_receipt(request: HttpRequest, pk: int) -> FileResponse:
     return private_file_response(_own_line(request, pk).file)
 
 
-@login_required
+@signed_in_required
 def own_attachment(request: HttpRequest, pk: int) -> FileResponse:
     return private_file_response(_own_attachment(request, pk).file)
 
@@ -383,7 +375,7 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
         try:
             scheme = services.scheme_create(action=action, comuni=comuni, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Bando creato."))
             return redirect("vouchers:scheme_detail", scheme.pk)
@@ -400,7 +392,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.scheme_update(scheme=scheme, comuni=comuni, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Bando aggiornato."))
             return redirect("vouchers:scheme_detail", scheme.pk)
@@ -504,7 +496,7 @@ def _review_action(request, pk, form_class, form_name, call, success):
         try:
             call(application, form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("vouchers:application_review", application.pk)
@@ -525,7 +517,7 @@ def application_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.documents_check(application=application, checks=form.checks(), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Verifica dei documenti registrata."))
             return redirect("vouchers:application_review", application.pk)
@@ -636,7 +628,7 @@ def attestation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Risposta registrata: grazie."))
             return redirect("vouchers:attestation_list")
@@ -687,7 +679,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.batch_mark_paid(batch=batch, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Lotto segnato come pagato."))
                 return redirect("vouchers:batch_detail", batch.pk)
