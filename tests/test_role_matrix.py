@@ -2,7 +2,9 @@
 
 Rows live in tests/matrix/<area>.py. A new URL without a row fails
 `test_every_url_is_in_the_matrix`. Object URLs also appear with an object of another ATS
-(cross-tenant: 404, the same as missing).
+(cross-tenant: 404, the same as missing). These are GETs: a POST-only view answers them 405
+before any check, so every URL that takes a POST is also POSTed with objects out of scope
+(tests/test_role_matrix_posts.py, rows in tests/matrix/posts.py).
 """
 
 import pytest
