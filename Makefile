@@ -58,10 +58,8 @@ PYTEST_ARGS ?=
 test-sqlite: $(VENV)/.installed-dev
 	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
-# loadgroup: the tests of one xdist_group share a worker (tests/topology starts its two app
-# servers once); the others are spread as usual.
 test-postgres: $(VENV)/.installed-dev
-	scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 # Both databases always run, so one failure does not hide the other's result.
 test: system-deps $(VENV)/.installed-dev
