@@ -284,7 +284,7 @@ AXES_HANDLER = "equilibri.accounts.axes.AxesHandler"
 # Where the client's address is read (request.META keys, first present wins). Behind a reverse
 # proxy that overwrites X-Forwarded-For with the address it sees: HTTP_X_FORWARDED_FOR,REMOTE_ADDR,
 # with the app servers reachable through the proxy alone (docs/deployment.md). Axes reads this
-# through django-ipware; without that package installed it takes REMOTE_ADDR whatever this says.
+# through django-ipware (a dependency for that reason), and the rate limits take axes' address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"])
 
 # Rate limits of the anonymous writes (equilibri/core/ratelimit.py), counted in the default cache

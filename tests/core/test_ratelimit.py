@@ -127,3 +127,13 @@ def test_password_reset_requests_are_limited_per_e_mail():
     assert response.status_code == 429
     assert "Troppe richieste" in response.content.decode()
     assert len(mail.outbox) == 1
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_client(rf, settings):
+    """With the proxy's header first in AXES_IPWARE_META_PRECEDENCE_ORDER (docs/deployment.md),
+    each client behind the proxy counts alone instead of all sharing the proxy's address; by
+    default a client-sent header is ignored, so nobody names their own address."""
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert ratelimit.client_address(request) == "10.0.0.2"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    assert ratelimit.client_address(request) == "203.0.113.7"
