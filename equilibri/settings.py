@@ -468,6 +468,8 @@ HSDS_IMPORT_MAX_OBJECTS = env_int("HSDS_IMPORT_MAX_OBJECTS", 2_000_000)
 # The task worker runs each HSDS import in a child process whose memory may grow this many MB
 # past the worker's own (services/hsds/jobs.py); 0: in the worker itself, without a ceiling.
 HSDS_IMPORT_MEMORY_MB = env_int("HSDS_IMPORT_MEMORY_MB", 4096)
+# ... and is stopped after this many seconds (nothing written: its transaction never commits).
+HSDS_IMPORT_TIMEOUT_SECONDS = env_int("HSDS_IMPORT_TIMEOUT_SECONDS", 1800)
 # Help desks: contact log entries are anonymised after this many months.
 DESK_CONTACT_RETENTION_MONTHS = env_int("DESK_CONTACT_RETENTION_MONTHS", 24)
 # Help desks: slots are generated this many weeks ahead; a booking made without an account holds

@@ -27,6 +27,7 @@ UPLOADS = "hsds-imports"
 # Errors kept with the result and shown on the status page (the count is always the full one).
 SHOWN_ERRORS = 500
 DEFAULT_MEMORY_MB = 4096
+DEFAULT_TIMEOUT_SECONDS = 1800
 
 
 def store_upload(upload: Any) -> str:
@@ -39,9 +40,10 @@ def run(user_id: int, stored: str, source: str, dry_run: bool) -> dict[str, Any]
     The upload is deleted afterwards, whatever happened."""
     try:
         budget = int(getattr(settings, "HSDS_IMPORT_MEMORY_MB", DEFAULT_MEMORY_MB))
+        seconds = int(getattr(settings, "HSDS_IMPORT_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
         args = (user_id, stored, source, dry_run)
         if budget and _may_fork():
-            outcome = with_memory_ceiling(_import_stored, args, budget)
+            outcome = with_memory_ceiling(_import_stored, args, budget, seconds or None)
         else:
             outcome = ("ok", _import_stored(*args))
     finally:
@@ -55,6 +57,11 @@ def run(user_id: int, stored: str, source: str, dry_run: bool) -> dict[str, Any]
             "L'importazione ha richiesto più memoria di quella consentita (%(mb)s MB) ed è "
             "stata interrotta: nulla è stato scritto. Dividi il file in parti più piccole."
         ) % {"mb": budget}
+    elif kind == "timeout":
+        message = _(
+            "L'importazione ha superato il tempo massimo (%(minutes)s minuti) ed è stata "
+            "interrotta: nulla è stato scritto. Dividi il file in parti più piccole."
+        ) % {"minutes": max(1, round(seconds / 60))}
     else:
         message = _("L'importazione si è interrotta per un errore interno: nulla è stato scritto.")
     logger.error("hsds import failed", extra={"source": source, "outcome": kind, "error": value})
@@ -90,11 +97,14 @@ def _may_fork() -> bool:
     return True
 
 
-def with_memory_ceiling(func: Any, args: tuple, budget_mb: int) -> tuple[str, Any]:
+def with_memory_ceiling(
+    func: Any, args: tuple, budget_mb: int, timeout: float | None = None
+) -> tuple[str, Any]:
     """`func(*args)` in a forked child whose address space may grow by `budget_mb` MB past this
     process's size: ("ok", its value), ("memory", None) when it ran out (a MemoryError, or killed
-    on an allocation a library could not survive), ("error", text) otherwise. Either way this
-    process carries on."""
+    on an allocation a library could not survive), ("timeout", None) when it had not answered
+    after `timeout` seconds (it is killed: its transaction, uncommitted, is rolled back by the
+    database), ("error", text) otherwise. Either way this process carries on."""
     # Each process needs its own database connections: the child opens new ones.
     connections.close_all()
     context = multiprocessing.get_context("fork")
@@ -102,8 +112,13 @@ def with_memory_ceiling(func: Any, args: tuple, budget_mb: int) -> tuple[str, An
     child = context.Process(target=_child, args=(sender, func, args, budget_mb), daemon=True)
     child.start()
     sender.close()
+    outcome: tuple[str, Any]
     try:
-        outcome = receiver.recv()
+        if timeout is not None and not receiver.poll(timeout):
+            child.kill()
+            outcome = ("timeout", None)
+        else:
+            outcome = receiver.recv()
     except EOFError:  # it died without an answer: the kernel or an allocator killed it
         outcome = ("memory", f"exit code {child.exitcode}")
     finally:

@@ -240,6 +240,15 @@ def test_a_memory_hungry_function_fails_alone_under_the_ceiling():
     assert with_memory_ceiling(len, ("abc",), 64) == ("ok", 3)  # this process carries on
 
 
+def test_an_import_that_does_not_end_is_stopped_at_its_time_limit():
+    import time
+
+    from equilibri.services.hsds.jobs import with_memory_ceiling
+
+    assert with_memory_ceiling(time.sleep, (600,), 64, timeout=0.5) == ("timeout", None)
+    assert with_memory_ceiling(len, ("ab",), 64, timeout=5) == ("ok", 2)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_import_over_the_memory_ceiling_is_refused_and_the_worker_carries_on(
     settings, user_of, monkeypatch
