@@ -249,7 +249,7 @@ def test_an_import_that_does_not_end_is_stopped_at_its_time_limit():
     assert with_memory_ceiling(len, ("ab",), 64, timeout=5) == ("ok", 2)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_import_over_the_memory_ceiling_is_refused_and_the_worker_carries_on(
     settings, user_of, monkeypatch
 ):
