@@ -365,6 +365,8 @@ def normalise_stored(
                 if value and (fields[name](value) == value) == already:
                     owners[name].setdefault(fields[name](value), row[0])
     problems: list[str] = []
+    written: list[Any] = []
+    written_fields: set[str] = set()
     for pk, *values in rows:
         changes = {}
         for (name, normaliser), value in zip(fields.items(), values, strict=True):
@@ -381,6 +383,22 @@ def normalise_stored(
             changes[name] = canonical
         if changes:
             manager.filter(pk=pk).update(**changes)
+            written.append(pk)
+            written_fields.update(changes)
+    _log_normalised(apps, Model, written, written_fields)
     for line in problems:
         print(line, file=stdout)
     return problems
+
+
+def _log_normalised(apps: Any, model: Any, ids: list[Any], fields: set[str]) -> None:
+    """One audit entry for the rows a data migration rewrote (only the field names: the old
+    spellings are personal data), through the migration's own models."""
+    from equilibri.core.audit import UPDATE, log_bulk  # the audit log's models load later
+
+    try:
+        apps.get_model("auditlog", "LogEntry")
+    except LookupError:  # a new database migrating from scratch: no audit log yet
+        return
+    data = {"reason": "normalisation"}
+    log_bulk(model, ids, UPDATE, fields=fields, registry=apps, data=data)

@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from equilibri.core import identifiers, mail
+from equilibri.core import audit, identifiers, mail
 
 from .ical import appointment_ics
 from .models import (
@@ -158,7 +158,9 @@ def desk_set_hours(*, desk: Desk, hours: Iterable[tuple[int, time, time]], by) -
     for row in rows:
         row.full_clean(exclude=["desk"])
     desk.hours.all().delete()
-    OpeningHours.objects.bulk_create(rows)
+    # Saved one by one (a week's hours): the audit log keeps each row's values.
+    for row in rows:
+        row.save()
     sync_listing(desk)
 
 
@@ -270,7 +272,7 @@ def slots_generate(*, desk: Desk | None = None, weeks: int | None = None, today=
     templates = SlotTemplate.objects.filter(active=True, desk__active=True).select_related("desk")
     if desk is not None:
         templates = templates.filter(desk=desk)
-    created = 0
+    created: list[int] = []
     closed: dict[int, set[date]] = {}
     for template in templates:
         if template.desk_id not in closed:
@@ -303,8 +305,16 @@ def slots_generate(*, desk: Desk | None = None, weeks: int | None = None, today=
                     start += step
             day += timedelta(days=7)
         Slot.objects.bulk_create(new, ignore_conflicts=True)
-        created += len(new)
-    return created
+        if new:
+            # bulk_create gives no ids when it may skip rows: they are read back, one query
+            # per template, for the audit log.
+            created.extend(
+                Slot.objects.filter(
+                    template=template, starts_at__in=[slot.starts_at for slot in new]
+                ).values_list("pk", flat=True)
+            )
+    audit.log_bulk(Slot, created, audit.CREATE, fields=["starts_at", "ends_at", "capacity"])
+    return len(created)
 
 
 # --- E-mail addresses -----------------------------------------------------------------------
@@ -447,10 +457,18 @@ def _take_seat(slot_id: int) -> None:
         raise ValidationError(
             {"slot": _("Questo orario è appena stato occupato: scegline un altro.")}
         )
+    _log_seats(slot_id, 1)
+
+
+def _log_seats(slot_id: int, change: int) -> None:
+    """The seat count moves by conditional UPDATEs (two bookings never take the last seat
+    twice), which auditlog does not see."""
+    audit.log_bulk(Slot, [slot_id], audit.UPDATE, fields=["booked"], data={"booked": change})
 
 
 def _release_seat(slot_id: int) -> None:
-    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    if Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1):
+        _log_seats(slot_id, -1)
 
 
 def check_may_hold(*, desk: Desk, email: str, requester_ip: str | None) -> None:
@@ -692,12 +710,13 @@ def release_unconfirmed(*, now: datetime | None = None) -> int:
     stale = Appointment.objects.filter(
         state=Appointment.State.PENDING, created_at__lt=now - timedelta(hours=confirm_hours())
     )
-    count = 0
+    lapsed = []
     for appointment in stale:
         appointment_cancel(appointment=appointment, notify=False)
         Appointment.objects.filter(pk=appointment.pk).update(lapsed_at=now)
-        count += 1
-    return count
+        lapsed.append(appointment.pk)
+    audit.log_bulk(Appointment, lapsed, audit.UPDATE, changes={"lapsed_at": (None, now)})
+    return len(lapsed)
 
 
 def send_reminders(*, now: datetime | None = None) -> int:
@@ -716,6 +735,12 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 pk=appointment.pk, reminded_at__isnull=True
             ).update(reminded_at=now)
             if updated:
+                audit.log_bulk(
+                    Appointment,
+                    [appointment.pk],
+                    audit.UPDATE,
+                    changes={"reminded_at": (None, now)},
+                )
                 _send_reminder(appointment)
                 count += 1
     return count
@@ -890,8 +915,11 @@ def notify_due_follow_ups(*, today: date | None = None) -> int:
         by_operator.setdefault(contact.operator, []).append(contact)
     for operator, contacts in by_operator.items():
         with transaction.atomic():
-            Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
-                follow_up_notified_at=timezone.now()
+            ids = [c.pk for c in contacts]
+            notified_at = timezone.now()
+            Contact.objects.filter(pk__in=ids).update(follow_up_notified_at=notified_at)
+            audit.log_bulk(
+                Contact, ids, audit.UPDATE, changes={"follow_up_notified_at": (None, notified_at)}
             )
             mail.send(operator, "desks/mail/follow_ups", {"contacts": contacts})
     return sum(len(c) for c in by_operator.values())
@@ -904,6 +932,17 @@ def anonymise_old_contacts(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=round(retention_months() * 30.44))
     with transaction.atomic():
         contacts = Contact.objects.filter(contacted_at__lt=cutoff, anonymised_at__isnull=True)
+        # A queryset update, not saves: a save's audit entry would keep the erased values as the
+        # change's "before". The audit log names the rows and fields erased instead.
+        ids = list(contacts.select_for_update().values_list("pk", flat=True))
+        fields = ["citizen", "citizen_name", "citizen_email", "employer_text", "notes", "answer"]
+        audit.log_bulk(
+            Contact,
+            ids,
+            audit.UPDATE,
+            fields=[*fields, "anonymised_at"],
+            data={"reason": "anonymisation"},
+        )
         count = contacts.update(
             citizen=None,
             citizen_name="",

@@ -270,9 +270,10 @@ def score_sheet_submit(
         },
     )
     sheet.scores.all().delete()
-    Score.objects.bulk_create(
-        [Score(sheet=sheet, criterion=c, value=scores[c.pk]) for c in criteria if c.pk in scores]
-    )
+    # Saved one by one (a few criteria): the audit log keeps each member's every score.
+    for c in criteria:
+        if c.pk in scores:
+            Score.objects.create(sheet=sheet, criterion=c, value=scores[c.pk])
     return sheet
 
 

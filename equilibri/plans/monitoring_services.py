@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide
-from equilibri.core import mail
+from equilibri.core import audit, mail
 from equilibri.core.uploads import check_upload
 from equilibri.network.models import AllianceRole, OrganisationRole
 
@@ -560,11 +560,18 @@ def notify_overdue_reports(today: datetime.date | None = None) -> int:
     overdue = MonitoringReport.objects.filter(overdue_q(today), overdue_notified_at__isnull=True)
     for report in overdue.select_related("project__plan"):
         with transaction.atomic():
+            now = timezone.now()
             claimed = MonitoringReport.objects.filter(
                 pk=report.pk, overdue_notified_at__isnull=True
-            ).update(overdue_notified_at=timezone.now())
+            ).update(overdue_notified_at=now)
             if not claimed:
                 continue
+            audit.log_bulk(
+                MonitoringReport,
+                [report.pk],
+                audit.UPDATE,
+                changes={"overdue_notified_at": (None, now)},
+            )
             _mail_about(
                 report,
                 "report_overdue",

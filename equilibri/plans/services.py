@@ -387,6 +387,7 @@ def project_update(*, project: Project, version: int, by, **fields) -> Project:
     _unknown(fields, PROJECT_FIELDS)
     _require_manager(by, project.plan)
     # The conditional UPDATE claims the version: only one of two concurrent editors gets a row.
+    # Not in the audit log by itself: the save below logs the change the claim is for.
     claimed = Project.objects.filter(pk=project.pk, version=version).update(
         version=F("version") + 1
     )

@@ -26,6 +26,7 @@ from typing import cast
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 
+from equilibri.core import audit
 from equilibri.territory.models import Comune
 
 from .models import Language, Location, Service, ServiceAtLocation, TaxonomyTerm
@@ -357,11 +358,14 @@ def _fill_coordinates(ids: list[int] | None) -> None:
     chunks = [None] if ids is None else [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
     for chunk in chunks:
         these = missing if chunk is None else missing.filter(services_at__service_id__in=chunk)
+        filled = []
         for loc in these:
             assert loc.comune is not None
             Location.objects.filter(pk=loc.pk).update(
                 latitude=float(loc.comune.lat), longitude=float(loc.comune.lon)
             )
+            filled.append(loc.pk)
+        audit.log_bulk(Location, filled, audit.UPDATE, fields=["latitude", "longitude"])
 
 
 def _remove(cursor, ids: list[int]) -> None:

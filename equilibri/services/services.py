@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role
 from equilibri.core import mail
+from equilibri.core.audit import CREATE, UPDATE, log_bulk
 from equilibri.network.models import Organisation, OrganisationRole
 from equilibri.territory.models import Comune
 
@@ -316,7 +317,9 @@ def _apply_data(service: Service, data: dict[str, Any]) -> None:
             location.delete()
     for key, model in models_by_key.items():
         model.objects.filter(service=service).delete()
-        model.objects.bulk_create(rows[key])
+        # One audit entry per list rather than one save (and catalogue version bump) per row.
+        created = model.objects.bulk_create(rows[key])
+        log_bulk(model, [row.pk for row in created], CREATE, fields=LIST_FIELDS[key])
 
 
 # --- Notifications -------------------------------------------------------------------------
@@ -380,9 +383,13 @@ def service_save(*, service: Service, data: dict[str, Any], by) -> ServiceRevisi
     finally:
         transaction.savepoint_rollback(sid)
     service.refresh_from_db()
-    ServiceRevision.objects.filter(service=service, state=ServiceRevision.State.SUBMITTED).update(
-        state=ServiceRevision.State.WITHDRAWN, reviewed_at=timezone.now()
-    )
+    # At most one pending revision: saved, so that the audit log has its change of state.
+    for pending in ServiceRevision.objects.filter(
+        service=service, state=ServiceRevision.State.SUBMITTED
+    ):
+        pending.state = ServiceRevision.State.WITHDRAWN
+        pending.reviewed_at = timezone.now()
+        pending.save(update_fields=["state", "reviewed_at"])
     revision = ServiceRevision.objects.create(service=service, data=data, submitted_by=by)
     _notify_moderators(service, "moderation_edit", revision_id=revision.pk)
     return revision
@@ -593,17 +600,39 @@ def revisions_import(*, proposals: dict[int, dict[str, Any]], by, source: str) -
         return 0
     now = timezone.now()
     fresh_batches = [fresh[i : i + IMPORT_BATCH] for i in range(0, len(fresh), IMPORT_BATCH)]
+    withdrawn: list[int] = []
     for batch in fresh_batches:
-        pending.filter(service_id__in=batch).update(
+        replaced = list(pending.filter(service_id__in=batch).values_list("pk", flat=True))
+        ServiceRevision.objects.filter(pk__in=replaced).update(
             state=ServiceRevision.State.WITHDRAWN, reviewed_at=now
         )
+        withdrawn += replaced
     submitter = by if getattr(by, "pk", None) else None
-    ServiceRevision.objects.bulk_create(
+    created = ServiceRevision.objects.bulk_create(
         (
             ServiceRevision(service_id=pk, data=proposals[pk], submitted_by=submitter)
             for pk in fresh
         ),
         batch_size=1000,
+    )
+    data = {"source": source}
+    withdrawal = {"state": (ServiceRevision.State.SUBMITTED, ServiceRevision.State.WITHDRAWN)}
+    log_bulk(
+        ServiceRevision,
+        withdrawn,
+        UPDATE,
+        changes=withdrawal,
+        fields=["reviewed_at"],
+        actor=by,
+        data=data,
+    )
+    log_bulk(
+        ServiceRevision,
+        [revision.pk for revision in created],
+        CREATE,
+        fields=["service", "data", "submitted_by"],
+        actor=by,
+        data=data,
     )
     per_ats: dict[int, int] = {}
     for batch in fresh_batches:
@@ -752,6 +781,13 @@ def services_flag_stale(*, now: datetime.datetime | None = None) -> tuple[int, i
     )
     if hidden_ids:
         Service.objects.filter(pk__in=hidden_ids).update(review_state=Service.Review.HIDDEN)
+        # The system's job: no actor.
+        log_bulk(
+            Service,
+            hidden_ids,
+            UPDATE,
+            changes={"review_state": (Service.Review.STALE, Service.Review.HIDDEN)},
+        )
     indexing.reindex_services(hidden_ids) if hidden_ids else None
     return flagged, len(hidden_ids)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from equilibri.core import audit
 from equilibri.core.text import fold
 
 from .models import ATS, Comune, Region
@@ -145,6 +146,7 @@ def geography_load(comuni_path: Path = COMUNI_CSV, ats_path: Path = ATS_CSV) -> 
 
     existing = {c.istat_code: c for c in Comune.objects.all()}
     to_create, to_update = [], []
+    changed: set[str] = set()  # the fields of the comuni updated
     fields = ["name", "name_folded", "province", "ats_id", "lat", "lon", "population"]
     for row in comuni_rows:
         values = {
@@ -161,13 +163,16 @@ def geography_load(comuni_path: Path = COMUNI_CSV, ats_path: Path = ATS_CSV) -> 
             to_create.append(Comune(istat_code=row["istat_code"], **values))
         elif any(getattr(comune, key) != value for key, value in values.items()):
             for key, value in values.items():
-                setattr(comune, key, value)
+                if getattr(comune, key) != value:
+                    changed.add(key)
+                    setattr(comune, key, value)
             to_update.append(comune)
         else:
             result.unchanged += 1
-    # Bulk writes skip the audit log on purpose: reference data from a versioned file, not a
-    # person's change; the command's output records what happened.
-    Comune.objects.bulk_create(to_create, batch_size=500)
+    # Bulk writes (eight thousand comuni), one audit entry for each kind of change.
+    created = Comune.objects.bulk_create(to_create, batch_size=500)
     Comune.objects.bulk_update(to_update, fields, batch_size=500)
+    audit.log_bulk(Comune, [c.pk for c in created], audit.CREATE, fields=["istat_code", *fields])
+    audit.log_bulk(Comune, [c.pk for c in to_update], audit.UPDATE, fields=changed)
     result.created, result.updated = len(to_create), len(to_update)
     return result

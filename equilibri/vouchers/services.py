@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, object_ids_for
-from equilibri.core import identifiers, mail
+from equilibri.core import audit, identifiers, mail
 from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.money import money_value
 from equilibri.core.uploads import CheckedUpload, check_upload
@@ -802,10 +802,14 @@ def documents_check(
         kind, _sep, pk = key.partition("-")
         if not pk.isdigit() or kind not in ("expense", "attachment"):
             continue
-        qs = ExpenseLine.objects if kind == "expense" else Attachment.objects
-        qs.filter(application=application, pk=int(pk)).update(
-            check_state=state, check_note=note[:300]
-        )
+        model = ExpenseLine if kind == "expense" else Attachment
+        # Saved one by one (a few documents): the audit log keeps each outcome before and after.
+        document = model.objects.filter(application=application, pk=int(pk)).first()
+        if document is None:
+            continue
+        document.check_state = state
+        document.check_note = note[:300]
+        document.save(update_fields=["check_state", "check_note"])
 
 
 @transaction.atomic
@@ -863,16 +867,26 @@ def _reserve(scheme_id: int, amount: Decimal) -> bool:
     """Reserves `amount` of the scheme's budget in one conditional UPDATE; False if it does
     not fit. Exact on both databases: the columns and the value are whole cents (core.money)."""
     cents = money_value(amount)
-    return bool(
-        Scheme.objects.filter(pk=scheme_id, reserved__lte=F("budget") - cents).update(
-            reserved=F("reserved") + cents
-        )
+    reserved = Scheme.objects.filter(pk=scheme_id, reserved__lte=F("budget") - cents).update(
+        reserved=F("reserved") + cents
+    )
+    if reserved:
+        _log_budget(scheme_id, amount)
+    return bool(reserved)
+
+
+def _log_budget(scheme_id: int, change: Decimal) -> None:
+    """The budget moves by conditional UPDATEs (the check and the change in one statement, so
+    that two approvals never overspend it), which auditlog does not see."""
+    audit.log_bulk(
+        Scheme, [scheme_id], audit.UPDATE, fields=["reserved"], data={"reserved": str(change)}
     )
 
 
 def _release(scheme_id: int, amount: Decimal, by) -> None:
     if amount > 0:
         Scheme.objects.filter(pk=scheme_id).update(reserved=F("reserved") - money_value(amount))
+        _log_budget(scheme_id, -amount)
         _promote_waiting(scheme_id, by)
 
 
@@ -1071,18 +1085,63 @@ ANONYMISED = "—"
 
 @transaction.atomic
 def application_anonymise(*, application: VoucherApplication) -> None:
-    """Removes personal data, keeping amounts, states and gender for the statistics."""
-    for line in application.expenses.all():
+    """Removes personal data, keeping amounts, states and gender for the statistics.
+
+    Queryset updates rather than saves: a save's audit entry would keep the erased values as the
+    change's "before". The audit log names the rows and fields erased instead."""
+    lines = list(application.expenses.all())
+    for line in lines:
         line.file.delete(save=False)
         ExpenseLine.objects.filter(pk=line.pk).update(
             payer=ANONYMISED, beneficiary=ANONYMISED, file="", receipt_key=f"anon:{line.pk}"
         )
+    erased = {"reason": "anonymisation"}
+    audit.log_bulk(
+        ExpenseLine,
+        [line.pk for line in lines],
+        audit.UPDATE,
+        fields=["payer", "beneficiary", "file", "receipt_key"],
+        data=erased,
+    )
     for attachment in application.attachments.all():
         attachment.file.delete(save=False)
     application.attachments.all().delete()
     application.family.all().delete()
-    Payment.objects.filter(application=application).update(iban="", payee=ANONYMISED)
+    payments = Payment.objects.filter(application=application)
+    audit.log_bulk(
+        Payment,
+        list(payments.values_list("pk", flat=True)),
+        audit.UPDATE,
+        fields=["iban", "payee"],
+        data=erased,
+    )
+    payments.update(iban="", payee=ANONYMISED)
+    audit.log_bulk(
+        ApplicationEvent,
+        list(application.events.values_list("pk", flat=True)),
+        audit.UPDATE,
+        fields=["note"],
+        data=erased,
+    )
     application.events.update(note="")
+    audit.log_bulk(
+        VoucherApplication,
+        [application.pk],
+        audit.UPDATE,
+        fields=[
+            "first_name",
+            "last_name",
+            "fiscal_code",
+            "phone",
+            "address",
+            "iban",
+            "decision_reason",
+            "integration_message",
+            "applicant",
+            "anonymised_at",
+        ],
+        data=erased,
+    )
     VoucherApplication.objects.filter(pk=application.pk).update(
         first_name="",
         last_name="",

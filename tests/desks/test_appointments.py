@@ -359,3 +359,37 @@ def test_desk_is_listed_in_the_catalogue():
     assert service.terms.filter(code="sportelli").exists()
     services.desk_save(desk=desk, by=None, active=False)
     assert not Service.objects.filter(listed_object=f"desks:{desk.pk}").exists()
+
+
+def test_slots_and_seats_written_in_bulk_are_logged():
+    from auditlog.models import LogEntry
+
+    from tests.audit import bulk_entries, last_entry
+
+    slot = tomorrow_at_ten()
+    since = last_entry()
+    appointment = book(slot)
+    (taken,) = bulk_entries(Slot, LogEntry.Action.UPDATE, since)
+    assert taken.additional_data["ids"] == [slot.pk]
+    assert taken.additional_data["booked"] == 1
+    since = last_entry()
+    assert services.release_unconfirmed(now=timezone.now() + timedelta(hours=3)) == 1
+    (released,) = bulk_entries(Slot, LogEntry.Action.UPDATE, since)
+    assert released.additional_data["booked"] == -1
+    (lapsed,) = bulk_entries(Appointment, LogEntry.Action.UPDATE, since)
+    assert lapsed.additional_data["ids"] == [appointment.pk]
+    assert "lapsed_at" in lapsed.changes
+
+    # Slot generation: the new slots in one entry.
+    future = Slot.objects.filter(
+        desk=erba(), booked=0, starts_at__gt=timezone.now(), appointments__isnull=True
+    )
+    gone = list(future.values_list("pk", flat=True)[:3])
+    Slot.objects.filter(pk__in=gone).delete()
+    since = last_entry()
+    assert services.slots_generate(desk=erba()) == 3
+    (created,) = bulk_entries(Slot, LogEntry.Action.CREATE, since)
+    assert len(created.additional_data["ids"]) == 3
+    assert set(created.additional_data["ids"]) == set(
+        Slot.objects.filter(pk__in=created.additional_data["ids"]).values_list("pk", flat=True)
+    )

@@ -391,3 +391,17 @@ def test_hours_accept_italian_and_english_day_names():
     form = HoursForm({"hours": "martedì 9:00-12:30\nThursday 14.00-17.00"})
     assert form.is_valid(), form.errors
     assert [row[0] for row in form.cleaned_data["hours"]] == [1, 3]
+
+
+@override_settings(DESK_CONTACT_RETENTION_MONTHS=1)
+def test_the_retention_job_logs_the_contacts_it_erases_without_their_data():
+    from tests.audit import bulk_entries, last_entry
+
+    contact = Contact.objects.filter(desk__name=ERBA).exclude(citizen_name="").first()
+    Contact.objects.filter(pk=contact.pk).update(contacted_at=timezone.now() - timedelta(days=40))
+    since = last_entry()
+    services.anonymise_old_contacts()
+    (entry,) = bulk_entries(Contact, LogEntry.Action.UPDATE, since)
+    assert contact.pk in entry.additional_data["ids"]
+    assert "citizen_name" in entry.additional_data["fields"]
+    assert contact.citizen_name not in str(entry.additional_data) and entry.changes is None

@@ -349,3 +349,43 @@ def test_listings_are_not_editable_by_providers(user_of):
         catalogue.service_save(
             service=service, data=catalogue.service_data(service), by=user_of("ente.aquilone")
         )
+
+
+@override_settings(SERVICE_REVIEW_MONTHS=6, SERVICE_STALE_GRACE_DAYS=30)
+def test_the_staleness_job_logs_the_services_it_hides():
+    from auditlog.models import LogEntry
+
+    from tests.audit import bulk_entries, last_entry
+
+    service = demo("tradate-pre-scuola")
+    Service.objects.filter(pk=service.pk).update(
+        review_state=Service.Review.STALE, stale_since=timezone.now() - datetime.timedelta(days=31)
+    )
+    since = last_entry()
+    _flagged, hidden = catalogue.services_flag_stale()
+    assert hidden == 1
+    (entry,) = bulk_entries(Service, LogEntry.Action.UPDATE, since)
+    assert entry.additional_data["ids"] == [service.pk]
+    assert entry.changes == {"review_state": ["stale", "hidden"]}
+    assert entry.actor is None  # the system's job
+    # Nothing more to hide: nothing logged.
+    since = last_entry()
+    catalogue.services_flag_stale()
+    assert not bulk_entries(Service, LogEntry.Action.UPDATE, since)
+
+
+def test_an_edit_logs_the_rows_it_writes_in_bulk(user_of):
+    from auditlog.models import LogEntry
+
+    from equilibri.services.models import Schedule
+    from tests.audit import bulk_entries, last_entry
+
+    service = demo("tradate-ludoteca")
+    data = catalogue.service_data(service)
+    data["schedules"] = data["schedules"][:1] or [
+        {"weekday": 5, "opens_at": "09:00", "closes_at": "12:00"}
+    ]
+    since = last_entry()
+    catalogue.service_save(service=service, data=data, by=user_of("ente.aquilone"))
+    (entry,) = bulk_entries(Schedule, LogEntry.Action.CREATE, since)
+    assert entry.additional_data["ids"] == list(service.schedules.values_list("pk", flat=True))

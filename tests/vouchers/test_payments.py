@@ -195,3 +195,27 @@ def test_a_report_opened_after_payments_starts_with_the_fed_figures(user_of, act
     report = report_open(project=action.project, period_start=start, by=user_of("alleanza.tradate"))
     fed = IndicatorValue.objects.get(report=report, indicator__unit="euros")
     assert fed.value >= Decimal("300.00")
+
+
+def test_the_budget_and_the_anonymisation_are_logged(approved):
+    from auditlog.models import LogEntry
+
+    from equilibri.vouchers.models import ExpenseLine
+    from tests.audit import bulk_entries, last_entry
+
+    since = last_entry()
+    application = approved()
+    (reserved,) = bulk_entries(Scheme, LogEntry.Action.UPDATE, since)
+    assert reserved.additional_data["ids"] == [application.scheme_id]
+    assert Decimal(reserved.additional_data["reserved"]) == application.approved_amount
+
+    line = application.expenses.get()
+    since = last_entry()
+    services.application_anonymise(application=application)
+    (erased,) = bulk_entries(VoucherApplication, LogEntry.Action.UPDATE, since)
+    assert erased.additional_data["ids"] == [application.pk]
+    assert "fiscal_code" in erased.additional_data["fields"]
+    assert erased.changes is None  # the erased values are not kept in the log
+    assert application.fiscal_code not in str(erased.additional_data)
+    (lines,) = bulk_entries(ExpenseLine, LogEntry.Action.UPDATE, since)
+    assert lines.additional_data["ids"] == [line.pk]
