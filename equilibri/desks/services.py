@@ -18,7 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -676,30 +676,31 @@ def appointment_forget(*, appointment: Appointment, user) -> None:
     if appointment.holds_seat:
         appointment_cancel(appointment=appointment, by=user, notify=False)
         appointment.refresh_from_db()
-    _anonymise_appointment(appointment)
+    _anonymise_appointments(Appointment.objects.filter(pk=appointment.pk), timezone.now())
 
 
-def _anonymise_appointment(appointment: Appointment) -> None:
-    appointment.user = None
-    appointment.name = ""
-    appointment.email = ""
-    appointment.phone = ""
-    appointment.topic = ""
-    appointment.link_nonce = ""
-    appointment.requester_ip = None
-    appointment.anonymised_at = timezone.now()
-    appointment.save(
-        update_fields=[
-            "user",
-            "name",
-            "email",
-            "phone",
-            "topic",
-            "link_nonce",
-            "requester_ip",
-            "anonymised_at",
-        ]
+def _anonymise_appointments(appointments: QuerySet[Appointment], now: datetime) -> int:
+    """Erases the personal details of `appointments` with a queryset update, as for contacts
+    (anonymise_old_contacts): a save's audit entry would keep the erased values as the change's
+    "before". The audit log names the rows and fields erased instead."""
+    ids = list(appointments.values_list("pk", flat=True))
+    erased = {
+        "user": None,
+        "name": "",
+        "email": "",
+        "phone": "",
+        "topic": "",
+        "link_nonce": "",
+        "requester_ip": None,
+    }
+    audit.log_bulk(
+        Appointment,
+        ids,
+        audit.UPDATE,
+        fields=[*erased, "anonymised_at"],
+        data={"reason": "anonymisation"},
     )
+    return Appointment.objects.filter(pk__in=ids).update(**erased, anonymised_at=now)
 
 
 @transaction.atomic
@@ -952,10 +953,10 @@ def anonymise_old_contacts(*, now: datetime | None = None) -> int:
             answer=_("[anonimizzato]"),
             anonymised_at=now,
         )
-        for appointment in Appointment.objects.filter(
-            slot__starts_at__lt=cutoff, anonymised_at__isnull=True
-        ):
-            _anonymise_appointment(appointment)
+        _anonymise_appointments(
+            Appointment.objects.filter(slot__starts_at__lt=cutoff, anonymised_at__isnull=True),
+            now,
+        )
     return count
 
 

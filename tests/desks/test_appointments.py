@@ -5,6 +5,7 @@ import threading
 from datetime import datetime, time, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from equilibri.desks import services
 from equilibri.desks.models import Appointment, Desk, Slot
+from tests.audit import last_entry, logged_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -330,11 +332,16 @@ def test_citizen_downloads_and_deletes_their_appointments(login, user_of):
     page = client.get(reverse("desks:my_appointments")).content.decode()
     assert ERBA in page
     appointment = Appointment.objects.get(user=user_of("cittadina"))
+    since = last_entry()
     response = client.post(reverse("desks:my_appointment_delete", args=[appointment.pk]))
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.CANCELLED
-    assert appointment.email == "" and appointment.user is None
+    assert appointment.email == "" and appointment.user is None and appointment.topic == ""
+    # The erasure is logged by row and field names: no entry written by it keeps what it erased.
+    assert appointment.pk in logged_ids(Appointment, LogEntry.Action.UPDATE, since)
+    written = LogEntry.objects.filter(pk__gt=since).values_list("changes", flat=True)
+    assert not any("Nidi" in json.dumps(changes or {}) for changes in written)
     assert tomorrow_at_ten().booked == 0
     # Someone else's appointment: 404.
     other = book(Slot.objects.filter(desk=slot.desk, booked=0).first(), email="y@posta.it")
@@ -364,7 +371,7 @@ def test_desk_is_listed_in_the_catalogue():
 def test_slots_and_seats_written_in_bulk_are_logged():
     from auditlog.models import LogEntry
 
-    from tests.audit import bulk_entries, last_entry
+    from tests.audit import bulk_entries
 
     slot = tomorrow_at_ten()
     since = last_entry()
