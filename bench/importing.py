@@ -46,7 +46,7 @@ def bulk_write(gen: Generator, n: int, orgs: list[dict]) -> dict:
     """bulk_create every table, chunk by chunk (generation timed apart); no search index."""
     from django.db import transaction
 
-    from equilibri.services import models as m
+    from equilibri.catalogue import models as m
 
     through = m.Service.terms.through
     rows = 0
@@ -87,7 +87,7 @@ def bulk_write(gen: Generator, n: int, orgs: list[dict]) -> dict:
 
 
 def reindex_all() -> float:
-    from equilibri.services.indexing import reindex_services
+    from equilibri.catalogue.indexing import reindex_services
 
     t0 = time.perf_counter()
     reindex_services()
@@ -97,9 +97,9 @@ def reindex_all() -> float:
 def find_hsds_importer():
     """The HSDS importer's entry point (`import_hsds(source, *, by)`), or None."""
     for module in (
-        "equilibri.services.hsds.interchange",
-        "equilibri.services.hsds.importer",
-        "equilibri.services.hsds",
+        "equilibri.catalogue.hsds.interchange",
+        "equilibri.catalogue.hsds.importer",
+        "equilibri.catalogue.hsds",
     ):
         try:
             mod = importlib.import_module(module)
@@ -114,8 +114,8 @@ def find_hsds_importer():
 def export_files(folder: Path, per_file: int) -> tuple[list[Path], float]:
     """The published catalogue as HSDS JSON files of per_file services each, written with the
     platform's serializer (`iter_full_services`), each file {"hsds_version", "services": [...]}."""
-    from equilibri.services.hsds.interchange import iter_full_services
-    from equilibri.services.models import Service
+    from equilibri.catalogue.hsds.interchange import iter_full_services
+    from equilibri.catalogue.models import Service
 
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -142,7 +142,7 @@ def wipe_catalogue() -> None:
     from django.apps import apps
     from django.db import connection, transaction
 
-    from equilibri.services import models as m
+    from equilibri.catalogue import models as m
 
     tables = [
         m.Service.terms.through._meta.db_table,
@@ -353,7 +353,7 @@ def cpu_line(d: dict) -> str:
 
 
 def hsds_import(importer, files: list[Path], profile: bool = False) -> dict:
-    from equilibri.services.models import Service
+    from equilibri.catalogue.models import Service
 
     seconds = 0.0
     created = 0

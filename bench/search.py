@@ -229,7 +229,7 @@ def refuse_non_empty_database() -> None:
 def prepare_database() -> tuple[Geography, dict[int, str], dict[str, int]]:
     from django.core.management import call_command
 
-    from equilibri.services.models import TaxonomyTerm
+    from equilibri.catalogue.models import TaxonomyTerm
     from equilibri.territory.models import Comune
 
     with Clock("migrate"):
@@ -324,9 +324,9 @@ def search_queries(mix: list[BenchQuery]) -> list:
     size, with the result cards' columns the view asks the statement for."""
     from django.db import connection
 
-    from equilibri.services.cards import card_columns
-    from equilibri.services.search import SearchQuery, raw_search_sql
-    from equilibri.services.views import PER_PAGE
+    from equilibri.catalogue.cards import card_columns
+    from equilibri.catalogue.public_views import PER_PAGE
+    from equilibri.catalogue.search import SearchQuery, raw_search_sql
     from equilibri.territory.models import Comune
 
     comuni = Comune.objects.in_bulk([q.comune_id for q in mix if q.comune_id])
@@ -352,8 +352,8 @@ def api_queries(mix: list[BenchQuery], term_uuids: dict[str, str]) -> list:
     benchmark requests; None where the API does not use the engine."""
     from django.test import RequestFactory
 
-    from equilibri.services.hsds import api
-    from equilibri.services.hsds import serializers as ser
+    from equilibri.catalogue.hsds import api
+    from equilibri.catalogue.hsds import serializers as ser
 
     factory = RequestFactory()
     out = []
@@ -893,7 +893,7 @@ def main() -> None:
             orgs = make_organisations(gen, max(20, args.services // 25))
         with Clock(f"import of {args.services:,} services"):
             results["import"] = import_catalogue(args, gen, orgs, tmp)
-        from equilibri.services.models import Location, TaxonomyTerm
+        from equilibri.catalogue.models import Location, TaxonomyTerm
 
         results["locations"] = Location.objects.count()
         if connection.vendor == "postgresql":

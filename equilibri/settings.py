@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "equilibri.accounts",
     "equilibri.network",
     "equilibri.plans",
-    "equilibri.services",
+    "equilibri.catalogue",
     "equilibri.vouchers",
     "equilibri.calls",
     "equilibri.desks",
@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "equilibri.core.middleware.RequestLogMiddleware",
     # Before sessions and the rest: a cached anonymous catalogue answer skips them all.
-    "equilibri.services.pagecache.PageCacheMiddleware",
+    "equilibri.catalogue.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -206,7 +206,7 @@ CACHES = {
     # cache cost every new search a count of its table, a read and a write on the one server
     # that all app servers share (docs/performance.md).
     "pages": {
-        "BACKEND": "equilibri.services.pagecache.FileCache",
+        "BACKEND": "equilibri.catalogue.pagecache.FileCache",
         "LOCATION": str(VAR_DIR / "page-cache"),
         "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
     },

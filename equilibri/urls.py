@@ -19,7 +19,7 @@ admin.site.site_header = "Equilibri — amministrazione tecnica"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("api/hsds/", include("equilibri.services.hsds_urls")),
+    path("api/hsds/", include("equilibri.catalogue.hsds_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
@@ -37,14 +37,14 @@ urlpatterns += i18n_patterns(
     path("area-riservata/cruscotto/", include("equilibri.reports.urls")),
     path("rete/", include("equilibri.network.public_urls")),
     path("piani/", include("equilibri.plans.public_urls")),
-    path("servizi/", include("equilibri.services.urls")),
-    path("area-riservata/servizi/", include("equilibri.services.reserved_urls")),
-    path("area-riservata/sportelli/", include("equilibri.desks.reserved_urls")),
+    path("servizi/", include("equilibri.catalogue.public_urls")),
+    path("area-riservata/servizi/", include("equilibri.catalogue.urls")),
+    path("area-riservata/sportelli/", include("equilibri.desks.urls")),
     path("voucher/", include("equilibri.vouchers.public_urls")),
     path("area-riservata/voucher/", include("equilibri.vouchers.urls")),
     path("bandi/", include("equilibri.calls.public_urls")),
     path("area-riservata/bandi/", include("equilibri.calls.urls")),
-    path("sportelli/", include("equilibri.desks.urls")),
+    path("sportelli/", include("equilibri.desks.public_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

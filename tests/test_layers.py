@@ -79,17 +79,17 @@ def test_the_copy_keeps_the_layers_before_any_change(tree):
             "equilibri.core",
             "equilibri.vouchers",
         ),
-        # Sideways: calls, services and vouchers are independent siblings.
+        # Sideways: calls, catalogue and vouchers are independent siblings.
         (
             "vouchers/forms.py",
-            "from equilibri.services import models  # noqa",
+            "from equilibri.catalogue import models  # noqa",
             "equilibri.vouchers",
-            "equilibri.services",
+            "equilibri.catalogue",
         ),
         (
-            "services/views.py",
+            "catalogue/views.py",
             "import equilibri.calls.models  # noqa",
-            "equilibri.services",
+            "equilibri.catalogue",
             "equilibri.calls",
         ),
         # An import inside a function counts too.

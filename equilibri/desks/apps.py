@@ -28,7 +28,7 @@ class DesksConfig(AppConfig):
         register_nav(
             NavItem(
                 _("Sportello: agenda e contatti"),
-                "desk_office:agenda",
+                "desks:agenda",
                 _perm("desks.operate"),
                 order=60,
             )
@@ -36,7 +36,7 @@ class DesksConfig(AppConfig):
         register_nav(
             NavItem(
                 _("Sportelli e schede"),
-                "desk_office:desk_list",
+                "desks:desk_list",
                 lambda user: _perm("desks.manage")(user) and not _perm("desks.operate")(user),
                 order=61,
             )
@@ -44,7 +44,7 @@ class DesksConfig(AppConfig):
         register_nav(
             NavItem(
                 _("Statistiche sportelli"),
-                "desk_office:stats",
+                "desks:stats",
                 _perm("desks.stats"),
                 order=62,
             )
@@ -52,7 +52,7 @@ class DesksConfig(AppConfig):
         register_nav(
             NavItem(
                 _("I miei appuntamenti"),
-                "desks:my_appointments",
+                "desks_public:my_appointments",
                 lambda user: not is_staff_member(user),
                 order=5,
             )

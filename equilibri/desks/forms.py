@@ -242,7 +242,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, desks=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from equilibri.services.models import Service
+        from equilibri.catalogue.models import Service
 
         if desks is not None:
             cast(Any, self.fields["desk"]).queryset = desks

@@ -98,7 +98,7 @@ class Desk(models.Model):
     @property
     def language_names(self) -> str:
         """ "Italiano, English": each language in its own name, as the catalogue shows them."""
-        from equilibri.services.services import LANGUAGE_NAMES
+        from equilibri.catalogue.services import LANGUAGE_NAMES
 
         return ", ".join(LANGUAGE_NAMES.get(code, code) for code in self.language_codes)
 

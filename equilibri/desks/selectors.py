@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from equilibri.accounts.roles import Grant, Role, ats_ids_for, has_role, is_region_wide
-from equilibri.services.search import stems, words
+from equilibri.catalogue.search import stems, words
 from equilibri.territory.geo import nearest
 from equilibri.territory.models import Comune
 

@@ -73,7 +73,7 @@ def _when(value: datetime) -> str:
 def sync_listing(desk: Desk) -> None:
     """Keeps the desk's entry in the service catalogue (category "sportelli") up to date; an
     inactive desk leaves the catalogue."""
-    from equilibri.services import services as catalogue
+    from equilibri.catalogue import services as catalogue
 
     key = f"desks:{desk.pk}"
     if not desk.active:
@@ -112,7 +112,7 @@ def sync_listing(desk: Desk) -> None:
         phones=[desk.phone] if desk.phone else [],
         email=desk.email,
         languages=desk.language_codes or ["it"],
-        url=mail.absolute_url(reverse("desks:desk_detail", args=[desk.pk])),
+        url=mail.absolute_url(reverse("desks_public:desk_detail", args=[desk.pk])),
     )
 
 
@@ -399,7 +399,9 @@ def appointment_token(appointment: Appointment, purpose: str) -> str:
 
 def appointment_link(appointment: Appointment, purpose: str) -> str:
     return mail.absolute_url(
-        reverse(f"desks:appointment_{purpose}", args=[appointment_token(appointment, purpose)])
+        reverse(
+            f"desks_public:appointment_{purpose}", args=[appointment_token(appointment, purpose)]
+        )
     )
 
 

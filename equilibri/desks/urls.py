@@ -4,25 +4,28 @@ from . import views
 
 app_name = "desks"
 urlpatterns = [
-    path("", views.nearest, name="nearest"),
-    path("<int:pk>/", views.desk_detail, name="desk_detail"),
-    path("<int:pk>/prenota/", views.book, name="book"),
+    path("", views.agenda, name="agenda"),
+    path("appuntamenti/<int:pk>/esito/", views.appointment_mark, name="appointment_mark"),
+    path("contatti/", views.contact_list, name="contact_list"),
+    path("contatti/nuovo/", views.contact_create, name="contact_create"),
+    path("contatti/<int:pk>/", views.contact_detail, name="contact_detail"),
     path(
-        "appuntamento/conferma/<str:token>/", views.appointment_confirm, name="appointment_confirm"
+        "contatti/<int:pk>/ricontatto-fatto/",
+        views.contact_follow_up_done,
+        name="contact_follow_up_done",
     ),
-    path("appuntamento/annulla/<str:token>/", views.appointment_cancel, name="appointment_cancel"),
-    path(
-        "appuntamento/sposta/<str:token>/",
-        views.appointment_reschedule,
-        name="appointment_reschedule",
-    ),
-    path("domande-frequenti/", views.faq, name="faq"),
-    path("contratti/", views.agreements, name="agreements"),
-    path("contratti/<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("i-miei-appuntamenti/", views.my_appointments, name="my_appointments"),
-    path(
-        "i-miei-appuntamenti/<int:pk>/cancella/",
-        views.my_appointment_delete,
-        name="my_appointment_delete",
-    ),
+    path("da-fare/", views.todo, name="todo"),
+    path("schede/", views.article_list, name="article_list"),
+    path("schede/nuova/", views.article_create, name="article_create"),
+    path("schede/<int:pk>/", views.article_detail, name="article_detail"),
+    path("schede/<int:pk>/modifica/", views.article_edit, name="article_edit"),
+    path("contratti/", views.agreement_list, name="agreement_list"),
+    path("contratti/nuovo/", views.agreement_create, name="agreement_create"),
+    path("contratti/<int:pk>/modifica/", views.agreement_edit, name="agreement_edit"),
+    path("elenco/", views.desk_list, name="desk_list"),
+    path("elenco/nuovo/", views.desk_create, name="desk_create"),
+    path("elenco/<int:pk>/modifica/", views.desk_edit, name="desk_edit"),
+    path("elenco/<int:pk>/", views.desk_setup, name="desk_setup"),
+    path("statistiche/", views.stats, name="stats"),
+    path("statistiche/esporta/", views.stats_export, name="stats_export"),
 ]

@@ -85,12 +85,12 @@ def _tradate_project() -> list:
 PUBLIC_PAGES: list[PublicPage] = [
     PublicPage("core:home"),
     PublicPage("core:home", language="en"),
-    PublicPage("services:search"),
-    PublicPage("services:search", query="q=centro+estivo"),
-    PublicPage("desks:nearest"),
-    PublicPage("desks:nearest", query="comune=Erba"),  # results
-    PublicPage("desks:nearest", query="comune=Ebra"),  # the form's error state
-    PublicPage("desks:nearest", query="comune=Erba", language="en"),
+    PublicPage("catalogue_public:search"),
+    PublicPage("catalogue_public:search", query="q=centro+estivo"),
+    PublicPage("desks_public:nearest"),
+    PublicPage("desks_public:nearest", query="comune=Erba"),  # results
+    PublicPage("desks_public:nearest", query="comune=Ebra"),  # the form's error state
+    PublicPage("desks_public:nearest", query="comune=Erba", language="en"),
     PublicPage("core:accessibility"),
     PublicPage("core:accessibility", language="en"),
     PublicPage("core:privacy"),
@@ -140,12 +140,12 @@ def test_public_pages_work_without_javascript(page_without_js, demo_data, live_s
         expect(page.locator("main h1"), public_page.id).to_be_visible()
         expect(page.get_by_role("navigation").first, public_page.id).to_be_visible()
 
-    open_page(page, live_server.url + reverse("desks:nearest") + "?comune=Erba")
+    open_page(page, live_server.url + reverse("desks_public:nearest") + "?comune=Erba")
     expect(page.locator("main")).to_contain_text("Sportello conciliazione di Erba")
 
     open_page(page, live_server.url + reverse("core:home"))
     page.locator("#home-q").fill("centro estivo")
     page.locator("form[role=search] button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}{reverse('services:search')}?q=centro+estivo")
+    page.wait_for_url(f"{live_server.url}{reverse('catalogue_public:search')}?q=centro+estivo")
     expect(page.locator("main h1")).to_be_visible()
     expect(page.locator("main input[name=q]")).to_have_value("centro estivo")

@@ -59,7 +59,7 @@ def link_in(body: str, marker: str) -> str:
 
 def test_citizen_books_tomorrow_at_ten_and_cancels_with_the_link(page, demo_data, live_server):
     mail.outbox.clear()
-    open_page(page, live_server.url + reverse("desks:nearest"))
+    open_page(page, live_server.url + reverse("desks_public:nearest"))
     assert_no_axe_violations(page)
     page.get_by_label("Il tuo comune").fill("Erba")
     page.locator("main form").get_by_role("button", name="Cerca").click()
@@ -123,20 +123,20 @@ def test_public_help_desk_pages_are_accessible(page, demo_data, live_server):
     from equilibri.desks.models import CollectiveAgreement
 
     for url in [
-        reverse("desks:faq"),
-        reverse("desks:faq") + "?q=congedo",
-        reverse("desks:agreements"),
-        reverse("desks:agreements") + "?q=welfare&tipo=ccnl",
-        reverse("desks:agreement_detail", args=[CollectiveAgreement.objects.first().pk]),
+        reverse("desks_public:faq"),
+        reverse("desks_public:faq") + "?q=congedo",
+        reverse("desks_public:agreements"),
+        reverse("desks_public:agreements") + "?q=welfare&tipo=ccnl",
+        reverse("desks_public:agreement_detail", args=[CollectiveAgreement.objects.first().pk]),
     ]:
         open_page(page, live_server.url + url)
         assert_no_axe_violations(page)
-    open_page(page, live_server.url + reverse("desks:appointment_cancel", args=["x:y"]), 400)
+    open_page(page, live_server.url + reverse("desks_public:appointment_cancel", args=["x:y"]), 400)
     assert_no_axe_violations(page)
 
 
 def test_operator_logs_a_contact_and_sees_it_in_the_statistics(page, demo_data, live_server):
-    from equilibri.services.models import Service
+    from equilibri.catalogue.models import Service
 
     service = (
         Service.objects.filter(review_state=Service.Review.PUBLISHED)
@@ -149,10 +149,10 @@ def test_operator_logs_a_contact_and_sees_it_in_the_statistics(page, demo_data, 
     page.get_by_role("navigation", name="Area riservata").get_by_role(
         "link", name="Sportello: agenda e contatti"
     ).click()
-    page.wait_for_url(re.compile(re.escape(reverse("desk_office:agenda")) + r"$"))
+    page.wait_for_url(re.compile(re.escape(reverse("desks:agenda")) + r"$"))
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Registra un contatto").first.click()
-    page.wait_for_url(re.compile(re.escape(reverse("desk_office:contact_create"))))
+    page.wait_for_url(re.compile(re.escape(reverse("desks:contact_create"))))
     assert_no_axe_violations(page)
 
     # The knowledge base, searched from the contact form.
@@ -178,7 +178,7 @@ def test_operator_logs_a_contact_and_sees_it_in_the_statistics(page, demo_data, 
     page.get_by_role("navigation", name="Sezioni dello sportello").get_by_role(
         "link", name="Statistiche"
     ).click()
-    page.wait_for_url(re.compile(re.escape(reverse("desk_office:stats"))))
+    page.wait_for_url(re.compile(re.escape(reverse("desks:stats"))))
     targets = page.locator("#table-referral_targets")
     expect(targets).to_contain_text(service.name)
     expect(page.locator("#table-by_need")).to_contain_text("Congedi e permessi")

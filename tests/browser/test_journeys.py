@@ -72,6 +72,6 @@ def test_citizen_finds_the_nearest_desk_from_the_home_page(page, demo_data, live
     expect(page.locator('#home-comune-suggestions option[value^="Erba"]').first).to_be_attached()
     page.locator("form", has=comune).locator('button[type="submit"]').click()
 
-    page.wait_for_url(re.compile(re.escape(reverse("desks:nearest")) + r"\?comune=Erba$"))
+    page.wait_for_url(re.compile(re.escape(reverse("desks_public:nearest")) + r"\?comune=Erba$"))
     expect(page.get_by_role("heading", name="Sportello conciliazione di Erba")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Erba (CO)")

@@ -18,10 +18,10 @@ pytestmark = [
 
 
 def test_summer_camp_near_tradate_for_a_seven_year_old_in_july(page, demo_data, live_server):
-    from equilibri.services.demo import next_summer_year
+    from equilibri.catalogue.demo import next_summer_year
 
     year = next_summer_year()
-    open_page(page, live_server.url + reverse("services:search"))
+    open_page(page, live_server.url + reverse("catalogue_public:search"))
     assert_no_axe_violations(page)
     form = page.get_by_role("search")
     form.get_by_label("Che cosa cerchi?").fill("centro estivo")
@@ -69,15 +69,15 @@ def test_summer_camp_near_tradate_for_a_seven_year_old_in_july(page, demo_data, 
 
 def test_search_works_without_javascript(page_without_js, demo_data, live_server):
     page = page_without_js
-    open_page(page, live_server.url + reverse("services:search") + "?q=doposcuola")
+    open_page(page, live_server.url + reverse("catalogue_public:search") + "?q=doposcuola")
     expect(page.locator("#search-results")).to_contain_text("Doposcuola Il Seme")
     expect(page.locator("#search-results")).to_contain_text("Post-scuola alla primaria di Tradate")
-    open_page(page, live_server.url + reverse("services:search") + "?comune=Atlantide")
+    open_page(page, live_server.url + reverse("catalogue_public:search") + "?comune=Atlantide")
     expect(page.locator("#search-results")).to_contain_text("Non troviamo il comune")
 
 
 def test_what_can_i_get_helper(page, demo_data, live_server):
-    open_page(page, live_server.url + reverse("services:helper"))
+    open_page(page, live_server.url + reverse("catalogue_public:helper"))
     assert_no_axe_violations(page)
     page.get_by_label("Il comune dove vivi").fill("Cuvio")
     page.get_by_label("Età dei figli o delle persone che assisti").fill("7")
@@ -87,8 +87,8 @@ def test_what_can_i_get_helper(page, demo_data, live_server):
 
 
 def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_data, live_server):
-    from equilibri.services.demo import demo_uuid
-    from equilibri.services.models import Service
+    from equilibri.catalogue.demo import demo_uuid
+    from equilibri.catalogue.models import Service
 
     from .conftest import _new_context
 
@@ -129,7 +129,7 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
 
     open_page(citizen, public_url)
     expect(citizen.locator("main")).to_contain_text("laboratorio di robotica")
-    open_page(citizen, live_server.url + reverse("services:search") + "?q=robotica")
+    open_page(citizen, live_server.url + reverse("catalogue_public:search") + "?q=robotica")
     expect(citizen.locator("#search-results")).to_contain_text(service.name)
     citizen.context.close()
     operator_context.close()
@@ -138,7 +138,7 @@ def test_provider_edit_waits_for_moderation_then_appears(browser, page, demo_dat
 def upload_hsds(page, path, *, write: bool) -> None:
     """Sends a file from the HSDS page; `write` unticks "check only" (ticked by default). The
     status page says it is queued; the task worker runs it; the refresh link shows the result."""
-    from tests.services.hsds.worker import run_queued_tasks
+    from tests.catalogue.hsds.worker import run_queued_tasks
 
     page.get_by_label("File HSDS").set_input_files(path)
     if write:
@@ -157,8 +157,8 @@ def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_s
     with a bad row is refused whole with the row named."""
     import json
 
-    from equilibri.services.demo import demo_uuid
-    from equilibri.services.models import Service
+    from equilibri.catalogue.demo import demo_uuid
+    from equilibri.catalogue.models import Service
 
     service = Service.objects.get(uuid=demo_uuid("tradate-post-scuola"))
     sign_in(page, live_server, "operatore.insubria")
@@ -188,7 +188,7 @@ def test_operator_round_trips_the_catalogue_through_hsds(page, demo_data, live_s
     updated = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Servizi"))
     expect(updated.get_by_role("cell").nth(1)).to_have_text("1")
     assert_no_axe_violations(page)
-    open_page(page, live_server.url + reverse("services:search") + "?q=scacchi")
+    open_page(page, live_server.url + reverse("catalogue_public:search") + "?q=scacchi")
     expect(page.locator("#search-results")).to_contain_text(service.name)
 
     # A bad row refuses the whole file, and the row is named.

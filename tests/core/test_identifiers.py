@@ -119,7 +119,7 @@ def test_normalising_twice_changes_nothing(normalise, text):
 
 
 def test_form_fields_normalise_before_validating():
-    from equilibri.services.forms import ContactForm, LocationForm
+    from equilibri.catalogue.forms import ContactForm, LocationForm
 
     form = ContactForm(data={"email": full_width("Anna@Example.org"), "phone": "0331 84 12 34"})
     assert form.is_valid(), form.errors
@@ -179,8 +179,8 @@ def _migration(app: str, name: str):
 @pytest.mark.django_db
 def test_the_data_migrations_normalise_what_is_stored(capsys):
     from equilibri.accounts.models import User
+    from equilibri.catalogue.models import Location, Phone
     from equilibri.network.models import Organisation
-    from equilibri.services.models import Location, Phone
     from equilibri.vouchers.models import VoucherApplication
 
     org = Organisation.objects.get(name="L'Arca Coop. Soc.")

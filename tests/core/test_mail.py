@@ -21,7 +21,7 @@ def templates(settings, tmp_path):
     )
     (folder / "greeting.txt").write_text(
         "{% load mail %}Ciao {{ name }},\n\n\n\n"
-        "{% absolute_url 'desks:desk_detail' 7 %}\n{{ '/piani/'|absolute }}\n"
+        "{% absolute_url 'desks_public:desk_detail' 7 %}\n{{ '/piani/'|absolute }}\n"
     )
     (folder / "greeting.html").write_text("<p>Ciao {{ name }}</p>")
     (folder / "plain.subject.txt").write_text("Oggetto")

@@ -86,7 +86,7 @@ def test_signed_link_pages_are_private_without_a_sign_in(purpose):
     if purpose != "confirm":
         desks.appointment_confirm(appointment=appointment)
     token = desks.appointment_token(appointment, purpose)
-    response = Client().get(reverse(f"desks:appointment_{purpose}", args=[token]))
+    response = Client().get(reverse(f"desks_public:appointment_{purpose}", args=[token]))
     assert response.status_code == 200
     assert "Il tuo appuntamento" in response.content.decode()  # where and when someone goes
     assert private(response)

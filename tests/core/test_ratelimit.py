@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from equilibri.accounts.models import User
+from equilibri.catalogue.demo import demo_uuid
+from equilibri.catalogue.models import MistakeReport, Service
 from equilibri.core import ratelimit
-from equilibri.services.demo import demo_uuid
-from equilibri.services.models import MistakeReport, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_the_429_page_is_clear_and_translated(client, rf):
 @override_settings(RATE_LIMITS={"mistake_report": "2/h/ip,1/h/email"})
 def test_mistake_reports_are_limited(client, django_capture_on_commit_callbacks):
     service = Service.objects.get(uuid=demo_uuid("tradate-centro-estivo"))
-    url = reverse("services:report_mistake", args=[service.uuid])
+    url = reverse("catalogue_public:report_mistake", args=[service.uuid])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"message": "Orario cambiato", "email": ""}).status_code == 302
         assert client.post(url, {"message": "Anche il telefono", "email": ""}).status_code == 302

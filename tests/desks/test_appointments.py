@@ -55,7 +55,7 @@ def test_demo_has_tomorrow_ten_free():
 def test_booking_without_account_waits_for_the_e_mail_confirmation(client):
     slot = tomorrow_at_ten()
     response = client.post(
-        reverse("desks:book", args=[slot.desk_id]),
+        reverse("desks_public:book", args=[slot.desk_id]),
         {
             "slot": slot.pk,
             "name": "Maria Rossi",
@@ -85,7 +85,7 @@ def test_signed_in_citizen_is_booked_at_once(login, user_of):
     slot = tomorrow_at_ten()
     client = login("cittadina")
     response = client.post(
-        reverse("desks:book", args=[slot.desk_id]),
+        reverse("desks_public:book", args=[slot.desk_id]),
         {"slot": slot.pk, "name": "Chiara", "topic": "Nidi", "privacy": "on"},
     )
     assert response.status_code == 302
@@ -125,7 +125,7 @@ def test_ical_has_rome_times_uid_and_is_well_formed():
 def test_implausible_e_mails_are_refused_with_a_clear_message(client, email, message):
     slot = tomorrow_at_ten()
     response = client.post(
-        reverse("desks:book", args=[slot.desk_id]),
+        reverse("desks_public:book", args=[slot.desk_id]),
         {"slot": slot.pk, "name": "Mario", "email": email, "topic": "x", "privacy": "on"},
     )
     assert response.status_code == 200
@@ -162,7 +162,7 @@ def test_past_full_and_out_of_hours_slots_are_refused(client):
         book(night)
     # Through the form: a clear message on the page, what was typed is kept.
     response = client.post(
-        reverse("desks:book", args=[desk.pk]),
+        reverse("desks_public:book", args=[desk.pk]),
         {
             "slot": slot.pk,
             "name": "Luca Bianchi",
@@ -216,7 +216,7 @@ def test_cancel_link_works_once_then_says_so(client):
     services.appointment_confirm(appointment=appointment)
     appointment.refresh_from_db()
     url = reverse(
-        "desks:appointment_cancel", args=[services.appointment_token(appointment, "cancel")]
+        "desks_public:appointment_cancel", args=[services.appointment_token(appointment, "cancel")]
     )
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 200
@@ -234,9 +234,9 @@ def test_forged_or_wrong_purpose_links_get_a_clear_page(client):
     token = services.appointment_token(appointment, "confirm")
     forged = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
     for url in [
-        reverse("desks:appointment_cancel", args=[forged]),
-        reverse("desks:appointment_cancel", args=[token]),  # a confirm token used to cancel
-        reverse("desks:appointment_confirm", args=["garbage"]),
+        reverse("desks_public:appointment_cancel", args=[forged]),
+        reverse("desks_public:appointment_cancel", args=[token]),  # a confirm token used to cancel
+        reverse("desks_public:appointment_confirm", args=["garbage"]),
     ]:
         response = client.post(url)
         assert response.status_code == 400
@@ -248,10 +248,11 @@ def test_reschedule_moves_the_seat_and_retires_old_links(client):
     services.appointment_confirm(appointment=appointment)
     appointment.refresh_from_db()
     old_cancel = reverse(
-        "desks:appointment_cancel", args=[services.appointment_token(appointment, "cancel")]
+        "desks_public:appointment_cancel", args=[services.appointment_token(appointment, "cancel")]
     )
     url = reverse(
-        "desks:appointment_reschedule", args=[services.appointment_token(appointment, "reschedule")]
+        "desks_public:appointment_reschedule",
+        args=[services.appointment_token(appointment, "reschedule")],
     )
     other = Slot.objects.filter(desk=appointment.desk, booked=0).exclude(pk=appointment.slot_id)
     target = other.filter(starts_at__gt=appointment.slot.starts_at).first()
@@ -290,19 +291,17 @@ def test_operator_marks_attended_only_after_the_start(login, user_of):
     appointment = book(tomorrow_at_ten())
     services.appointment_confirm(appointment=appointment)
     client = login("sportello.erba")
-    url = reverse("desk_office:appointment_mark", args=[appointment.pk])
+    url = reverse("desks:appointment_mark", args=[appointment.pk])
     client.post(url, {"state": "attended"})
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.BOOKED  # not yet
     past = Appointment.objects.get(desk=appointment.desk, state="no_show")
-    client.post(reverse("desk_office:appointment_mark", args=[past.pk]), {"state": "attended"})
+    client.post(reverse("desks:appointment_mark", args=[past.pk]), {"state": "attended"})
     past.refresh_from_db()
     assert past.state == Appointment.State.ATTENDED
     # Another ATS's operator cannot touch it.
     other = login("sportello.lybra")
-    response = other.post(
-        reverse("desk_office:appointment_mark", args=[past.pk]), {"state": "no_show"}
-    )
+    response = other.post(reverse("desks:appointment_mark", args=[past.pk]), {"state": "no_show"})
     assert response.status_code == 404
 
 
@@ -310,14 +309,14 @@ def test_agenda_by_day_and_week(login):
     appointment = book(tomorrow_at_ten(), name="Giulia Verdi")
     client = login("sportello.erba")
     day = (timezone.localdate() + timedelta(days=1)).isoformat()
-    page = client.get(reverse("desk_office:agenda"), {"giorno": day}).content.decode()
+    page = client.get(reverse("desks:agenda"), {"giorno": day}).content.decode()
     assert "Giulia Verdi" in page
     week = client.get(
-        reverse("desk_office:agenda"), {"giorno": day, "vista": "settimana"}
+        reverse("desks:agenda"), {"giorno": day, "vista": "settimana"}
     ).content.decode()
     assert "Giulia Verdi" in week
     assert appointment.desk.name in week
-    lybra = login("sportello.lybra").get(reverse("desk_office:agenda"), {"giorno": day})
+    lybra = login("sportello.lybra").get(reverse("desks:agenda"), {"giorno": day})
     assert "Giulia Verdi" not in lybra.content.decode()
 
 
@@ -329,11 +328,11 @@ def test_citizen_downloads_and_deletes_their_appointments(login, user_of):
     )
     data = json.loads(client.post(reverse("accounts:export_my_data")).content)
     assert data["desk_appointments"][0]["sportello"] == ERBA
-    page = client.get(reverse("desks:my_appointments")).content.decode()
+    page = client.get(reverse("desks_public:my_appointments")).content.decode()
     assert ERBA in page
     appointment = Appointment.objects.get(user=user_of("cittadina"))
     since = last_entry()
-    response = client.post(reverse("desks:my_appointment_delete", args=[appointment.pk]))
+    response = client.post(reverse("desks_public:my_appointment_delete", args=[appointment.pk]))
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.CANCELLED
@@ -345,7 +344,10 @@ def test_citizen_downloads_and_deletes_their_appointments(login, user_of):
     assert tomorrow_at_ten().booked == 0
     # Someone else's appointment: 404.
     other = book(Slot.objects.filter(desk=slot.desk, booked=0).first(), email="y@posta.it")
-    assert client.post(reverse("desks:my_appointment_delete", args=[other.pk])).status_code == 404
+    assert (
+        client.post(reverse("desks_public:my_appointment_delete", args=[other.pk])).status_code
+        == 404
+    )
 
 
 def test_slot_generation_is_idempotent_and_skips_closures():
@@ -358,7 +360,7 @@ def test_slot_generation_is_idempotent_and_skips_closures():
 
 
 def test_desk_is_listed_in_the_catalogue():
-    from equilibri.services.models import Service
+    from equilibri.catalogue.models import Service
 
     desk = erba()
     service = Service.objects.get(listed_object=f"desks:{desk.pk}")

@@ -30,7 +30,7 @@ def other_desk() -> Desk:
 
 def post_booking(client, slot: Slot, email: str, ip: str = "203.0.113.7"):
     return client.post(
-        reverse("desks:book", args=[slot.desk_id]),
+        reverse("desks_public:book", args=[slot.desk_id]),
         {"slot": slot.pk, "name": "Mario Verdi", "email": email, "topic": "x", "privacy": "on"},
         REMOTE_ADDR=ip,
     )
@@ -76,7 +76,7 @@ def test_booking_limit_counts_only_writes(client):
     desk = erba()
     with override_settings(RATE_LIMITS={"desk_booking": "1/h/ip"}):
         for _ in range(3):
-            assert client.get(reverse("desks:book", args=[desk.pk])).status_code == 200
+            assert client.get(reverse("desks_public:book", args=[desk.pk])).status_code == 200
 
 
 @override_settings(RATE_LIMITS={"desk_link": "2/h/ip"})
@@ -84,7 +84,7 @@ def test_signed_links_are_limited(client):
     slots = free_slots(count=2)
     appointment = book(slots[0])
     token = services.appointment_token(appointment, "reschedule")
-    url = reverse("desks:appointment_reschedule", args=[token])
+    url = reverse("desks_public:appointment_reschedule", args=[token])
     for _ in range(2):  # two wrong choices: the form says so
         assert client.post(url, {"slot": ""}).status_code == 200
     sent = len(mail.outbox)

@@ -28,7 +28,7 @@ LYBRA = "Sportello conciliazione LYBRA – Milano"
 
 
 def published_service():
-    from equilibri.services.models import Service
+    from equilibri.catalogue.models import Service
 
     return (
         Service.objects.filter(review_state=Service.Review.PUBLISHED)
@@ -60,7 +60,7 @@ def contact_data(**overrides) -> dict:
 
 def test_operator_logs_a_contact_with_article_and_referrals(login, user_of):
     client = login("sportello.erba")
-    response = client.post(reverse("desk_office:contact_create"), contact_data())
+    response = client.post(reverse("desks:contact_create"), contact_data())
     assert response.status_code == 302, response.content.decode()[:3000]
     contact = Contact.objects.get(citizen_name="Anna Neri")
     assert contact.operator == user_of("sportello.erba")
@@ -79,7 +79,7 @@ def test_operator_logs_a_contact_with_article_and_referrals(login, user_of):
 def test_a_contact_without_a_need_is_refused_and_nothing_typed_is_lost(login):
     client = login("sportello.erba")
     response = client.post(
-        reverse("desk_office:contact_create"), contact_data(needs=[], citizen_name="Bruno Blu")
+        reverse("desks:contact_create"), contact_data(needs=[], citizen_name="Bruno Blu")
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -107,7 +107,7 @@ def test_voucher_scheme_referral_is_stored_with_its_reference(login):
         pytest.skip("no voucher scheme in the demo")
     client = login("sportello.erba")
     response = client.post(
-        reverse("desk_office:contact_create"),
+        reverse("desks:contact_create"),
         contact_data(referral_schemes=[choices[0][0]], referral_services=[], referral_other=""),
     )
     assert response.status_code == 302
@@ -118,9 +118,9 @@ def test_voucher_scheme_referral_is_stored_with_its_reference(login):
 
 def test_follow_ups_fill_the_to_do_list_and_are_mailed_once_when_due(login, user_of):
     client = login("sportello.erba")
-    client.post(reverse("desk_office:contact_create"), contact_data())
+    client.post(reverse("desks:contact_create"), contact_data())
     contact = Contact.objects.get(citizen_name="Anna Neri")
-    assert "Anna Neri" in client.get(reverse("desk_office:todo")).content.decode()
+    assert "Anna Neri" in client.get(reverse("desks:todo")).content.decode()
     mail.outbox.clear()
     assert services.notify_due_follow_ups() >= 0
     assert not any("Anna Neri" in m.body for m in mail.outbox)  # not due yet
@@ -131,24 +131,22 @@ def test_follow_ups_fill_the_to_do_list_and_are_mailed_once_when_due(login, user
     mail.outbox.clear()
     services.notify_due_follow_ups(today=later)
     assert not any("Anna Neri" in m.body for m in mail.outbox)
-    client.post(reverse("desk_office:contact_follow_up_done", args=[contact.pk]))
-    assert "Anna Neri" not in client.get(reverse("desk_office:todo")).content.decode()
+    client.post(reverse("desks:contact_follow_up_done", args=[contact.pk]))
+    assert "Anna Neri" not in client.get(reverse("desks:todo")).content.decode()
 
 
 def test_contacts_are_private_to_desk_operators_of_the_same_ats(login):
     insubria = Contact.objects.filter(desk__name=ERBA).first()
-    url = reverse("desk_office:contact_detail", args=[insubria.pk])
+    url = reverse("desks:contact_detail", args=[insubria.pk])
     assert login("sportello.erba").get(url).status_code == 200
     assert login("sportello.lybra").get(url).status_code == 404
     assert login("operatore.insubria").get(url).status_code == 403
-    listing = login("sportello.lybra").get(reverse("desk_office:contact_list")).content.decode()
+    listing = login("sportello.lybra").get(reverse("desks:contact_list")).content.decode()
     assert "Punto di orientamento territoriale di Canzo" not in listing
     # The Canzo desk is in the same ATS as Erba: its contacts are shared with Erba's operator.
     canzo = Contact.objects.filter(desk__name__contains="Canzo").first()
     assert (
-        login("sportello.erba")
-        .get(reverse("desk_office:contact_detail", args=[canzo.pk]))
-        .status_code
+        login("sportello.erba").get(reverse("desks:contact_detail", args=[canzo.pk])).status_code
         == 200
     )
 
@@ -157,7 +155,7 @@ def test_knowledge_article_edits_are_versions_with_history(login, user_of):
     client = login("sportello.erba")
     article = KnowledgeArticle.objects.get(title="Congedo parentale")
     assert article.version == 1
-    url = reverse("desk_office:article_edit", args=[article.pk])
+    url = reverse("desks:article_edit", args=[article.pk])
     form = {
         "title": article.title,
         "summary": article.summary,
@@ -173,7 +171,7 @@ def test_knowledge_article_edits_are_versions_with_history(login, user_of):
     article.refresh_from_db()
     assert article.version == 2 and article.body.endswith("Aggiornato.")
     assert list(article.versions.values_list("number", flat=True)) == [2, 1]
-    page = client.get(reverse("desk_office:article_detail", args=[article.pk])).content.decode()
+    page = client.get(reverse("desks:article_detail", args=[article.pk])).content.decode()
     assert "Aggiunta una riga" in page
     # Someone saving from the old version 1 is told, and their text is kept on the form.
     stale = client.post(url, {**form, "body": "Testo vecchio", "version": "1"})
@@ -185,46 +183,48 @@ def test_knowledge_article_edits_are_versions_with_history(login, user_of):
 
 def test_knowledge_search_full_page_and_htmx_fragment(login):
     client = login("sportello.lybra")
-    page = client.get(reverse("desk_office:article_list"), {"q": "paternità"}).content.decode()
+    page = client.get(reverse("desks:article_list"), {"q": "paternità"}).content.decode()
     assert "Congedo di paternità obbligatorio" in page
     assert "Assegno unico" not in page
     fragment = client.get(
-        reverse("desk_office:article_list"), {"q": "104"}, headers={"HX-Request": "true"}
+        reverse("desks:article_list"), {"q": "104"}, headers={"HX-Request": "true"}
     ).content.decode()
     assert "Permessi della legge 104/92" in fragment and "<html" not in fragment
 
 
 def test_public_faq_shows_only_public_articles_and_searches(client):
     services.article_create(title="Nota interna", body="Solo operatori", by=None)
-    page = client.get(reverse("desks:faq")).content.decode()
+    page = client.get(reverse("desks_public:faq")).content.decode()
     assert "Congedo di maternità" in page and "Nota interna" not in page
-    found = client.get(reverse("desks:faq"), {"q": "smart working"}).content.decode()
+    found = client.get(reverse("desks_public:faq"), {"q": "smart working"}).content.decode()
     assert "81/2017" in found and "Congedo di maternità" not in found
-    none = client.get(reverse("desks:faq"), {"q": "zzzqqq"}).content.decode()
+    none = client.get(reverse("desks_public:faq"), {"q": "zzzqqq"}).content.decode()
     assert "Nessuna risposta per questa ricerca" in none
     # Plural and singular forms find each other (Italian stems).
-    plural = client.get(reverse("desks:faq"), {"q": "congedi"}).content.decode()
+    plural = client.get(reverse("desks_public:faq"), {"q": "congedi"}).content.decode()
     assert "Congedo di maternità" in plural
 
 
 def test_agreements_search_for_citizens(client):
-    page = client.get(reverse("desks:agreements"), {"q": "metalmeccanici"}).content.decode()
+    page = client.get(reverse("desks_public:agreements"), {"q": "metalmeccanici"}).content.decode()
     assert "CCNL Metalmeccanici industria" in page and "Commercio" not in page
     welfare = client.get(
-        reverse("desks:agreements"), {"misura": "welfare_credits", "tipo": "ccnl"}
+        reverse("desks_public:agreements"), {"misura": "welfare_credits", "tipo": "ccnl"}
     ).content.decode()
     assert "Metalmeccanici" in welfare and "Accordo territoriale" not in welfare
     agreement = CollectiveAgreement.objects.get(title__startswith="CCNL Metalmeccanici")
-    detail = client.get(reverse("desks:agreement_detail", args=[agreement.pk])).content.decode()
+    detail = client.get(
+        reverse("desks_public:agreement_detail", args=[agreement.pk])
+    ).content.decode()
     assert "Flexible benefit" in detail
-    bad = client.get(reverse("desks:agreements"), {"tipo": "nonsense", "q": "x" * 500})
+    bad = client.get(reverse("desks_public:agreements"), {"tipo": "nonsense", "q": "x" * 500})
     assert bad.status_code == 200
 
 
 def test_agreement_without_any_provision_is_refused(login):
     client = login("operatore.insubria")
     response = client.post(
-        reverse("desk_office:agreement_create"),
+        reverse("desks:agreement_create"),
         {"title": "CCNL vuoto", "kind": "ccnl", "sector": "Prova"},
     )
     assert response.status_code == 200
@@ -238,7 +238,7 @@ def test_statistics_count_contacts_and_are_scoped(login, user_of):
     before = selectors.desk_stats(
         user_of("operatore.insubria"), date_from=today - timedelta(days=30), date_to=today
     )
-    login("sportello.erba").post(reverse("desk_office:contact_create"), contact_data())
+    login("sportello.erba").post(reverse("desks:contact_create"), contact_data())
     after = selectors.desk_stats(
         user_of("operatore.insubria"), date_from=today - timedelta(days=30), date_to=today
     )
@@ -260,16 +260,16 @@ def test_statistics_count_contacts_and_are_scoped(login, user_of):
         user_of("regione"), date_from=today - timedelta(days=30), date_to=today
     )
     assert region.contacts == after.contacts + milano.contacts
-    page = login("operatore.insubria").get(reverse("desk_office:stats")).content.decode()
+    page = login("operatore.insubria").get(reverse("desks:stats")).content.decode()
     assert "<svg" in page and "Contatti per bisogno" in page and erba.name in page
-    export = login("regione").get(reverse("desk_office:stats_export"))
+    export = login("regione").get(reverse("desks:stats_export"))
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_bad_statistics_filters_fall_back(login):
     response = login("operatore.insubria").get(
-        reverse("desk_office:stats"), {"dal": "2026-12-31", "al": "2026-01-01"}
+        reverse("desks:stats"), {"dal": "2026-12-31", "al": "2026-01-01"}
     )
     assert response.status_code == 200
     assert "La data finale precede quella iniziale" in response.content.decode()
@@ -305,13 +305,13 @@ def test_periodic_jobs_are_registered():
 
 
 def test_ats_operator_creates_a_desk_and_it_is_listed(login):
+    from equilibri.catalogue.models import Service
     from equilibri.network.models import Organisation
-    from equilibri.services.models import Service
 
     client = login("operatore.insubria")
     organisation = Organisation.objects.get(name="Consorzio Erbese Servizi alla Persona")
     response = client.post(
-        reverse("desk_office:desk_create"),
+        reverse("desks:desk_create"),
         {
             "name": "Sportello conciliazione di Como",
             "organisation": organisation.pk,
@@ -325,7 +325,7 @@ def test_ats_operator_creates_a_desk_and_it_is_listed(login):
     assert response.status_code == 302
     desk = Desk.objects.get(name="Sportello conciliazione di Como")
     assert Service.objects.filter(listed_object=f"desks:{desk.pk}").exists()
-    setup = reverse("desk_office:desk_setup", args=[desk.pk])
+    setup = reverse("desks:desk_setup", args=[desk.pk])
     client.post(setup, {"action": "hours", "hours": "lunedì 9:00-12:00\nmercoledì 14:00-17:00"})
     assert desk.hours.count() == 2
     bad = client.post(setup, {"action": "hours", "hours": "lunedi alle nove"})
@@ -359,7 +359,7 @@ def test_ats_operator_creates_a_desk_and_it_is_listed(login):
     # Milano's operator cannot edit it; a comune outside the ATS is refused.
     assert login("operatore.milano").get(setup).status_code == 404
     refused = login("operatore.milano").post(
-        reverse("desk_office:desk_create"),
+        reverse("desks:desk_create"),
         {
             "name": "Fuori zona",
             "organisation": organisation.pk,
@@ -374,8 +374,8 @@ def test_ats_operator_creates_a_desk_and_it_is_listed(login):
 
 def test_public_pages_speak_english_too(client):
     desk = Desk.objects.get(name=ERBA)
-    detail = reverse("desks:desk_detail", args=[desk.pk])
-    booking = reverse("desks:book", args=[desk.pk])
+    detail = reverse("desks_public:desk_detail", args=[desk.pk])
+    booking = reverse("desks_public:book", args=[desk.pk])
     page = client.get(f"/en{detail}")
     assert page.status_code == 200
     assert "Opening hours" in page.content.decode() or "Orari" in page.content.decode()

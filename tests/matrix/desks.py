@@ -47,53 +47,56 @@ def post_only(*personas: str) -> dict[str, int]:
 
 
 ROWS: dict = {}
-ROWS[("desks:nearest", None)] = public()
-ROWS[("desks:desk_detail", erba_desk)] = public()
-ROWS[("desks:desk_detail", milano_desk)] = public()
-ROWS[("desks:book", erba_desk)] = public()
-ROWS[("desks:book", milano_desk)] = public()
+ROWS[("desks_public:nearest", None)] = public()
+ROWS[("desks_public:desk_detail", erba_desk)] = public()
+ROWS[("desks_public:desk_detail", milano_desk)] = public()
+ROWS[("desks_public:book", erba_desk)] = public()
+ROWS[("desks_public:book", milano_desk)] = public()
 # A forged link is a clear page (400), never a 500, whoever opens it.
-ROWS[("desks:appointment_confirm", forged_token)] = dict.fromkeys(ALL, 400)
-ROWS[("desks:appointment_cancel", forged_token)] = dict.fromkeys(ALL, 400)
-ROWS[("desks:appointment_reschedule", forged_token)] = dict.fromkeys(ALL, 400)
-ROWS[("desks:faq", None)] = public()
-ROWS[("desks:agreements", None)] = public()
-ROWS[("desks:agreement_detail", agreement)] = public()
-ROWS[("desks:my_appointments", None)] = signed_in()
-ROWS[("desks:my_appointment_delete", erba_desk)] = {ANON: 302, **dict.fromkeys(PERSONAS, 405)}
+ROWS[("desks_public:appointment_confirm", forged_token)] = dict.fromkeys(ALL, 400)
+ROWS[("desks_public:appointment_cancel", forged_token)] = dict.fromkeys(ALL, 400)
+ROWS[("desks_public:appointment_reschedule", forged_token)] = dict.fromkeys(ALL, 400)
+ROWS[("desks_public:faq", None)] = public()
+ROWS[("desks_public:agreements", None)] = public()
+ROWS[("desks_public:agreement_detail", agreement)] = public()
+ROWS[("desks_public:my_appointments", None)] = signed_in()
+ROWS[("desks_public:my_appointment_delete", erba_desk)] = {
+    ANON: 302,
+    **dict.fromkeys(PERSONAS, 405),
+}
 
-ROWS[("desk_office:agenda", None)] = only(*OPERATOR)
-ROWS[("desk_office:appointment_mark", erba_desk)] = post_only(*OPERATOR)
-ROWS[("desk_office:contact_list", None)] = only(*OPERATOR)
-ROWS[("desk_office:contact_create", None)] = only(*OPERATOR)
-ROWS[("desk_office:contact_detail", insubria_contact)] = {**only(*OPERATOR), "superuser": 404}
-ROWS[("desk_office:contact_detail", milano_contact)] = {
+ROWS[("desks:agenda", None)] = only(*OPERATOR)
+ROWS[("desks:appointment_mark", erba_desk)] = post_only(*OPERATOR)
+ROWS[("desks:contact_list", None)] = only(*OPERATOR)
+ROWS[("desks:contact_create", None)] = only(*OPERATOR)
+ROWS[("desks:contact_detail", insubria_contact)] = {**only(*OPERATOR), "superuser": 404}
+ROWS[("desks:contact_detail", milano_contact)] = {
     **only(*OPERATOR),
     "desk_operator": 404,
     "superuser": 404,
 }
-ROWS[("desk_office:contact_follow_up_done", insubria_contact)] = post_only(*OPERATOR)
-ROWS[("desk_office:todo", None)] = only(*OPERATOR)
-ROWS[("desk_office:article_list", None)] = only(*READERS)
-ROWS[("desk_office:article_detail", article)] = only(*READERS)
-ROWS[("desk_office:article_create", None)] = only(*EDITORS)
-ROWS[("desk_office:article_edit", article)] = only(*EDITORS)
-ROWS[("desk_office:agreement_list", None)] = only(*READERS)
-ROWS[("desk_office:agreement_create", None)] = only(*EDITORS)
-ROWS[("desk_office:agreement_edit", agreement)] = only(*EDITORS)
-ROWS[("desk_office:desk_list", None)] = only(*EDITORS)
-ROWS[("desk_office:desk_create", None)] = only("ats_operator", "superuser")
-ROWS[("desk_office:desk_edit", erba_desk)] = only(*EDITORS)
-ROWS[("desk_office:desk_edit", milano_desk)] = {
+ROWS[("desks:contact_follow_up_done", insubria_contact)] = post_only(*OPERATOR)
+ROWS[("desks:todo", None)] = only(*OPERATOR)
+ROWS[("desks:article_list", None)] = only(*READERS)
+ROWS[("desks:article_detail", article)] = only(*READERS)
+ROWS[("desks:article_create", None)] = only(*EDITORS)
+ROWS[("desks:article_edit", article)] = only(*EDITORS)
+ROWS[("desks:agreement_list", None)] = only(*READERS)
+ROWS[("desks:agreement_create", None)] = only(*EDITORS)
+ROWS[("desks:agreement_edit", agreement)] = only(*EDITORS)
+ROWS[("desks:desk_list", None)] = only(*EDITORS)
+ROWS[("desks:desk_create", None)] = only("ats_operator", "superuser")
+ROWS[("desks:desk_edit", erba_desk)] = only(*EDITORS)
+ROWS[("desks:desk_edit", milano_desk)] = {
     **only(*EDITORS),
     "desk_operator": 404,
     "ats_operator": 404,
 }
-ROWS[("desk_office:desk_setup", erba_desk)] = only(*EDITORS)
-ROWS[("desk_office:desk_setup", milano_desk)] = {
+ROWS[("desks:desk_setup", erba_desk)] = only(*EDITORS)
+ROWS[("desks:desk_setup", milano_desk)] = {
     **only(*EDITORS),
     "desk_operator": 404,
     "ats_operator": 404,
 }
-ROWS[("desk_office:stats", None)] = only(*READERS)
-ROWS[("desk_office:stats_export", None)] = only(*READERS)
+ROWS[("desks:stats", None)] = only(*READERS)
+ROWS[("desks:stats_export", None)] = only(*READERS)

@@ -19,10 +19,10 @@ from equilibri.calls.models import (
     ExpenseItem,
     ExpenseReport,
 )
+from equilibri.catalogue.models import MistakeReport
 from equilibri.desks.models import Appointment
 from equilibri.network.models import Organisation
 from equilibri.plans.models import EvaluationCriterion
-from equilibri.services.models import MistakeReport
 from equilibri.vouchers.models import Attachment, FamilyMember
 
 from ..conftest import PERSONAS
@@ -239,7 +239,7 @@ ROWS: dict = {
         302, 403, committee_member=404, superuser=404
     ),
     # services
-    ("services:report_mistake", services.milano_service): row(400, 400),
+    ("catalogue_public:report_mistake", services.milano_service): row(400, 400),
     ("catalogue:create", None): row(302, 403, provider_operator=200, superuser=200),
     ("catalogue:hsds_import", None): row(302, 403, ats_operator=200, superuser=200),
     ("catalogue:report_handle", milano_mistake_report): row(
@@ -256,39 +256,35 @@ ROWS: dict = {
     ("catalogue:confirm", services.milano_pk): row(302, 403, provider_operator=404, superuser=302),
     ("catalogue:moderate", services.milano_pk): row(302, 403, ats_operator=404, superuser=302),
     # desks
-    ("desks:book", desks.milano_desk): row(200, 200),
-    ("desks:appointment_confirm", desks.forged_token): row(400, 400),
-    ("desks:appointment_cancel", desks.forged_token): row(400, 400),
-    ("desks:appointment_reschedule", desks.forged_token): row(400, 400),
-    ("desks:my_appointment_delete", milano_appointment): row(302, 404),
-    ("desk_office:appointment_mark", milano_appointment): row(
-        302, 403, desk_operator=404, superuser=404
-    ),
+    ("desks_public:book", desks.milano_desk): row(200, 200),
+    ("desks_public:appointment_confirm", desks.forged_token): row(400, 400),
+    ("desks_public:appointment_cancel", desks.forged_token): row(400, 400),
+    ("desks_public:appointment_reschedule", desks.forged_token): row(400, 400),
+    ("desks_public:my_appointment_delete", milano_appointment): row(302, 404),
+    ("desks:appointment_mark", milano_appointment): row(302, 403, desk_operator=404, superuser=404),
     # Another desk's appointment named in the form; the superuser reads no desk's contacts.
-    ("desk_office:contact_create", None): row(302, 403, desk_operator=404, superuser=404),
-    ("desk_office:contact_detail", desks.milano_contact): row(
+    ("desks:contact_create", None): row(302, 403, desk_operator=404, superuser=404),
+    ("desks:contact_detail", desks.milano_contact): row(302, 403, desk_operator=404, superuser=404),
+    ("desks:contact_follow_up_done", desks.milano_contact): row(
         302, 403, desk_operator=404, superuser=404
     ),
-    ("desk_office:contact_follow_up_done", desks.milano_contact): row(
-        302, 403, desk_operator=404, superuser=404
-    ),
-    ("desk_office:article_create", None): row(
+    ("desks:article_create", None): row(
         302, 403, desk_operator=200, ats_operator=200, superuser=200
     ),
-    ("desk_office:article_edit", desks.article): row(
+    ("desks:article_edit", desks.article): row(
         302, 403, desk_operator=200, ats_operator=200, superuser=200
     ),
-    ("desk_office:agreement_create", None): row(
+    ("desks:agreement_create", None): row(
         302, 403, desk_operator=200, ats_operator=200, superuser=200
     ),
-    ("desk_office:agreement_edit", desks.agreement): row(
+    ("desks:agreement_edit", desks.agreement): row(
         302, 403, desk_operator=200, ats_operator=200, superuser=200
     ),
-    ("desk_office:desk_create", None): row(302, 403, ats_operator=200, superuser=200),
-    ("desk_office:desk_edit", desks.milano_desk): row(
+    ("desks:desk_create", None): row(302, 403, ats_operator=200, superuser=200),
+    ("desks:desk_edit", desks.milano_desk): row(
         302, 403, desk_operator=404, ats_operator=404, superuser=200
     ),
-    ("desk_office:desk_setup", desks.milano_desk): row(
+    ("desks:desk_setup", desks.milano_desk): row(
         302, 403, desk_operator=404, ats_operator=404, superuser=302
     ),
     # vouchers
@@ -389,7 +385,7 @@ DATA = {
     ("committee:priority_edit", committee.brescia_priority): lambda: {"elimina": "1"},
     ("catalogue:moderate", services.milano_pk): lambda: {"decision": "hide", "note": "x"},
     ("calls:partner_answer", milano_partner): lambda: {"accept": "1"},
-    ("desk_office:appointment_mark", milano_appointment): lambda: {"state": "no_show"},
-    ("desk_office:contact_create", None): lambda: {"appuntamento": milano_appointment()},
-    ("desk_office:desk_setup", desks.milano_desk): lambda: {"action": "generate"},
+    ("desks:appointment_mark", milano_appointment): lambda: {"state": "no_show"},
+    ("desks:contact_create", None): lambda: {"appuntamento": milano_appointment()},
+    ("desks:desk_setup", desks.milano_desk): lambda: {"action": "generate"},
 }

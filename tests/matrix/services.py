@@ -1,8 +1,8 @@
 """Service catalogue: public search, helper, service pages; the reserved catalogue area
 (providers edit their organisation's services, ATS operators moderate their ATS)."""
 
-from equilibri.services.demo import demo_uuid
-from equilibri.services.models import Service, ServiceRevision
+from equilibri.catalogue.demo import demo_uuid
+from equilibri.catalogue.models import Service, ServiceRevision
 
 from .helpers import ALL, only, public
 
@@ -38,13 +38,13 @@ def any_pk() -> int:
 POST_ONLY = dict.fromkeys(ALL, 405)
 
 ROWS: dict = {}
-ROWS[("services:search", None)] = public()
-ROWS[("services:helper", None)] = public()
-ROWS[("services:detail", insubria_service)] = public()
-ROWS[("services:detail", milano_service)] = public()
+ROWS[("catalogue_public:search", None)] = public()
+ROWS[("catalogue_public:helper", None)] = public()
+ROWS[("catalogue_public:detail", insubria_service)] = public()
+ROWS[("catalogue_public:detail", milano_service)] = public()
 # The "report a mistake" form posts only.
-ROWS[("services:report_mistake", insubria_service)] = dict.fromkeys(ALL, 405)
-ROWS[("services:report_mistake", milano_service)] = dict.fromkeys(ALL, 405)
+ROWS[("catalogue_public:report_mistake", insubria_service)] = dict.fromkeys(ALL, 405)
+ROWS[("catalogue_public:report_mistake", milano_service)] = dict.fromkeys(ALL, 405)
 
 ROWS[("catalogue:index", None)] = only("provider_operator", "ats_operator", "superuser")
 ROWS[("catalogue:create", None)] = only("provider_operator", "superuser")
@@ -76,7 +76,7 @@ def hsds_import_by(username: str) -> str:
     """A queued HSDS import of `username` (never run: the matrix only reads its page)."""
     from django.contrib.auth import get_user_model
 
-    from equilibri.services.tasks import run_hsds_import
+    from equilibri.catalogue.tasks import run_hsds_import
 
     from ..conftest import email_of
 

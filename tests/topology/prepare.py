@@ -17,9 +17,9 @@ def main() -> None:
 
     from django.utils import timezone
 
+    from equilibri.catalogue.demo import demo_uuid
+    from equilibri.catalogue.models import Service
     from equilibri.desks.models import Channel, Slot
-    from equilibri.services.demo import demo_uuid
-    from equilibri.services.models import Service
 
     def described(slug: str) -> dict:
         service = Service.objects.get(uuid=demo_uuid(slug))

@@ -29,7 +29,8 @@ def test_worker_of_an_organisation_outside_the_project_does_not():
 def test_the_helper_page_lists_the_scheme(client):
     arca = Organisation.objects.get(name__startswith="L'Arca")
     response = client.get(
-        reverse("services:helper"), {"comune": "Tradate", "datore": arca.pk, "eta_figli": "7"}
+        reverse("catalogue_public:helper"),
+        {"comune": "Tradate", "datore": arca.pk, "eta_figli": "7"},
     )
     assert response.status_code == 200
     assert TRADATE_SCHEME in response.content.decode()
