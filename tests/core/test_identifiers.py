@@ -172,8 +172,9 @@ def _raw_update(table: str, pk: int, **values) -> None:
         )
 
 
-def _migration(app: str, name: str):
-    return importlib.import_module(f"equilibri.{app}.migrations.{name}")
+def _migration(app_label: str, name: str):
+    package = django_apps.get_app_config(app_label).name
+    return importlib.import_module(f"{package}.migrations.{name}")
 
 
 @pytest.mark.django_db
