@@ -309,22 +309,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = CollectiveAgreement
         formfield_callback = _formfield
-        fields = [
-            "title",
-            "kind",
-            "sector",
-            "parties",
-            "organisation",
-            "territory",
-            "leave",
-            "flexible_hours",
-            "part_time",
-            "smart_working",
-            "welfare_credits",
-            "valid_from",
-            "valid_until",
-            "source_url",
-        ]
+        fields = list(CollectiveAgreement.EDITABLE_FIELDS)
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_until": forms.DateInput(attrs={"type": "date"}),

@@ -558,3 +558,16 @@ class CollectiveAgreement(models.Model):
             raise ValidationError({"valid_until": _("La scadenza precede l'entrata in vigore.")})
 
     PROVISIONS = ("leave", "flexible_hours", "part_time", "smart_working", "welfare_credits")
+    # What an editor sets, in the form's order: the form and agreement_save share the list.
+    EDITABLE_FIELDS = (
+        "title",
+        "kind",
+        "sector",
+        "parties",
+        "organisation",
+        "territory",
+        *PROVISIONS,
+        "valid_from",
+        "valid_until",
+        "source_url",
+    )
