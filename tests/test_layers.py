@@ -67,7 +67,7 @@ def test_the_copy_keeps_the_layers_before_any_change(tree):
             "equilibri.accounts",
         ),
         (
-            "plans/services.py",
+            "plans/services/plans.py",
             "from equilibri.reports import views  # noqa",
             "equilibri.plans",
             "equilibri.reports",

@@ -1,7 +1,7 @@
 """Technical administration of plans, projects, actions and indicators (superusers).
 
 ATS operators change these through the reserved area, where the business rules (co-financing,
-budgets, lifecycle, concurrent edits) are enforced by services.py.
+budgets, lifecycle, concurrent edits) are enforced by the services package.
 """
 
 from django.contrib import admin

@@ -28,48 +28,52 @@ from .models import (
     TerritorialPlan,
 )
 
-K = Organisation.Kind
-U = Indicator.Unit
-S = Project.State
+OrgKind = Organisation.Kind
+Unit = Indicator.Unit
+ProjectState = Project.State
 
 PLAN_TITLE = "Piano territoriale di conciliazione"
 
 # Organisations of the seeds the network demo may not create: (name, kind, comune).
 EXTRA_ORGANISATIONS = [
-    ("Baobab Coop. Soc.", K.THIRD_SECTOR, "Tradate"),
-    ("Itaca Coop. Soc.", K.THIRD_SECTOR, "Tradate"),
-    ("CSV Insubria", K.ASSOCIATION, "Varese"),
-    ("Rete Giunca", K.OTHER, "Tradate"),
-    ("Consorzio Servizi Sociali Olgiatese", K.PLANNING_OFFICE, "Olgiate Comasco"),
-    ("Tecum – Ufficio di Piano di Mariano Comense", K.PLANNING_OFFICE, "Mariano Comense"),
-    ("ASCI – Ufficio di Piano di Lomazzo", K.PLANNING_OFFICE, "Lomazzo"),
-    ("Azienda Sociale Comasca e Lariana", K.PLANNING_OFFICE, "Como"),
-    ("Azienda Sociale Centro Lario e Valli", K.PLANNING_OFFICE, "Canzo"),
-    ("Il Seme Coop. Sociale", K.THIRD_SECTOR, "Erba"),
-    ("ABS Assistenza alla famiglia Coop. Sociale", K.THIRD_SECTOR, "Erba"),
-    ("Comune di Marnate", K.COMUNE, "Marnate"),
-    ("Comune di Castellanza", K.COMUNE, "Castellanza"),
-    ("Comune di Olgiate Olona", K.COMUNE, "Olgiate Olona"),
-    ("Comune di Gorla Minore", K.COMUNE, "Gorla Minore"),
-    ("Comune di Fagnano Olona", K.COMUNE, "Fagnano Olona"),
-    ("Comune di Busto Arsizio", K.COMUNE, "Busto Arsizio"),
-    ("Ufficio di Piano di Gallarate", K.PLANNING_OFFICE, "Gallarate"),
-    ("Ufficio di Piano di Somma Lombardo", K.PLANNING_OFFICE, "Somma Lombardo"),
-    ("Coop. Sociale Totem", K.THIRD_SECTOR, "Castellanza"),
-    ("Comunità montana Valli del Verbano", K.OTHER, "Cuveglio"),
-    ("Comune di Cuvio", K.COMUNE, "Cuvio"),
-    ("Comune di Casalzuigno", K.COMUNE, "Casalzuigno"),
-    ("Comune di Orino", K.COMUNE, "Orino"),
-    ("Variazioni s.r.l.", K.COMPANY, "Varese"),
-    ("ATS dell'Insubria", K.HEALTH_AGENCY, "Varese"),
-    ("ATS di Brescia", K.HEALTH_AGENCY, "Brescia"),
-    ("ATS della Città Metropolitana di Milano", K.HEALTH_AGENCY, "Milano"),
-    ("AFOL Metropolitana", K.OTHER, "Milano"),
-    ("Spazio Aperto Servizi", K.THIRD_SECTOR, "Milano"),
-    ("A.S.S.E.MI. – Azienda Sociale Sud Est Milano", K.PLANNING_OFFICE, "San Giuliano Milanese"),
-    ("Piano C", K.ASSOCIATION, "Milano"),
-    ("Centro studi Alspes", K.ASSOCIATION, "Milano"),
-    ("ASST Melegnano e della Martesana", K.HEALTH_AGENCY, "Vizzolo Predabissi"),
+    ("Baobab Coop. Soc.", OrgKind.THIRD_SECTOR, "Tradate"),
+    ("Itaca Coop. Soc.", OrgKind.THIRD_SECTOR, "Tradate"),
+    ("CSV Insubria", OrgKind.ASSOCIATION, "Varese"),
+    ("Rete Giunca", OrgKind.OTHER, "Tradate"),
+    ("Consorzio Servizi Sociali Olgiatese", OrgKind.PLANNING_OFFICE, "Olgiate Comasco"),
+    ("Tecum – Ufficio di Piano di Mariano Comense", OrgKind.PLANNING_OFFICE, "Mariano Comense"),
+    ("ASCI – Ufficio di Piano di Lomazzo", OrgKind.PLANNING_OFFICE, "Lomazzo"),
+    ("Azienda Sociale Comasca e Lariana", OrgKind.PLANNING_OFFICE, "Como"),
+    ("Azienda Sociale Centro Lario e Valli", OrgKind.PLANNING_OFFICE, "Canzo"),
+    ("Il Seme Coop. Sociale", OrgKind.THIRD_SECTOR, "Erba"),
+    ("ABS Assistenza alla famiglia Coop. Sociale", OrgKind.THIRD_SECTOR, "Erba"),
+    ("Comune di Marnate", OrgKind.COMUNE, "Marnate"),
+    ("Comune di Castellanza", OrgKind.COMUNE, "Castellanza"),
+    ("Comune di Olgiate Olona", OrgKind.COMUNE, "Olgiate Olona"),
+    ("Comune di Gorla Minore", OrgKind.COMUNE, "Gorla Minore"),
+    ("Comune di Fagnano Olona", OrgKind.COMUNE, "Fagnano Olona"),
+    ("Comune di Busto Arsizio", OrgKind.COMUNE, "Busto Arsizio"),
+    ("Ufficio di Piano di Gallarate", OrgKind.PLANNING_OFFICE, "Gallarate"),
+    ("Ufficio di Piano di Somma Lombardo", OrgKind.PLANNING_OFFICE, "Somma Lombardo"),
+    ("Coop. Sociale Totem", OrgKind.THIRD_SECTOR, "Castellanza"),
+    ("Comunità montana Valli del Verbano", OrgKind.OTHER, "Cuveglio"),
+    ("Comune di Cuvio", OrgKind.COMUNE, "Cuvio"),
+    ("Comune di Casalzuigno", OrgKind.COMUNE, "Casalzuigno"),
+    ("Comune di Orino", OrgKind.COMUNE, "Orino"),
+    ("Variazioni s.r.l.", OrgKind.COMPANY, "Varese"),
+    ("ATS dell'Insubria", OrgKind.HEALTH_AGENCY, "Varese"),
+    ("ATS di Brescia", OrgKind.HEALTH_AGENCY, "Brescia"),
+    ("ATS della Città Metropolitana di Milano", OrgKind.HEALTH_AGENCY, "Milano"),
+    ("AFOL Metropolitana", OrgKind.OTHER, "Milano"),
+    ("Spazio Aperto Servizi", OrgKind.THIRD_SECTOR, "Milano"),
+    (
+        "A.S.S.E.MI. – Azienda Sociale Sud Est Milano",
+        OrgKind.PLANNING_OFFICE,
+        "San Giuliano Milanese",
+    ),
+    ("Piano C", OrgKind.ASSOCIATION, "Milano"),
+    ("Centro studi Alspes", OrgKind.ASSOCIATION, "Milano"),
+    ("ASST Melegnano e della Martesana", OrgKind.HEALTH_AGENCY, "Vizzolo Predabissi"),
 ]
 
 MELEGNANO_ALLIANCE = "Alleanza del territorio ASST Melegnano e della Martesana"
@@ -175,7 +179,7 @@ def ind(name: str, unit: str, target: str, by_gender: bool = False) -> tuple:
     return (name, unit, target, by_gender)
 
 
-PEOPLE = ind("Beneficiari", U.PEOPLE, "0", True)
+PEOPLE = ind("Beneficiari", Unit.PEOPLE, "0", True)
 
 # Per project: plan key (ATS code, start year), title, kind, alliance, lead, contractor,
 # partners [(organisation, role)], regional grant, co-financing, state, dates, summary,
@@ -210,7 +214,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori con familiari non autosufficienti",
                 "14000.00",
                 ["Tradate", "Venegono Superiore", "Castelseprio"],
-                [PEOPLE, ind("Ore di assistenza domiciliare", U.HOURS, "1200")],
+                [PEOPLE, ind("Ore di assistenza domiciliare", Unit.HOURS, "1200")],
             ),
             (
                 "Servizi per l'infanzia",
@@ -218,7 +222,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Famiglie con figli da 0 a 3 anni",
                 "10000.00",
                 ["Tradate", "Venegono Inferiore"],
-                [PEOPLE, ind("Ore di servizio", U.HOURS, "900")],
+                [PEOPLE, ind("Ore di servizio", Unit.HOURS, "900")],
             ),
             (
                 "Assistenza in ospedale diurna e notturna",
@@ -226,7 +230,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Familiari di persone ricoverate",
                 "6000.00",
                 ["Tradate"],
-                [PEOPLE, ind("Ore di assistenza", U.HOURS, "400")],
+                [PEOPLE, ind("Ore di assistenza", Unit.HOURS, "400")],
             ),
             (
                 "Prolungamento orari dei servizi doposcuola con attività specifiche",
@@ -234,7 +238,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Famiglie con figli alla scuola primaria e secondaria di primo grado",
                 "9000.00",
                 ["Tradate", "Venegono Superiore", "Lonate Ceppino"],
-                [PEOPLE, ind("Ore di prolungamento", U.HOURS, "600")],
+                [PEOPLE, ind("Ore di prolungamento", Unit.HOURS, "600")],
             ),
             (
                 "Centri estivi con estensione orari, coperture potenziate e offerta per minori "
@@ -243,7 +247,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Famiglie con figli, anche con disabilità, nei periodi di chiusura scolastica",
                 "12000.00",
                 ["Tradate", "Castiglione Olona", "Arcisate", "Sesto Calende"],
-                [PEOPLE, ind("Minori con disabilità accolti", U.PEOPLE, "15")],
+                [PEOPLE, ind("Minori con disabilità accolti", Unit.PEOPLE, "15")],
             ),
             (
                 "Centro di aggregazione giovanile",
@@ -261,8 +265,8 @@ PROJECTS: list[dict[str, Any]] = [
                 ["Tradate", "Arcisate", "Sesto Calende"],
                 [
                     PEOPLE,
-                    ind("Voucher erogati", U.VOUCHERS, "80"),
-                    ind("Importo dei voucher rimborsati", U.EUROS, "20000"),
+                    ind("Voucher erogati", Unit.VOUCHERS, "80"),
+                    ind("Importo dei voucher rimborsati", Unit.EUROS, "20000"),
                 ],
             ),
             (
@@ -271,7 +275,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori delle imprese della rete",
                 "9000.00",
                 ["Tradate", "Venegono Superiore"],
-                [PEOPLE, ind("Ore di servizio", U.HOURS, "500")],
+                [PEOPLE, ind("Ore di servizio", Unit.HOURS, "500")],
             ),
             (
                 "Consulenza a enti pubblici e PMI della Rete Giunca per piani di welfare "
@@ -281,8 +285,8 @@ PROJECTS: list[dict[str, Any]] = [
                 "12000.00",
                 ["Tradate", "Venegono Superiore", "Castelseprio"],
                 [
-                    ind("Imprese raggiunte", U.COMPANIES, "25"),
-                    ind("Piani di welfare avviati", U.COMPANIES, "8"),
+                    ind("Imprese raggiunte", Unit.COMPANIES, "25"),
+                    ind("Piani di welfare avviati", Unit.COMPANIES, "8"),
                 ],
             ),
             (
@@ -291,7 +295,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Donne libere professioniste",
                 "10000.00",
                 ["Tradate"],
-                [ind("Professioniste accolte", U.PEOPLE, "20")],
+                [ind("Professioniste accolte", Unit.PEOPLE, "20")],
             ),
             (
                 'App e piattaforma "Tradate Welfare" per l\'accesso immediato ai servizi',
@@ -299,7 +303,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Cittadine e cittadini, imprese del territorio",
                 "8000.00",
                 ["Tradate", "Venegono Superiore", "Venegono Inferiore", "Castelseprio"],
-                [ind("Utenti registrati", U.PEOPLE, "500", True)],
+                [ind("Utenti registrati", Unit.PEOPLE, "500", True)],
             ),
         ],
     },
@@ -332,7 +336,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Aziende del territorio",
                 "15000.00",
                 ["Erba", "Olgiate Comasco", "Mariano Comense", "Lomazzo", "Como"],
-                [ind("Imprese raggiunte", U.COMPANIES, "60")],
+                [ind("Imprese raggiunte", Unit.COMPANIES, "60")],
             ),
             (
                 "Formazione e consulenza alle singole aziende aderenti",
@@ -341,8 +345,8 @@ PROJECTS: list[dict[str, Any]] = [
                 "20000.00",
                 ["Erba", "Como"],
                 [
-                    ind("Imprese accompagnate", U.COMPANIES, "15"),
-                    ind("Ore di consulenza", U.HOURS, "300"),
+                    ind("Imprese accompagnate", Unit.COMPANIES, "15"),
+                    ind("Ore di consulenza", Unit.HOURS, "300"),
                 ],
             ),
             (
@@ -352,7 +356,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Cittadine e cittadini lavoratori",
                 "25000.00",
                 ["Erba", "Olgiate Comasco", "Mariano Comense", "Lomazzo", "Canzo"],
-                [PEOPLE, ind("Accessi agli sportelli", U.PEOPLE, "400")],
+                [PEOPLE, ind("Accessi agli sportelli", Unit.PEOPLE, "400")],
             ),
             (
                 "Contributi economici per servizi di conciliazione ai lavoratori delle aziende "
@@ -361,7 +365,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori delle aziende partner",
                 "40000.00",
                 ["Erba", "Como", "Mariano Comense"],
-                [PEOPLE, ind("Contributi erogati", U.VOUCHERS, "160")],
+                [PEOPLE, ind("Contributi erogati", Unit.VOUCHERS, "160")],
             ),
         ],
     },
@@ -395,7 +399,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Pubbliche amministrazioni e loro dipendenti",
                 "18000.00",
                 ["Castellanza", "Marnate", "Olgiate Olona", "Busto Arsizio"],
-                [ind("Enti accompagnati", U.COMPANIES, "8")],
+                [ind("Enti accompagnati", Unit.COMPANIES, "8")],
             ),
             (
                 "Spazio informativo e formativo online, in raccordo con organizzazioni "
@@ -404,7 +408,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici, lavoratori e imprese",
                 "12000.00",
                 ["Castellanza", "Gorla Minore", "Fagnano Olona", "Gallarate", "Somma Lombardo"],
-                [ind("Iniziative realizzate", U.EVENTS, "12"), PEOPLE],
+                [ind("Iniziative realizzate", Unit.EVENTS, "12"), PEOPLE],
             ),
             (
                 "Implementazione di piani di welfare, misure flessibili di lavoro e promozione "
@@ -413,7 +417,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Imprese del territorio",
                 "30000.00",
                 ["Busto Arsizio", "Gallarate", "Castellanza"],
-                [ind("Imprese raggiunte", U.COMPANIES, "20")],
+                [ind("Imprese raggiunte", Unit.COMPANIES, "20")],
             ),
             (
                 "Servizio alternativo e integrativo ai servizi per l'infanzia con punto "
@@ -422,7 +426,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Famiglie con figli piccoli",
                 "35000.00",
                 ["Castellanza", "Marnate", "Olgiate Olona"],
-                [PEOPLE, ind("Ore di servizio", U.HOURS, "1500")],
+                [PEOPLE, ind("Ore di servizio", Unit.HOURS, "1500")],
             ),
         ],
     },
@@ -450,7 +454,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori autonomi e subordinati residenti in Valcuvia",
                 "48000.00",
                 ["Cuveglio", "Cuvio", "Casalzuigno", "Orino"],
-                [PEOPLE, ind("Giornate di postazione utilizzate", U.OTHER, "1800")],
+                [PEOPLE, ind("Giornate di postazione utilizzate", Unit.OTHER, "1800")],
             ),
         ],
     },
@@ -480,7 +484,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Associazioni datoriali, enti locali, istituzioni, sindacati, terzo settore",
                 "25000.00",
                 ["Varese", "Como", "Busto Arsizio", "Tradate", "Erba"],
-                [ind("Nuovi aderenti alla rete", U.COMPANIES, "30")],
+                [ind("Nuovi aderenti alla rete", Unit.COMPANIES, "30")],
             ),
             (
                 "Integrazione della rete di conciliazione con la rete WHP",
@@ -488,7 +492,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Aziende della rete WHP",
                 "15000.00",
                 ["Varese", "Como"],
-                [ind("Aziende WHP coinvolte", U.COMPANIES, "20")],
+                [ind("Aziende WHP coinvolte", Unit.COMPANIES, "20")],
             ),
             (
                 "Diffusione mirata delle informazioni",
@@ -496,7 +500,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Enti e soggetti potenzialmente interessati",
                 "17000.00",
                 ["Varese", "Como"],
-                [ind("Iniziative informative", U.EVENTS, "10")],
+                [ind("Iniziative informative", Unit.EVENTS, "10")],
             ),
         ],
     },
@@ -524,7 +528,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Micro, piccole e medie imprese",
                 "40000.00",
                 ["Brescia"],
-                [ind("Imprese raggiunte", U.COMPANIES, "25")],
+                [ind("Imprese raggiunte", Unit.COMPANIES, "25")],
             ),
         ],
     },
@@ -545,7 +549,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori con familiari non autosufficienti",
                 "40000.00",
                 ["Montichiari", "Ghedi", "Calvisano"],
-                [PEOPLE, ind("Ore di assistenza", U.HOURS, "800")],
+                [PEOPLE, ind("Ore di assistenza", Unit.HOURS, "800")],
             ),
             (
                 "Servizi salvatempo",
@@ -572,7 +576,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Famiglie con figli alla scuola primaria",
                 "35000.00",
                 ["Palazzolo sull'Oglio", "Chiari", "Rovato"],
-                [PEOPLE, ind("Ore di servizio", U.HOURS, "700")],
+                [PEOPLE, ind("Ore di servizio", Unit.HOURS, "700")],
             ),
             (
                 "Voucher per servizi di conciliazione",
@@ -580,7 +584,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori del territorio",
                 "30000.00",
                 ["Palazzolo sull'Oglio"],
-                [ind("Voucher erogati", U.VOUCHERS, "60")],
+                [ind("Voucher erogati", Unit.VOUCHERS, "60")],
             ),
         ],
     },
@@ -602,7 +606,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Alleanze locali, enti e imprese della rete",
                 "50000.00",
                 ["Brescia", "Montichiari", "Palazzolo sull'Oglio"],
-                [ind("Enti e imprese accompagnati", U.COMPANIES, "40")],
+                [ind("Enti e imprese accompagnati", Unit.COMPANIES, "40")],
             ),
         ],
     },
@@ -648,7 +652,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Aziende pubbliche e private",
                 "15000.00",
                 ["San Giuliano Milanese", "San Donato Milanese", "Melegnano"],
-                [ind("Aziende ed enti al tavolo", U.COMPANIES, "15")],
+                [ind("Aziende ed enti al tavolo", Unit.COMPANIES, "15")],
             ),
             (
                 "Accompagnamento alla costruzione della rete di welfare e smart working "
@@ -657,7 +661,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Aziende pubbliche e private",
                 "30000.00",
                 ["San Giuliano Milanese", "San Donato Milanese", "Peschiera Borromeo"],
-                [ind("Imprese accompagnate", U.COMPANIES, "20")],
+                [ind("Imprese accompagnate", Unit.COMPANIES, "20")],
             ),
             (
                 "Implementazione dei piani di smart working e di welfare interaziendali e "
@@ -666,7 +670,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori delle aziende aderenti",
                 "35000.00",
                 ["San Giuliano Milanese", "Rozzano", "Opera"],
-                [PEOPLE, ind("Piani attivati", U.COMPANIES, "10")],
+                [PEOPLE, ind("Piani attivati", Unit.COMPANIES, "10")],
             ),
             (
                 "Coprogettazione di servizi di conciliazione per le nuove esigenze post Covid-19",
@@ -682,7 +686,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Cittadine e cittadini del Distretto 2 e del Distretto Sud Visconteo",
                 "25000.00",
                 ["San Giuliano Milanese", "Melegnano", "Binasco"],
-                [ind("Utenti della piattaforma", U.PEOPLE, "800", True)],
+                [ind("Utenti della piattaforma", Unit.PEOPLE, "800", True)],
             ),
         ],
     },
@@ -711,8 +715,8 @@ PROJECTS: list[dict[str, Any]] = [
                 "30000.00",
                 ["Milano"],
                 [
-                    ind("Clip e post pubblicati", U.EVENTS, "40"),
-                    ind("Scuole coinvolte", U.OTHER, "3"),
+                    ind("Clip e post pubblicati", Unit.EVENTS, "40"),
+                    ind("Scuole coinvolte", Unit.OTHER, "3"),
                 ],
             ),
             (
@@ -731,7 +735,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Dirigenti e responsabili di aziende ed enti",
                 "23000.00",
                 ["Milano"],
-                [ind("Incontri realizzati", U.EVENTS, "8")],
+                [ind("Incontri realizzati", Unit.EVENTS, "8")],
             ),
         ],
     },
@@ -743,7 +747,7 @@ PROJECTS: list[dict[str, Any]] = [
         "lead": "ASST Melegnano e della Martesana",
         "grant": "80000.00",
         "cofinancing": "22000.00",
-        "state": S.CLOSED,
+        "state": ProjectState.CLOSED,
         "summary": (
             "Imprenditorialità di donne disoccupate e inoccupate e benessere di lavoratrici e "
             "lavoratori, con imprese private, pubbliche amministrazioni e imprese sociali del "
@@ -756,7 +760,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Donne escluse dal mondo del lavoro",
                 "40000.00",
                 ["Melegnano", "Vizzolo Predabissi", "San Giuliano Milanese"],
-                [ind("Start up avviate", U.COMPANIES, "4"), PEOPLE],
+                [ind("Start up avviate", Unit.COMPANIES, "4"), PEOPLE],
             ),
             (
                 "Modalità di lavoro flessibili e spazi di lavoro condivisi",
@@ -764,7 +768,7 @@ PROJECTS: list[dict[str, Any]] = [
                 "Lavoratrici e lavoratori di aziende private e pubbliche amministrazioni",
                 "35000.00",
                 ["Melegnano", "Peschiera Borromeo", "Gorgonzola"],
-                [ind("Aziende coinvolte", U.COMPANIES, "12")],
+                [ind("Aziende coinvolte", Unit.COMPANIES, "12")],
             ),
             (
                 "Iniziative per lo sviluppo e la riorganizzazione della rete",
@@ -772,14 +776,19 @@ PROJECTS: list[dict[str, Any]] = [
                 "Soggetti del territorio",
                 "27000.00",
                 ["Melegnano", "Cassano d'Adda", "Carugate"],
-                [ind("Iniziative realizzate", U.EVENTS, "10")],
+                [ind("Iniziative realizzate", Unit.EVENTS, "10")],
             ),
         ],
     },
 ]
 
-IN_PROGRESS_PATH = [S.PROPOSED, S.EVALUATED, S.APPROVED, S.IN_PROGRESS]
-CLOSED_PATH = [*IN_PROGRESS_PATH, S.REPORTED, S.CLOSED]
+IN_PROGRESS_PATH = [
+    ProjectState.PROPOSED,
+    ProjectState.EVALUATED,
+    ProjectState.APPROVED,
+    ProjectState.IN_PROGRESS,
+]
+CLOSED_PATH = [*IN_PROGRESS_PATH, ProjectState.REPORTED, ProjectState.CLOSED]
 
 
 def _organisations() -> None:
@@ -831,7 +840,7 @@ def _plans() -> dict[tuple[str, int], TerritorialPlan]:
 
 def _project(plan: TerritorialPlan, data: dict) -> None:
     kind = data.get("kind", Project.Kind.ALLIANCE)
-    state = data.get("state", S.IN_PROGRESS)
+    state = data.get("state", ProjectState.IN_PROGRESS)
     start = datetime.date(plan.start_year, 9, 1)
     end = datetime.date(plan.end_year, 12, 31)
     project, created = Project.objects.get_or_create(
@@ -858,7 +867,7 @@ def _project(plan: TerritorialPlan, data: dict) -> None:
         },
     )
     if created:
-        path = CLOSED_PATH if state == S.CLOSED else IN_PROGRESS_PATH
+        path = CLOSED_PATH if state == ProjectState.CLOSED else IN_PROGRESS_PATH
         for step in path:
             ProjectEvent.objects.create(project=project, state=step, note="Dati dimostrativi")
     for name, role in data.get("partners", []):
@@ -900,7 +909,7 @@ def _project(plan: TerritorialPlan, data: dict) -> None:
                 defaults={"unit": unit, "target": Decimal(target), "by_gender": by_gender},
             )
     year = plan.start_year
-    closed = state == S.CLOSED
+    closed = state == ProjectState.CLOSED
     for title, due, done in [
         ("Avvio delle attività", datetime.date(year, 10, 1), datetime.date(year, 10, 5)),
         (

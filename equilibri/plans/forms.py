@@ -1,7 +1,7 @@
 """Forms of the reserved area for plans, projects, actions, indicators and milestones.
 
 Forms check the shape of the input (types, required fields, choices); the business rules are in
-services.py and their ValidationErrors are added back to these forms by the views.
+the services package and their ValidationErrors are added back to these forms by the views.
 """
 
 from decimal import Decimal
@@ -23,6 +23,7 @@ from .models import (
     ProjectPartner,
     TerritorialPlan,
 )
+from .services import PLAN_FIELDS
 
 MONEY_ERRORS = {
     "max_decimal_places": _("Usa al massimo due cifre decimali (i centesimi), ad esempio 1500,50."),
@@ -52,24 +53,7 @@ class DateInput(forms.DateInput):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = TerritorialPlan
-        fields = [
-            "ats",
-            "title",
-            "start_year",
-            "end_year",
-            "legal_basis",
-            "approval_act_number",
-            "approval_act_date",
-            "alliance_share",
-            "min_cofinancing",
-            "monitoring_period_months",
-            "guidance_needs",
-            "guidance_priorities",
-            "guidance_strategies",
-            "guidance_integration",
-            "is_public",
-            "illustrative_figures",
-        ]
+        fields = ["ats", *PLAN_FIELDS]
         widgets = {
             "approval_act_date": DateInput(),
             "guidance_needs": forms.Textarea(attrs={"rows": 4}),

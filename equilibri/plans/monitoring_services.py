@@ -39,13 +39,13 @@ from .models import (
 )
 from .selectors import ATS_READERS, plans_managed_by, projects_reported_by
 
-R = MonitoringReport.State
+ReportState = MonitoringReport.State
 # Days after the end of a period by which its report is due.
 REPORT_DUE_DAYS = 30
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # Projects whose reports can no longer be opened or changed.
 CLOSED_PROJECT_STATES = {Project.State.CLOSED}
-EDITABLE_STATES = {R.DRAFT, R.RETURNED}
+EDITABLE_STATES = {ReportState.DRAFT, ReportState.RETURNED}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,11 +81,11 @@ def expenditures_visible_to(user) -> QuerySet[Expenditure]:
 
 
 def is_overdue(report: MonitoringReport, today: datetime.date | None = None) -> bool:
-    return report.state == R.DRAFT and report.due_date < (today or timezone.localdate())
+    return report.state == ReportState.DRAFT and report.due_date < (today or timezone.localdate())
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
-    return Q(state=R.DRAFT, due_date__lt=today or timezone.localdate())
+    return Q(state=ReportState.DRAFT, due_date__lt=today or timezone.localdate())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,7 +228,9 @@ def report_open(*, project: Project, period_start: datetime.date, by) -> Monitor
             % {"period": period_label(period_start, period_end)}
         )
     existing = project.reports.filter(period_start=period_start).first()
-    if project.state in CLOSED_PROJECT_STATES or (existing and existing.state == R.ACCEPTED):
+    if project.state in CLOSED_PROJECT_STATES or (
+        existing and existing.state == ReportState.ACCEPTED
+    ):
         raise ValidationError(_closed_message(project, period_start, period_end))
     if existing:
         raise ValidationError(
@@ -249,7 +251,7 @@ def report_open(*, project: Project, period_start: datetime.date, by) -> Monitor
 
 
 def _require_editable(report: MonitoringReport) -> None:
-    if report.project.state in CLOSED_PROJECT_STATES or report.state == R.ACCEPTED:
+    if report.project.state in CLOSED_PROJECT_STATES or report.state == ReportState.ACCEPTED:
         raise ValidationError(
             _closed_message(report.project, report.period_start, report.period_end)
         )
@@ -414,7 +416,7 @@ def report_submit(*, report: MonitoringReport, by) -> MonitoringReport:
         raise ValidationError(
             [_("La relazione non è completa. Manca:")] + [f"– {item}" for item in missing]
         )
-    report.state = R.SUBMITTED
+    report.state = ReportState.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = by
     report.save(update_fields=["state", "submitted_at", "submitted_by"])
@@ -429,7 +431,7 @@ def report_submit(*, report: MonitoringReport, by) -> MonitoringReport:
 
 
 def _require_submitted(report: MonitoringReport) -> None:
-    if report.state != R.SUBMITTED:
+    if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Si possono validare o rinviare solo le relazioni inviate."))
 
 
@@ -444,7 +446,7 @@ def report_accept(*, report: MonitoringReport, by) -> MonitoringReport:
             [_("Verifica prima tutte le spese con documento. Da verificare:")]
             + [f"– {e.description} ({e.amount} €)" for e in pending]
         )
-    report.state = R.ACCEPTED
+    report.state = ReportState.ACCEPTED
     report.reviewed_at = timezone.now()
     report.reviewed_by = by
     report.review_comment = ""
@@ -460,7 +462,7 @@ def report_return(*, report: MonitoringReport, comment: str, by) -> MonitoringRe
     _require_submitted(report)
     if not comment.strip():
         raise ValidationError(_("Scrivi le osservazioni: spiegano al capofila cosa correggere."))
-    report.state = R.RETURNED
+    report.state = ReportState.RETURNED
     report.reviewed_at = timezone.now()
     report.reviewed_by = by
     report.review_comment = comment.strip()
@@ -480,7 +482,7 @@ def expenditure_check(*, expenditure: Expenditure, state: str, note: str, by) ->
     """Record the ATS's check of one expenditure: every one with a document, and the
     self-declarations drawn in a sample."""
     _require_reviewer(expenditure.report.project.plan_id, by)
-    if expenditure.report.state not in {R.SUBMITTED, R.ACCEPTED}:
+    if expenditure.report.state not in {ReportState.SUBMITTED, ReportState.ACCEPTED}:
         raise ValidationError(_("Si verificano le spese delle relazioni inviate."))
     if state not in {Expenditure.Check.ACCEPTED, Expenditure.Check.REJECTED}:
         raise ValidationError(_("Scegli se la spesa è ammessa o non ammessa."))
@@ -501,7 +503,7 @@ def sample_population(plan: TerritorialPlan) -> QuerySet[Expenditure]:
     return (
         Expenditure.objects.filter(
             report__project__plan=plan,
-            report__state__in=[R.SUBMITTED, R.ACCEPTED],
+            report__state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED],
             self_declared=True,
         )
         .exclude(draws__isnull=False)

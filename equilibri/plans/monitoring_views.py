@@ -25,8 +25,6 @@ from .monitoring_forms import (
 )
 from .selectors import plans_managed_by, projects_reported_by
 
-R = MonitoringReport.State
-
 
 def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)

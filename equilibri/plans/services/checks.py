@@ -1,0 +1,134 @@
+"""What every plan service checks: money, co-financing, the actions' budget, who manages a plan,
+and the errors that name the field to change."""
+
+from collections.abc import Collection
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from equilibri.accounts.roles import Role, has_role
+
+from ..models import Action, Project, TerritorialPlan
+from ..selectors import plans_managed_by
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def euro(amount: Decimal) -> str:
+    """€ 1.234,56 (grouping and decimal separator of the active language)."""
+    return "€ " + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def percent(value: Decimal) -> str:
+    return number_format(
+        value.normalize() if value == value.to_integral() else value, use_l10n=True
+    )
+
+
+def require_manager(by, plan: TerritorialPlan) -> None:
+    if by is None or not plans_managed_by(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("Solo gli operatori dell'ATS del piano possono modificarlo."))
+
+
+def reject_unknown(fields: dict, allowed: Collection[str]) -> None:
+    extra = set(fields) - set(allowed)
+    if extra:
+        raise TypeError(f"unexpected fields: {sorted(extra)}")
+
+
+def check_money(value: Any, label: str, field: str | None = None) -> Decimal:
+    """A Decimal amount, not negative, at most two decimals."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise field_error(
+            field, _("%(label)s: scrivi un importo in euro, ad esempio 1500,00.") % {"label": label}
+        ) from error
+    if not amount.is_finite():
+        raise field_error(field, _("%(label)s: scrivi un importo in euro.") % {"label": label})
+    if amount < 0:
+        raise field_error(
+            field,
+            _("%(label)s non può essere negativo: scrivi 0 o un importo positivo.")
+            % {"label": label},
+        )
+    if amount != amount.quantize(CENT):
+        raise field_error(
+            field,
+            _("%(label)s: usa al massimo due cifre decimali (i centesimi), ad esempio %(example)s.")
+            % {"label": label, "example": euro(amount.quantize(CENT))},
+        )
+    return amount.quantize(CENT)
+
+
+def field_error(field: str | None, message: str, code: str = "invalid") -> ValidationError:
+    return (
+        ValidationError({field: [ValidationError(message, code=code)]})
+        if field
+        else (ValidationError(message, code=code))
+    )
+
+
+def required_cofinancing(regional_grant: Decimal, min_share: Decimal) -> Decimal:
+    """The least co-financing (in cents, rounded up) that is `min_share` % of the budget:
+    C / (G + C) >= m / 100  <=>  C >= G * m / (100 - m)."""
+    if min_share <= 0:
+        return Decimal(0)
+    if min_share >= HUNDRED:
+        raise ValueError("a 100% minimum co-financing has no solution with a regional grant")
+    return (regional_grant * min_share / (HUNDRED - min_share)).quantize(
+        CENT, rounding=ROUND_CEILING
+    )
+
+
+def check_cofinancing(
+    *, regional_grant: Decimal, cofinancing: Decimal, plan: TerritorialPlan
+) -> None:
+    """Co-financing is at least the plan's minimum share of the total budget."""
+    minimum = plan.min_cofinancing
+    total = regional_grant + cofinancing
+    if cofinancing * HUNDRED >= minimum * total:
+        return
+    if minimum >= HUNDRED:
+        raise field_error(
+            "regional_grant",
+            _(
+                "Il piano richiede che il progetto sia interamente cofinanziato: porta il "
+                "contributo regionale a 0."
+            ),
+            code="cofinancing",
+        )
+    # Rounded down: 19.9999% must not read as the 20% it misses.
+    share = (
+        (cofinancing * HUNDRED / total).quantize(CENT, rounding=ROUND_FLOOR)
+        if total
+        else Decimal(0)
+    )
+    missing = required_cofinancing(regional_grant, minimum) - cofinancing
+    raise field_error(
+        "cofinancing",
+        _(
+            "Il cofinanziamento è il %(share)s%% del budget: il piano ne richiede almeno il "
+            "%(minimum)s%%. Aumenta il cofinanziamento di almeno %(missing)s."
+        )
+        % {"share": percent(share), "minimum": percent(minimum), "missing": euro(missing)},
+        code="cofinancing",
+    )
+
+
+def actions_total(project: Project, *, excluding: Action | None = None) -> Decimal:
+    qs = project.actions.all() if project.pk else Action.objects.none()
+    if excluding is not None and excluding.pk:
+        qs = qs.exclude(pk=excluding.pk)
+    return qs.aggregate(total=Sum("budget"))["total"] or Decimal(0)
+
+
+def can_manage(user, plan: TerritorialPlan) -> bool:
+    return has_role(user, Role.ATS_OPERATOR, Role.SUPERUSER) and (
+        plans_managed_by(user).filter(pk=plan.pk).exists()
+    )
