@@ -1,16 +1,27 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from equilibri.core import identifiers
+from equilibri.core import identifiers, mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's own messages (address confirmation, password reset, security notices)
+        leave like every other e-mail of the platform: through core/mail.py, on commit, by the
+        task queue, never from inside the request."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)  # as allauth's own send_mail builds it
+        mail.send_prepared(self.render_mail(template_prefix, email, ctx))
+
     def clean_email(self, email: str) -> str:
         """Sign-up and new addresses in the platform's one form of an e-mail address (allauth
         has lower-cased it; full-width letters, invisible characters… are ours), before allauth

@@ -112,6 +112,39 @@ def send(
             for a in attachments
         ],
     }
+    _enqueue(message)
+
+
+def send_prepared(email: Any) -> None:
+    """A message another library rendered (an `EmailMessage`, e.g. allauth's), sent the same way
+    as ours: through the task queue once the transaction commits."""
+    html = next(
+        (
+            content
+            for content, mimetype in getattr(email, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        None,
+    )
+    if getattr(email, "content_subtype", "plain") == "html":
+        text, html = "", email.body
+    else:
+        text = email.body
+    recipients = _addresses(email.to)
+    if recipients:
+        _enqueue(
+            {
+                "to": recipients,
+                "subject": email.subject,
+                "text": text,
+                "html": html,
+                "reply_to": email.reply_to[0] if email.reply_to else None,
+                "attachments": [],
+            }
+        )
+
+
+def _enqueue(message: dict[str, Any]) -> None:
     transaction.on_commit(
         lambda: send_message.using(backend=settings.MAIL_TASK_BACKEND).enqueue(message)
     )
