@@ -28,7 +28,7 @@ from .models import (
 )
 from .services import receipt_key
 
-A = VoucherApplication.State
+AppState = VoucherApplication.State
 TRADATE_SCHEME = "Family voucher a rimborso 2026"
 TRADATE_ACTION = "Family voucher a rimborso per i dipendenti delle organizzazioni partner"
 MILANO_SCHEME = "Contributi per servizi di conciliazione ai lavoratori delle aziende partner"
@@ -49,33 +49,42 @@ DECLARATIONS = (
 # (local part or None for an extra demo worker, first, last, fiscal code, state, requested,
 # approved, employer)
 PEOPLE = [
-    ("cittadina", "Giulia", "Bianchi", "BNCGLI88E52L319S", A.PAID, "300.00", "300.00"),
-    ("cittadina", "Giulia", "Bianchi", "BNCGLI88E52L319S", A.DRAFT, "0", "0"),
-    (None, "Sara", "Colombo", "CLMSRA85R50L682H", A.SUBMITTED, "180.00", "0"),
-    (None, "Luca", "Ferrari", "FRRLCU85R10L682R", A.INTEGRATION_REQUESTED, "220.00", "0"),
-    (None, "Elena", "Galli", "GLLLNE85R50L682M", A.EMPLOYER_CONFIRMED, "200.00", "0"),
-    (None, "Paolo", "Conti", "CNTPLA85R10L682U", A.APPROVED, "400.00", "400.00"),
-    (None, "Anna", "Ricci", "RCCNNA85R50L682V", A.PARTLY_APPROVED, "350.00", "250.00"),
-    (None, "Davide", "Marino", "MRNDVD85R10L682O", A.APPROVED, "400.00", "400.00"),
-    (None, "Laura", "Greco", "GRCLRA85R50L682D", A.WAITING, "400.00", "400.00"),
-    (None, "Silvia", "Bruno", "BRNSLV85R50L682B", A.REJECTED, "150.00", "0"),
+    ("cittadina", "Giulia", "Bianchi", "BNCGLI88E52L319S", AppState.PAID, "300.00", "300.00"),
+    ("cittadina", "Giulia", "Bianchi", "BNCGLI88E52L319S", AppState.DRAFT, "0", "0"),
+    (None, "Sara", "Colombo", "CLMSRA85R50L682H", AppState.SUBMITTED, "180.00", "0"),
+    (None, "Luca", "Ferrari", "FRRLCU85R10L682R", AppState.INTEGRATION_REQUESTED, "220.00", "0"),
+    (None, "Elena", "Galli", "GLLLNE85R50L682M", AppState.EMPLOYER_CONFIRMED, "200.00", "0"),
+    (None, "Paolo", "Conti", "CNTPLA85R10L682U", AppState.APPROVED, "400.00", "400.00"),
+    (None, "Anna", "Ricci", "RCCNNA85R50L682V", AppState.PARTLY_APPROVED, "350.00", "250.00"),
+    (None, "Davide", "Marino", "MRNDVD85R10L682O", AppState.APPROVED, "400.00", "400.00"),
+    (None, "Laura", "Greco", "GRCLRA85R50L682D", AppState.WAITING, "400.00", "400.00"),
+    (None, "Silvia", "Bruno", "BRNSLV85R50L682B", AppState.REJECTED, "150.00", "0"),
 ]
 PATHS = {
-    A.DRAFT: [],
-    A.SUBMITTED: [A.SUBMITTED],
-    A.INTEGRATION_REQUESTED: [A.SUBMITTED, A.INTEGRATION_REQUESTED],
-    A.EMPLOYER_CONFIRMED: [A.SUBMITTED, A.EMPLOYER_CONFIRMED],
-    A.APPROVED: [A.SUBMITTED, A.EMPLOYER_CONFIRMED, A.APPROVED],
-    A.PARTLY_APPROVED: [A.SUBMITTED, A.EMPLOYER_CONFIRMED, A.PARTLY_APPROVED],
-    A.WAITING: [A.SUBMITTED, A.EMPLOYER_CONFIRMED, A.WAITING],
-    A.REJECTED: [A.SUBMITTED, A.EMPLOYER_CONFIRMED, A.REJECTED],
-    A.PAID: [A.SUBMITTED, A.EMPLOYER_CONFIRMED, A.APPROVED, A.PAID],
+    AppState.DRAFT: [],
+    AppState.SUBMITTED: [AppState.SUBMITTED],
+    AppState.INTEGRATION_REQUESTED: [AppState.SUBMITTED, AppState.INTEGRATION_REQUESTED],
+    AppState.EMPLOYER_CONFIRMED: [AppState.SUBMITTED, AppState.EMPLOYER_CONFIRMED],
+    AppState.APPROVED: [AppState.SUBMITTED, AppState.EMPLOYER_CONFIRMED, AppState.APPROVED],
+    AppState.PARTLY_APPROVED: [
+        AppState.SUBMITTED,
+        AppState.EMPLOYER_CONFIRMED,
+        AppState.PARTLY_APPROVED,
+    ],
+    AppState.WAITING: [AppState.SUBMITTED, AppState.EMPLOYER_CONFIRMED, AppState.WAITING],
+    AppState.REJECTED: [AppState.SUBMITTED, AppState.EMPLOYER_CONFIRMED, AppState.REJECTED],
+    AppState.PAID: [
+        AppState.SUBMITTED,
+        AppState.EMPLOYER_CONFIRMED,
+        AppState.APPROVED,
+        AppState.PAID,
+    ],
 }
 NOTES = {
-    A.INTEGRATION_REQUESTED: "Allega la ricevuta completa di codice fiscale del fornitore.",
-    A.PARTLY_APPROVED: "Una ricevuta riguarda un servizio non ammesso (trasporto).",
-    A.WAITING: "Budget esaurito: in attesa in ordine di invio.",
-    A.REJECTED: "Le spese sono già coperte dal welfare aziendale.",
+    AppState.INTEGRATION_REQUESTED: "Allega la ricevuta completa di codice fiscale del fornitore.",
+    AppState.PARTLY_APPROVED: "Una ricevuta riguarda un servizio non ammesso (trasporto).",
+    AppState.WAITING: "Budget esaurito: in attesa in ordine di invio.",
+    AppState.REJECTED: "Le spese sono già coperte dal welfare aziendale.",
 }
 
 
@@ -160,18 +169,22 @@ def load() -> None:
             comune=tradate,
             iban=DEMO_IBAN,
             employer=arca,
-            declarations_accepted=state != A.DRAFT,
+            declarations_accepted=state != AppState.DRAFT,
             requested_amount=Decimal(requested),
             approved_amount=Decimal(approved),
-            decision_reason=NOTES.get(state, "") if state != A.INTEGRATION_REQUESTED else "",
-            integration_message=NOTES.get(A.INTEGRATION_REQUESTED, "")
-            if state == A.INTEGRATION_REQUESTED
+            decision_reason=NOTES.get(state, "") if state != AppState.INTEGRATION_REQUESTED else "",
+            integration_message=NOTES.get(AppState.INTEGRATION_REQUESTED, "")
+            if state == AppState.INTEGRATION_REQUESTED
             else "",
             integration_deadline=(
-                today + datetime.timedelta(days=15) if state == A.INTEGRATION_REQUESTED else None
+                today + datetime.timedelta(days=15)
+                if state == AppState.INTEGRATION_REQUESTED
+                else None
             ),
-            submitted_at=submitted if state != A.DRAFT else None,
-            employer_confirmed_at=(submitted if A.EMPLOYER_CONFIRMED in PATHS[state] else None),
+            submitted_at=submitted if state != AppState.DRAFT else None,
+            employer_confirmed_at=(
+                submitted if AppState.EMPLOYER_CONFIRMED in PATHS[state] else None
+            ),
         )
         FamilyMember.objects.create(
             application=application,
@@ -196,16 +209,16 @@ def load() -> None:
         )
         line.file.name = _demo_file()
         line.save()
-        if state != A.DRAFT:
+        if state != AppState.DRAFT:
             document = Attachment(
                 application=application, name=ID_DOCUMENT, file_type="application/pdf"
             )
             document.file.name = _demo_file()
             document.save()
-        ApplicationEvent.objects.create(application=application, state=A.DRAFT, by=applicant)
-        previous = A.DRAFT
+        ApplicationEvent.objects.create(application=application, state=AppState.DRAFT, by=applicant)
+        previous = AppState.DRAFT
         for step in PATHS[state]:
-            by = applicant if step == A.SUBMITTED else operator
+            by = applicant if step == AppState.SUBMITTED else operator
             ApplicationEvent.objects.create(
                 application=application,
                 from_state=previous,
@@ -214,7 +227,7 @@ def load() -> None:
                 note=NOTES.get(step, "") if step == state else "",
             )
             previous = step
-        if state == A.PAID:
+        if state == AppState.PAID:
             paid_on = today - datetime.timedelta(days=5)
             batch = PaymentBatch.objects.create(
                 scheme=scheme,
@@ -234,7 +247,7 @@ def load() -> None:
                 paid_amount=application.approved_amount, paid_on=paid_on
             )
     reserved = scheme.applications.filter(
-        state__in=[A.APPROVED, A.PARTLY_APPROVED, A.PAID]
+        state__in=[AppState.APPROVED, AppState.PARTLY_APPROVED, AppState.PAID]
     ).aggregate(total=Sum("approved_amount"))["total"] or Decimal("0")
     Scheme.objects.filter(pk=scheme.pk).update(reserved=reserved)
     _milano(today)
@@ -258,7 +271,7 @@ def _milano(today: datetime.date) -> None:
     application = VoucherApplication.objects.create(
         scheme=scheme,
         applicant=marco,
-        state=A.SUBMITTED,
+        state=AppState.SUBMITTED,
         first_name="Marco",
         last_name="Rossi",
         fiscal_code="RSSMRC84B03F205J",
@@ -287,16 +300,16 @@ def _milano(today: datetime.date) -> None:
     )
     line.file.name = _demo_file()
     line.save()
-    ApplicationEvent.objects.create(application=application, state=A.DRAFT, by=marco)
+    ApplicationEvent.objects.create(application=application, state=AppState.DRAFT, by=marco)
     ApplicationEvent.objects.create(
-        application=application, from_state=A.DRAFT, state=A.SUBMITTED, by=marco
+        application=application, from_state=AppState.DRAFT, state=AppState.SUBMITTED, by=marco
     )
     # An earlier one, paid in a batch (Milano's batch, for the cross-ATS checks).
     paid_on = today - datetime.timedelta(days=20)
     paid = VoucherApplication.objects.create(
         scheme=scheme,
         applicant=marco,
-        state=A.PAID,
+        state=AppState.PAID,
         first_name="Marco",
         last_name="Rossi",
         fiscal_code="RSSMRC84B03F205J",

@@ -25,29 +25,7 @@ class SchemeForm(forms.ModelForm):
 
     class Meta:
         model = Scheme
-        fields = [
-            "action",
-            "title",
-            "description",
-            "budget",
-            "partner_employees_only",
-            "comuni",
-            "child_min_age",
-            "child_max_age",
-            "categories",
-            "percentage",
-            "cap_per_application",
-            "cap_per_family_year",
-            "minimum_amount",
-            "claim_within_days",
-            "opens_on",
-            "closes_on",
-            "expenses_from",
-            "expenses_until",
-            "required_documents",
-            "declarations",
-            "is_published",
-        ]
+        fields = list(Scheme.TERMS)
         widgets = {
             "opens_on": DATE,
             "closes_on": DATE,

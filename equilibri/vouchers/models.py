@@ -94,6 +94,32 @@ class Scheme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # What a manager sets, in the order SchemeForm asks for it. scheme_create and scheme_update
+    # take the same names, the action (set once, on creation) and the comuni as arguments apart.
+    TERMS = (
+        "action",
+        "title",
+        "description",
+        "budget",
+        "partner_employees_only",
+        "comuni",
+        "child_min_age",
+        "child_max_age",
+        "categories",
+        "percentage",
+        "cap_per_application",
+        "cap_per_family_year",
+        "minimum_amount",
+        "claim_within_days",
+        "opens_on",
+        "closes_on",
+        "expenses_from",
+        "expenses_until",
+        "required_documents",
+        "declarations",
+        "is_published",
+    )
+
     class Meta:
         verbose_name = _("bando voucher")
         verbose_name_plural = _("bandi voucher")

@@ -16,9 +16,9 @@ from equilibri.network.models import Organisation
 
 from .models import PaymentBatch, Scheme, VoucherApplication
 
-A = VoucherApplication.State
+AppState = VoucherApplication.State
 # States in which an application holds part of the scheme's budget.
-RESERVING = (A.APPROVED, A.PARTLY_APPROVED, A.PAID)
+RESERVING = (AppState.APPROVED, AppState.PARTLY_APPROVED, AppState.PAID)
 
 
 def public_schemes() -> QuerySet[Scheme]:
@@ -49,14 +49,14 @@ def applications_reviewed_by(user) -> QuerySet[VoucherApplication]:
     """Applications the user may read in full and decide (drafts stay private)."""
     return (
         VoucherApplication.objects.filter(scheme__in=schemes_visible_to(user).values("pk"))
-        .exclude(state=A.DRAFT)
+        .exclude(state=AppState.DRAFT)
         .select_related("scheme__action__project__plan__ats", "employer", "applicant")
     )
 
 
 def applications_attested_by(user) -> QuerySet[VoucherApplication]:
     """Applications naming one of the user's organisations (org admin) as employer."""
-    qs = VoucherApplication.objects.exclude(state=A.DRAFT).select_related(
+    qs = VoucherApplication.objects.exclude(state=AppState.DRAFT).select_related(
         "scheme__action__project", "employer"
     )
     if user.is_authenticated and user.is_superuser:
@@ -93,19 +93,19 @@ def eligible_employers(scheme: Scheme) -> QuerySet[Organisation]:
 
 
 def scheme_counts(scheme: Scheme) -> dict[str, int]:
-    rows = scheme.applications.exclude(state=A.DRAFT).values("state").annotate(n=Count("pk"))
+    rows = scheme.applications.exclude(state=AppState.DRAFT).values("state").annotate(n=Count("pk"))
     return {row["state"]: row["n"] for row in rows}
 
 
 def waiting_queue(scheme: Scheme) -> QuerySet[VoucherApplication]:
-    return scheme.applications.filter(state=A.WAITING).order_by("submitted_at", "pk")
+    return scheme.applications.filter(state=AppState.WAITING).order_by("submitted_at", "pk")
 
 
 def paid_totals(action_id: int, start, end) -> dict:
     """What the action's schemes paid in [start, end]: vouchers, euros, beneficiaries by gender
     (a person is counted once, by fiscal code)."""
     paid = VoucherApplication.objects.filter(
-        scheme__action_id=action_id, state=A.PAID, paid_on__gte=start, paid_on__lte=end
+        scheme__action_id=action_id, state=AppState.PAID, paid_on__gte=start, paid_on__lte=end
     )
     total = paid.aggregate(n=Count("pk"), euros=Sum("paid_amount"))
     people = paid.values("fiscal_code", "gender").distinct()

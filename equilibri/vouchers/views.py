@@ -1,7 +1,5 @@
-"""Vouchers: public scheme pages, the worker's own applications (signed in, no staff role
-needed), the employer's attestation, the manager's review and the payment batches."""
-
-from functools import wraps
+"""Vouchers, reserved area (namespace vouchers): the manager's schemes and review, the
+employer's attestation and the payment batches."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,338 +11,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from equilibri.accounts.decorators import signed_in_required, staff_permission_required
+from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.audit import log_personal_data_read
-from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.files import private_file_response
 from equilibri.core.forms import apply_errors
-from equilibri.territory.models import Comune
 
 from . import exporters, selectors, services
 from .forms import (
     ApproveForm,
-    AttachmentForm,
     AttestForm,
     BatchForm,
     ChecklistForm,
-    ExpenseForm,
-    FamilyForm,
     IntegrationForm,
     PaidForm,
-    PersonalForm,
     RejectForm,
     SchemeForm,
 )
 from .models import (
     Attachment,
     ExpenseLine,
-    FamilyMember,
     PaymentBatch,
     Scheme,
     VoucherApplication,
 )
 
-A = VoucherApplication.State
-
-
-def _flash(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-# ---------------------------------------------------------------------------------------------
-# Public: schemes
-
-
-def scheme_list(request: HttpRequest) -> HttpResponse:
-    schemes = selectors.public_schemes().order_by("-opens_on", "title")
-    return render(
-        request,
-        "vouchers/scheme_list.html",
-        {"schemes": schemes, "today": timezone.localdate()},
-    )
-
-
-def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scheme = get_object_or_404(selectors.public_schemes(), pk=pk)
-    return render(
-        request,
-        "vouchers/scheme_detail.html",
-        {
-            "scheme": scheme,
-            "is_open": services.scheme_is_open(scheme),
-            "employers": selectors.eligible_employers(scheme),
-            "categories": _category_labels(scheme),
-        },
-    )
-
-
-def _category_labels(scheme: Scheme) -> list[str]:
-    return [str(CATEGORY_LABELS.get(slug, slug)) for slug in scheme.categories or []]
-
-
-# ---------------------------------------------------------------------------------------------
-# The worker's applications
-
-
-@signed_in_required
-def application_start(request: HttpRequest, pk: int) -> HttpResponse:
-    scheme = get_object_or_404(selectors.public_schemes(), pk=pk)
-    if request.method == "POST":
-        try:
-            application = services.application_start(scheme=scheme, by=request.user)
-        except ValidationError as error:
-            _flash(request, error)
-            return redirect("vouchers_public:scheme_detail", scheme.pk)
-        return redirect("vouchers_public:application_edit", application.pk)
-    return render(
-        request,
-        "vouchers/application_start.html",
-        {"scheme": scheme, "is_open": services.scheme_is_open(scheme)},
-    )
-
-
-@signed_in_required
-def my_applications(request: HttpRequest) -> HttpResponse:
-    applications = selectors.applications_of(request.user).order_by("-created_at")
-    return render(request, "vouchers/my_applications.html", {"applications": applications})
-
-
-def _own(request, pk: int) -> VoucherApplication:
-    return get_object_or_404(selectors.applications_of(request.user), pk=pk)
-
-
-@signed_in_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own(request, pk)
-    return render(
-        request,
-        "vouchers/application_detail.html",
-        {
-            "application": application,
-            "events": application.events.select_related("by"),
-            "expenses": application.expenses.all(),
-            "editable": application.state in services.EDITABLE,
-        },
-    )
-
-
-def _personal_form(application: VoucherApplication, data=None) -> PersonalForm:
-    """The personal-data form; bound to a copy, so a refused value never touches the draft."""
-    scheme = application.scheme
-    if scheme.comuni.exists():
-        comuni = scheme.comuni.order_by("name")
-    else:
-        comuni = Comune.objects.filter(ats_id=scheme.action.project.plan.ats_id).order_by("name")
-    return PersonalForm(
-        data,
-        instance=VoucherApplication.objects.get(pk=application.pk),
-        employers=selectors.eligible_employers(scheme),
-        comuni=comuni,
-        declarations=scheme.declaration_list(),
-    )
-
-
-def _edit_context(application: VoucherApplication, **forms) -> dict:
-    scheme = application.scheme
-    context = {
-        "application": application,
-        "scheme": scheme,
-        "personal_form": forms.get("personal_form") or _personal_form(application),
-        "family_form": forms.get("family_form") or FamilyForm(),
-        "expense_form": forms.get("expense_form") or ExpenseForm(categories=scheme.categories),
-        "attachment_form": forms.get("attachment_form")
-        or AttachmentForm(documents=scheme.document_list()),
-        "family": application.family.all(),
-        "expenses": application.expenses.all(),
-        "attachments": application.attachments.all(),
-        "amount": services.application_amount(application),
-        "missing": services.application_missing(application),
-        "max_mb": round(services.max_upload_bytes() / 1024 / 1024, 1),
-    }
-    return context
-
-
-def _editable_own(request, pk: int) -> VoucherApplication:
-    application = _own(request, pk)
-    if application.state not in services.EDITABLE:
-        messages.info(request, _("La domanda è stata inviata: qui ne vedi lo stato."))
-        raise _Redirect(application)
-    return application
-
-
-class _Redirect(Exception):
-    def __init__(self, application):
-        self.application = application
-
-
-def _catch_redirect(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _Redirect as stop:
-            return redirect("vouchers_public:application_detail", stop.application.pk)
-
-    return wrapper
-
-
-@signed_in_required
-@_catch_redirect
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable_own(request, pk)
-    if request.method == "POST":
-        form = _personal_form(application, request.POST)
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.fields}
-            try:
-                services.application_update(application=application, by=request.user, **data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Dati salvati."))
-                return redirect("vouchers_public:application_edit", application.pk)
-        application.refresh_from_db()
-        return render(
-            request,
-            "vouchers/application_edit.html",
-            _edit_context(application, personal_form=form),
-        )
-    return render(request, "vouchers/application_edit.html", _edit_context(application))
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def family_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable_own(request, pk)
-    form = FamilyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.family_member_add(
-                application=application, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Familiare aggiunto."))
-            return redirect("vouchers_public:application_edit", application.pk)
-    return render(
-        request, "vouchers/application_edit.html", _edit_context(application, family_form=form)
-    )
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(
-        FamilyMember.objects.filter(application__in=selectors.applications_of(request.user)), pk=pk
-    )
-    application = _editable_own(request, member.application_id)
-    services.family_member_remove(member=member, by=request.user)
-    messages.success(request, _("Familiare tolto."))
-    return redirect("vouchers_public:application_edit", application.pk)
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable_own(request, pk)
-    form = ExpenseForm(request.POST, request.FILES, categories=application.scheme.categories)
-    if form.is_valid():
-        try:
-            services.expense_add(application=application, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Spesa aggiunta con la sua ricevuta."))
-            return redirect("vouchers_public:application_edit", application.pk)
-    messages.error(request, _("La spesa non è stata aggiunta: correggi i campi segnalati."))
-    return render(
-        request, "vouchers/application_edit.html", _edit_context(application, expense_form=form)
-    )
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    line = _own_line(request, pk)
-    application = _editable_own(request, line.application_id)
-    services.expense_remove(line=line, by=request.user)
-    messages.success(request, _("Spesa tolta."))
-    return redirect("vouchers_public:application_edit", application.pk)
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable_own(request, pk)
-    form = AttachmentForm(request.POST, request.FILES, documents=application.scheme.document_list())
-    if form.is_valid():
-        try:
-            services.attachment_add(application=application, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Documento allegato."))
-            return redirect("vouchers_public:application_edit", application.pk)
-    return render(
-        request,
-        "vouchers/application_edit.html",
-        _edit_context(application, attachment_form=form),
-    )
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = _own_attachment(request, pk)
-    application = _editable_own(request, attachment.application_id)
-    services.attachment_remove(attachment=attachment, by=request.user)
-    messages.success(request, _("Documento tolto."))
-    return redirect("vouchers_public:application_edit", application.pk)
-
-
-@signed_in_required
-@_catch_redirect
-@require_POST
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable_own(request, pk)
-    try:
-        services.application_submit(application=application, by=request.user)
-    except ValidationError as error:
-        _flash(request, error)
-        return redirect("vouchers_public:application_edit", application.pk)
-    messages.success(
-        request,
-        _("Domanda inviata: riceverai un'e-mail a ogni cambio di stato."),
-    )
-    return redirect("vouchers_public:application_detail", application.pk)
-
-
-def _own_line(request, pk: int) -> ExpenseLine:
-    mine = selectors.applications_of(request.user)
-    return get_object_or_404(ExpenseLine.objects.filter(application__in=mine), pk=pk)
-
-
-def _own_attachment(request, pk: int) -> Attachment:
-    mine = selectors.applications_of(request.user)
-    return get_object_or_404(Attachment.objects.filter(application__in=mine), pk=pk)
-
-
-@signed_in_required
-def own_receipt(request: HttpRequest, pk: int) -> FileResponse:
-    return private_file_response(_own_line(request, pk).file)
-
-
-@signed_in_required
-def own_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    return private_file_response(_own_attachment(request, pk).file)
+AppState = VoucherApplication.State
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +95,7 @@ def staff_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(selectors.schemes_visible_to(request.user), pk=pk)
     state = request.GET.get("stato", "")
     applications = selectors.applications_reviewed_by(request.user).filter(scheme=scheme)
-    if state in A.values:
+    if state in AppState.values:
         applications = applications.filter(state=state)
     page = Paginator(applications.order_by("submitted_at", "pk"), 50).get_page(
         request.GET.get("page")
@@ -416,7 +107,9 @@ def staff_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scheme": scheme,
             "page": page,
             "state": state,
-            "states": [(value, label) for value, label in A.choices if value != A.DRAFT],
+            "states": [
+                (value, label) for value, label in AppState.choices if value != AppState.DRAFT
+            ],
             "counts": selectors.scheme_counts(scheme),
             "waiting": selectors.waiting_queue(scheme),
             "batches": scheme.batches.all(),
@@ -476,8 +169,8 @@ def _review_context(request, application: VoucherApplication, **forms) -> dict:
         "approve_form": forms.get("approve_form")
         or ApproveForm(initial={"amount": application.requested_amount}),
         "reject_form": forms.get("reject_form") or RejectForm(),
-        "can_approve": application.state == A.EMPLOYER_CONFIRMED,
-        "can_integrate": application.state in (A.SUBMITTED, A.EMPLOYER_CONFIRMED),
+        "can_approve": application.state == AppState.EMPLOYER_CONFIRMED,
+        "can_integrate": application.state in (AppState.SUBMITTED, AppState.EMPLOYER_CONFIRMED),
         "can_reject": application.state in services.REJECTABLE,
     }
 
@@ -553,7 +246,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
             amount=form.cleaned_data["amount"],
             reason=form.cleaned_data["reason"],
         )
-        if result.state == A.WAITING:
+        if result.state == AppState.WAITING:
             messages.warning(
                 request,
                 _("Budget esaurito: la domanda è in attesa e sarà approvata appena si libera."),
@@ -605,7 +298,9 @@ def staff_attachment(request: HttpRequest, pk: int) -> FileResponse:
 @staff_permission_required("vouchers.attest")
 def attestation_list(request: HttpRequest) -> HttpResponse:
     applications = selectors.applications_attested_by(request.user).order_by("-submitted_at", "-pk")
-    pending = [a for a in applications if a.state == A.SUBMITTED and not a.employer_confirmed_at]
+    pending = [
+        a for a in applications if a.state == AppState.SUBMITTED and not a.employer_confirmed_at
+    ]
     done = [a for a in applications if a not in pending]
     return render(
         request, "vouchers/staff/attestation_list.html", {"pending": pending, "done": done[:50]}
@@ -632,7 +327,7 @@ def attestation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Risposta registrata: grazie."))
             return redirect("vouchers:attestation_list")
-    pending = application.state == A.SUBMITTED and not application.employer_confirmed_at
+    pending = application.state == AppState.SUBMITTED and not application.employer_confirmed_at
     return render(
         request,
         "vouchers/staff/attestation_detail.html",
@@ -653,7 +348,8 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             batch = services.batch_create(scheme=scheme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _flash(request, error)
+            for message in error.messages:
+                messages.error(request, message)
         else:
             messages.success(request, _("Lotto di pagamento creato."))
             return redirect("vouchers:batch_detail", batch.pk)
