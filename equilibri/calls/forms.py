@@ -19,6 +19,7 @@ from .models import (
     ExpenseReport,
     Payment,
 )
+from .services import CALL_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,25 +28,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CallForm(forms.ModelForm):
     class Meta:
         model = Call
-        fields = [
-            "title",
-            "legal_basis",
-            "summary",
-            "beneficiaries",
-            "applicant_kind",
-            "plan",
-            "budget",
-            "opens_at",
-            "closes_at",
-            "grant_percent",
-            "grant_cap",
-            "vat_excluded",
-            "partial_last",
-            "project_months",
-            "report_days",
-            "min_total_score",
-            "required_documents",
-        ]
+        fields = list(CALL_FIELDS)
         widgets = {
             "opens_at": DATETIME,
             "closes_at": DATETIME,
