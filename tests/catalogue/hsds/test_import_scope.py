@@ -24,6 +24,7 @@ from equilibri.catalogue.hsds.interchange import (
     export_json,
     flatten,
     import_hsds,
+    importer,
 )
 from equilibri.catalogue.models import (
     Closure,
@@ -355,7 +356,7 @@ def test_an_organisation_scope_keeps_out_the_other_organisations_of_its_ats(
         ats=frozenset({ats_of(catalogue.aquilone)}),
         live=frozenset(),
     )
-    monkeypatch.setattr(interchange, "import_scope", lambda by: scope)
+    monkeypatch.setattr(importer, "import_scope", lambda by: scope)
     by = user_of("ente.aquilone")
 
     (camp,) = exported(catalogue.camp).values()

@@ -418,7 +418,7 @@ def test_an_import_writes_with_a_larger_cache_and_gives_it_back(
     connection has its own cache size again afterwards, also when the import is refused."""
     from django.db import connection
 
-    from equilibri.catalogue.hsds import interchange
+    from equilibri.catalogue.hsds.interchange import importer
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's page cache")
@@ -429,7 +429,7 @@ def test_an_import_writes_with_a_larger_cache_and_gives_it_back(
             return cursor.fetchone()[0]
 
     seen = []
-    original = interchange._write
+    original = importer._write
 
     def watched(*args, **kwargs):
         seen.append(cache_size())
@@ -440,10 +440,10 @@ def test_an_import_writes_with_a_larger_cache_and_gives_it_back(
 
     path = write(tmp_path, "cache.json", exported_json())
     before = cache_size()
-    monkeypatch.setattr(interchange, "_write", watched)
+    monkeypatch.setattr(importer, "_write", watched)
     assert import_hsds(path, by=operator).ok
-    assert seen == [-interchange.IMPORT_CACHE_KIB]
+    assert seen == [-importer.IMPORT_CACHE_KIB]
     assert cache_size() == before
-    monkeypatch.setattr(interchange, "_write", failing)
+    monkeypatch.setattr(importer, "_write", failing)
     assert not import_hsds(path, by=operator).ok
     assert cache_size() == before
