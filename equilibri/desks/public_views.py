@@ -129,6 +129,23 @@ def _link_limit(request: HttpRequest, appointment: Appointment) -> HttpResponse 
     return ratelimit.limit(request, "desk_link", email=appointment.email)
 
 
+def _open_link(request: HttpRequest, token: str, purpose: str) -> Appointment | HttpResponse:
+    """The appointment a signed link is about, or the page that refuses the link: forged,
+    retired by a reschedule, or posted too often."""
+    try:
+        appointment = services.appointment_from_token(token, purpose)
+    except services.LinkError as error:
+        return _link_error(request, error)
+    if (refused := _link_limit(request, appointment)) is not None:
+        return refused
+    return appointment
+
+
+def _done(request: HttpRequest, appointment: Appointment) -> HttpResponse:
+    """The appointment after the link did its job (the message says which)."""
+    return render(request, "desks/appointment.html", {"appointment": appointment, "done": True})
+
+
 def _used(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     """A link whose job is already done: say what happened, with the way forward."""
     return render(request, "desks/link_used.html", {"appointment": appointment}, status=410)
@@ -137,18 +154,13 @@ def _used(request: HttpRequest, appointment: Appointment) -> HttpResponse:
 # The signed links' pages show someone's appointment without a sign-in: no cache may keep them.
 @never_cache
 def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        appointment = services.appointment_from_token(token, "confirm")
-    except services.LinkError as error:
-        return _link_error(request, error)
-    if (refused := _link_limit(request, appointment)) is not None:
-        return refused
+    appointment = _open_link(request, token, "confirm")
+    if isinstance(appointment, HttpResponse):
+        return appointment
     if appointment.state != Appointment.State.PENDING:
         if appointment.state == Appointment.State.BOOKED:
             messages.info(request, _("La prenotazione era già confermata."))
-            return render(
-                request, "desks/appointment.html", {"appointment": appointment, "done": True}
-            )
+            return _done(request, appointment)
         return _used(request, appointment)
     if request.method == "POST":
         services.appointment_confirm(appointment=appointment)
@@ -160,7 +172,7 @@ def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "calendario."
             ),
         )
-        return render(request, "desks/appointment.html", {"appointment": appointment, "done": True})
+        return _done(request, appointment)
     return render(
         request,
         "desks/appointment.html",
@@ -170,12 +182,9 @@ def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        appointment = services.appointment_from_token(token, "cancel")
-    except services.LinkError as error:
-        return _link_error(request, error)
-    if (refused := _link_limit(request, appointment)) is not None:
-        return refused
+    appointment = _open_link(request, token, "cancel")
+    if isinstance(appointment, HttpResponse):
+        return appointment
     if not appointment.holds_seat:
         return _used(request, appointment)
     if request.method == "POST":
@@ -188,7 +197,7 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(
             request, _("Appuntamento annullato. Il posto torna disponibile per altri.")
         )
-        return render(request, "desks/appointment.html", {"appointment": appointment, "done": True})
+        return _done(request, appointment)
     return render(
         request, "desks/appointment.html", {"appointment": appointment, "action": "cancel"}
     )
@@ -196,12 +205,9 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        appointment = services.appointment_from_token(token, "reschedule")
-    except services.LinkError as error:
-        return _link_error(request, error)
-    if (refused := _link_limit(request, appointment)) is not None:
-        return refused
+    appointment = _open_link(request, token, "reschedule")
+    if isinstance(appointment, HttpResponse):
+        return appointment
     if not appointment.holds_seat:
         return _used(request, appointment)
     slots = [s for s in selectors.bookable_slots(appointment.desk) if s.pk != appointment.slot_id]
@@ -223,9 +229,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
                         "nuovi link."
                     ),
                 )
-                return render(
-                    request, "desks/appointment.html", {"appointment": appointment, "done": True}
-                )
+                return _done(request, appointment)
     return render(
         request,
         "desks/appointment.html",
