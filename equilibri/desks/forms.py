@@ -326,22 +326,7 @@ class DeskForm(forms.ModelForm):
     class Meta:
         model = Desk
         formfield_callback = _formfield
-        fields = [
-            "name",
-            "organisation",
-            "comune",
-            "address",
-            "phone",
-            "email",
-            "description",
-            "offers_in_person",
-            "offers_phone",
-            "offers_video",
-            "video_link",
-            "languages",
-            "accessibility",
-            "active",
-        ]
+        fields = list(Desk.EDITABLE_FIELDS)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,6 +66,25 @@ class Desk(models.Model):
     )
     active = models.BooleanField(_("attivo"), default=True)
 
+    # What a manager edits, in the form's order: the form and desk_save share the list (the
+    # ATS comes from the comune).
+    EDITABLE_FIELDS = (
+        "name",
+        "organisation",
+        "comune",
+        "address",
+        "phone",
+        "email",
+        "description",
+        "offers_in_person",
+        "offers_phone",
+        "offers_video",
+        "video_link",
+        "languages",
+        "accessibility",
+        "active",
+    )
+
     class Meta:
         verbose_name = _("sportello")
         verbose_name_plural = _("sportelli")

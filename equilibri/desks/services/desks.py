@@ -8,23 +8,7 @@ from django.db import transaction
 from ..models import Desk, DeskClosure, DeskOperator, OpeningHours, Slot
 from .listing import sync_listing
 
-DESK_FIELDS = (
-    "ats",
-    "organisation",
-    "name",
-    "comune",
-    "address",
-    "phone",
-    "email",
-    "description",
-    "offers_in_person",
-    "offers_phone",
-    "offers_video",
-    "languages",
-    "accessibility",
-    "video_link",
-    "active",
-)
+DESK_FIELDS = ("ats", *Desk.EDITABLE_FIELDS)
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 """Retention: personal details of contacts and appointments are erased, with a queryset update
 and a bulk audit entry naming the rows and fields, never the erased values."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,17 @@ from equilibri.core import audit
 
 from ..models import Appointment, Contact
 from .config import retention_months
+
+
+def _log_erasure(model: type[Model], ids: list[int], fields: Iterable[str]) -> None:
+    """The audit entry of an erasure: the rows and the fields erased, never their values."""
+    audit.log_bulk(
+        model,
+        ids,
+        audit.UPDATE,
+        fields=[*fields, "anonymised_at"],
+        data={"reason": "anonymisation"},
+    )
 
 
 def anonymise_appointments(appointments: QuerySet[Appointment], now: datetime) -> int:
@@ -28,13 +40,7 @@ def anonymise_appointments(appointments: QuerySet[Appointment], now: datetime) -
         "link_nonce": "",
         "requester_ip": None,
     }
-    audit.log_bulk(
-        Appointment,
-        ids,
-        audit.UPDATE,
-        fields=[*erased, "anonymised_at"],
-        data={"reason": "anonymisation"},
-    )
+    _log_erasure(Appointment, ids, erased)
     return Appointment.objects.filter(pk__in=ids).update(**erased, anonymised_at=now)
 
 
@@ -49,13 +55,7 @@ def anonymise_old_contacts(*, now: datetime | None = None) -> int:
         # change's "before". The audit log names the rows and fields erased instead.
         ids = list(contacts.select_for_update().values_list("pk", flat=True))
         fields = ["citizen", "citizen_name", "citizen_email", "employer_text", "notes", "answer"]
-        audit.log_bulk(
-            Contact,
-            ids,
-            audit.UPDATE,
-            fields=[*fields, "anonymised_at"],
-            data={"reason": "anonymisation"},
-        )
+        _log_erasure(Contact, ids, fields)
         count = contacts.update(
             citizen=None,
             citizen_name="",
