@@ -14,7 +14,7 @@ from equilibri.accounts.decorators import (
     staff_required,
 )
 from equilibri.accounts.roles import Role, has_role
-from equilibri.core.forms import apply_errors
+from equilibri.core.forms import save_form
 
 from . import selectors, services
 from .forms import (
@@ -68,21 +68,19 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_register(request: HttpRequest) -> HttpResponse:
     """Any signed-in user registers an organisation and becomes its organisation admin."""
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_register(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(name)s è registrata e tu ne sei l'amministratore. Ora puoi chiedere di "
-                    "aderire alla rete della tua ATS."
-                )
-                % {"name": organisation.name},
+    organisation = save_form(
+        request, form, lambda data: services.organisation_register(by=request.user, **data)
+    )
+    if organisation is not None:
+        messages.success(
+            request,
+            _(
+                "%(name)s è registrata e tu ne sei l'amministratore. Ora puoi chiedere di "
+                "aderire alla rete della tua ATS."
             )
-            return redirect("network:organisation_detail", organisation.pk)
+            % {"name": organisation.name},
+        )
+        return redirect("network:organisation_detail", organisation.pk)
     return render(request, "network/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -90,16 +88,16 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisations_administered_by(request.user), pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                organisation=organisation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Dati dell'organizzazione salvati."))
-            return redirect("network:organisation_detail", organisation.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            organisation=organisation, by=request.user, **data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Dati dell'organizzazione salvati."))
+        return redirect("network:organisation_detail", organisation.pk)
     return render(
         request, "network/organisation_form.html", {"form": form, "organisation": organisation}
     )
@@ -119,29 +117,24 @@ def membership_request(request: HttpRequest, pk: int) -> HttpResponse:
         "agreement": agreement.pk if agreement else 0,
     }
     form = MembershipRequestForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        read = {
-            doc.pk: doc
-            for doc in AgreementDocument.objects.filter(
-                pk__in=[form.cleaned_data["regulation"], form.cleaned_data["agreement"]]
-            )
-        }
-        try:
-            membership = services.membership_request(
-                organisation=organisation,
-                regulation=read.get(form.cleaned_data["regulation"]),
-                agreement=read.get(form.cleaned_data["agreement"]),
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Richiesta inviata: %(ats)s la esaminerà e riceverai una e-mail.")
-                % {"ats": ats.name},
-            )
-            return redirect("network:membership_detail", membership.pk)
+
+    def send(data):
+        read = AgreementDocument.objects.in_bulk([data["regulation"], data["agreement"]])
+        return services.membership_request(
+            organisation=organisation,
+            regulation=read.get(data["regulation"]),
+            agreement=read.get(data["agreement"]),
+            by=request.user,
+        )
+
+    membership = save_form(request, form, send)
+    if membership is not None:
+        messages.success(
+            request,
+            _("Richiesta inviata: %(ats)s la esaminerà e riceverai una e-mail.")
+            % {"ats": ats.name},
+        )
+        return redirect("network:membership_detail", membership.pk)
     open_membership = (
         Membership.objects.filter(
             organisation=organisation,
@@ -219,46 +212,45 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _membership_page(request, membership)
 
 
+def _membership_decide(request, pk: int, decision: str, form_class, decide, success: str):
+    """Approve or reject (`decision`) a request the user manages: `decide` is the service on the
+    form's data; on success the queue, else the membership's page with this form's errors."""
+    membership = get_object_or_404(selectors.memberships_managed_by(request.user), pk=pk)
+    form = form_class(request.POST, auto_id=f"{decision}-%s")
+    if save_form(request, form, lambda data: decide(membership, data)) is not None:
+        messages.success(request, success % {"org": membership.organisation.name})
+        return redirect("network:membership_queue")
+    return _membership_page(request, membership, **{f"{decision}_form": form})
+
+
 @staff_required
 @require_POST
 def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(selectors.memberships_managed_by(request.user), pk=pk)
-    form = ApproveForm(request.POST, auto_id="approve-%s")
-    if form.is_valid():
-        try:
-            services.membership_approve(
-                membership=membership, note=form.cleaned_data["note"], by=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Adesione di %(org)s approvata.") % {"org": membership.organisation.name},
-            )
-            return redirect("network:membership_queue")
-    return _membership_page(request, membership, approve_form=form)
+    return _membership_decide(
+        request,
+        pk,
+        "approve",
+        ApproveForm,
+        lambda membership, data: services.membership_approve(
+            membership=membership, note=data["note"], by=request.user
+        ),
+        _("Adesione di %(org)s approvata."),
+    )
 
 
 @staff_required
 @require_POST
 def membership_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(selectors.memberships_managed_by(request.user), pk=pk)
-    form = RejectForm(request.POST, auto_id="reject-%s")
-    if form.is_valid():
-        try:
-            services.membership_reject(
-                membership=membership, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Richiesta di %(org)s respinta.") % {"org": membership.organisation.name},
-            )
-            return redirect("network:membership_queue")
-    return _membership_page(request, membership, reject_form=form)
+    return _membership_decide(
+        request,
+        pk,
+        "reject",
+        RejectForm,
+        lambda membership, data: services.membership_reject(
+            membership=membership, reason=data["reason"], by=request.user
+        ),
+        _("Richiesta di %(org)s respinta."),
+    )
 
 
 @staff_required
@@ -301,26 +293,25 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         ats_queryset=selectors.managed_ats(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.agreement_publish(
-                ats=data["ats"],
-                kind=data["kind"],
-                title=data["title"],
-                text=data["text"],
-                file=data["file"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Pubblicata la versione %(version)s di «%(title)s».")
-                % {"version": document.version, "title": document.title},
-            )
-            return redirect("network:agreement_list")
+    document = save_form(
+        request,
+        form,
+        lambda data: services.agreement_publish(
+            ats=data["ats"],
+            kind=data["kind"],
+            title=data["title"],
+            text=data["text"],
+            file=data["file"],
+            by=request.user,
+        ),
+    )
+    if document is not None:
+        messages.success(
+            request,
+            _("Pubblicata la versione %(version)s di «%(title)s».")
+            % {"version": document.version, "title": document.title},
+        )
+        return redirect("network:agreement_list")
     return render(request, "network/agreement_form.html", {"form": form, "alliance": None})
 
 
@@ -345,15 +336,12 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
 @staff_permission_required("network.manage")
 def alliance_create(request: HttpRequest) -> HttpResponse:
     form = AllianceForm(request.POST or None, ats_queryset=selectors.managed_ats(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            alliance = services.alliance_create(by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Alleanza creata: ora aggiungi i partner."))
-            return redirect("network:alliance_detail", alliance.pk)
+    alliance = save_form(
+        request, form, lambda data: services.alliance_create(by=request.user, **data)
+    )
+    if alliance is not None:
+        messages.success(request, _("Alleanza creata: ora aggiungi i partner."))
+        return redirect("network:alliance_detail", alliance.pk)
     return render(request, "network/alliance_form.html", {"form": form, "alliance": None})
 
 
@@ -391,14 +379,14 @@ def alliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "period_end": alliance.period_end,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alliance_update(alliance=alliance, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Alleanza salvata."))
-            return redirect("network:alliance_detail", alliance.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.alliance_update(alliance=alliance, by=request.user, **data),
+    )
+    if saved is not None:
+        messages.success(request, _("Alleanza salvata."))
+        return redirect("network:alliance_detail", alliance.pk)
     return render(request, "network/alliance_form.html", {"form": form, "alliance": alliance})
 
 
@@ -411,17 +399,17 @@ def alliance_partner_set(request: HttpRequest, pk: int) -> HttpResponse:
     if partner_id and partner_id.isdigit():
         instance = alliance.partners.filter(pk=int(partner_id)).first()
     form = AlliancePartnerForm(request.POST or None, instance=instance, alliance=alliance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alliance_partner_set(alliance=alliance, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Partner salvato: %(org)s.") % {"org": form.cleaned_data["organisation"].name},
-            )
-            return redirect("network:alliance_detail", alliance.pk)
+    partner = save_form(
+        request,
+        form,
+        lambda data: services.alliance_partner_set(alliance=alliance, by=request.user, **data),
+    )
+    if partner is not None:
+        messages.success(
+            request,
+            _("Partner salvato: %(org)s.") % {"org": form.cleaned_data["organisation"].name},
+        )
+        return redirect("network:alliance_detail", alliance.pk)
     return render(
         request,
         "network/alliance_partner_form.html",
@@ -450,25 +438,23 @@ def alliance_partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def alliance_agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = get_object_or_404(selectors.alliances_managed_by(request.user), pk=pk)
     form = AgreementForm(request.POST or None, request.FILES or None, alliance=alliance)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.agreement_publish(
-                ats=alliance.ats,
-                alliance=alliance,
-                kind=AgreementDocument.Kind.ALLIANCE,
-                title=data["title"],
-                text=data["text"],
-                file=data["file"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Pubblicata la versione %(version)s dell'accordo.")
-                % {"version": document.version},
-            )
-            return redirect("network:alliance_detail", alliance.pk)
+    document = save_form(
+        request,
+        form,
+        lambda data: services.agreement_publish(
+            ats=alliance.ats,
+            alliance=alliance,
+            kind=AgreementDocument.Kind.ALLIANCE,
+            title=data["title"],
+            text=data["text"],
+            file=data["file"],
+            by=request.user,
+        ),
+    )
+    if document is not None:
+        messages.success(
+            request,
+            _("Pubblicata la versione %(version)s dell'accordo.") % {"version": document.version},
+        )
+        return redirect("network:alliance_detail", alliance.pk)
     return render(request, "network/agreement_form.html", {"form": form, "alliance": alliance})

@@ -61,6 +61,17 @@ def _form_page(request, template_title, form, back_url, *, multipart=False, stat
     )
 
 
+def _managed_committee(request, pk: int):
+    return get_object_or_404(services.committees_managed_by(request.user), pk=pk)
+
+
+def _managed_in_committee(model, request, pk: int):
+    """A member or priority (`model`) of a committee the user manages; else 404."""
+    return get_object_or_404(
+        model.objects.filter(committee__in=services.committees_managed_by(request.user)), pk=pk
+    )
+
+
 def _member_page(request, committee, member):
     form = MemberForm(request.POST or None, instance=member, committee=committee)
     if request.method == "POST" and form.is_valid():
@@ -79,16 +90,12 @@ def _member_page(request, committee, member):
 
 @staff_permission_required("plans.read")
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = get_object_or_404(services.committees_managed_by(request.user), pk=pk)
-    return _member_page(request, committee, None)
+    return _member_page(request, _managed_committee(request, pk), None)
 
 
 @staff_permission_required("plans.read")
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(
-        CommitteeMember.objects.filter(committee__in=services.committees_managed_by(request.user)),
-        pk=pk,
-    )
+    member = _managed_in_committee(CommitteeMember, request, pk)
     return _member_page(request, member.committee, member)
 
 
@@ -117,21 +124,18 @@ def _priority_page(request, committee, priority):
 
 @staff_permission_required("plans.read")
 def priority_add(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = get_object_or_404(services.committees_managed_by(request.user), pk=pk)
-    return _priority_page(request, committee, None)
+    return _priority_page(request, _managed_committee(request, pk), None)
 
 
 @staff_permission_required("plans.read")
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = get_object_or_404(
-        Priority.objects.filter(committee__in=services.committees_managed_by(request.user)), pk=pk
-    )
+    priority = _managed_in_committee(Priority, request, pk)
     return _priority_page(request, priority.committee, priority)
 
 
 @staff_permission_required("plans.read")
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = get_object_or_404(services.committees_managed_by(request.user), pk=pk)
+    committee = _managed_committee(request, pk)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

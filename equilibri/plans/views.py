@@ -5,6 +5,9 @@ Changing: `plans.manage` (ATS operators, superusers; else 403) and the object wi
 `*_managed_by(user)` (another ATS: 404, the same as missing).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.roles import Role, ats_ids_for
-from equilibri.core.forms import apply_errors
+from equilibri.core.forms import save_form
 from equilibri.territory.models import ATS
 
 from . import services
@@ -55,6 +58,25 @@ def _form_page(request, form, *, title, back_url, plan, submit=None, intro=""):
             "intro": intro,
         },
     )
+
+
+def _form_view(
+    request: HttpRequest,
+    form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    next_url: str | Callable[[Any], str],
+    **page,
+) -> HttpResponse:
+    """What every form view here does: `save` (the service) on a valid POST, then the message and
+    a redirect to `next_url` (or to what it makes of the saved object); else the form page
+    (`page`), with the service's refusal on the form."""
+    saved = save_form(request, form, save)
+    if saved is not None:
+        messages.success(request, success)
+        return redirect(next_url(saved) if callable(next_url) else next_url)
+    return _form_page(request, form, **page)
 
 
 def _managed_project(request, pk: int) -> Project:
@@ -114,19 +136,17 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not user.is_superuser:
         ats_qs = ats_qs.filter(pk__in=ats_ids_for(user, Role.ATS_OPERATOR))
     form = PlanForm(request.POST or None, ats_queryset=ats_qs)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        ats = fields.pop("ats")
-        try:
-            plan = services.plan_create(ats=ats, by=user, **fields)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Piano creato."))
-            return redirect("plans:plan_detail", plan.pk)
-    return _form_page(
+
+    def save(data):
+        fields = dict(data)
+        return services.plan_create(ats=fields.pop("ats"), by=user, **fields)
+
+    return _form_view(
         request,
         form,
+        save,
+        success=_("Piano creato."),
+        next_url=plan_detail_url,
         title=_("Nuovo piano territoriale"),
         back_url=reverse("plans:plan_list"),
         plan=None,
@@ -138,16 +158,15 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(plans_managed_by(request.user), pk=pk)
     form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Piano aggiornato."))
-            return redirect("plans:plan_detail", plan.pk)
-    return _form_page(
-        request, form, title=_("Modifica il piano"), back_url=plan_detail_url(plan), plan=plan
+    return _form_view(
+        request,
+        form,
+        lambda data: services.plan_update(plan=plan, by=request.user, **data),
+        success=_("Piano aggiornato."),
+        next_url=plan_detail_url(plan),
+        title=_("Modifica il piano"),
+        back_url=plan_detail_url(plan),
+        plan=plan,
     )
 
 
@@ -159,21 +178,21 @@ def project_detail_url(project) -> str:
     return reverse("plans:project_detail", args=[project.pk])
 
 
+def action_url(action) -> str:
+    """The action's place on its project's page."""
+    return f"{project_detail_url(action.project)}#azione-{action.pk}"
+
+
 @MANAGE
 def plan_grants(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(plans_managed_by(request.user), pk=pk)
     form = PlanGrantForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_grant_set(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Contributo per il %(year)s salvato.") % {"year": form.cleaned_data["year"]},
-            )
-            return redirect("plans:plan_grants", plan.pk)
+    grant = save_form(
+        request, form, lambda data: services.plan_grant_set(plan=plan, by=request.user, **data)
+    )
+    if grant is not None:
+        messages.success(request, _("Contributo per il %(year)s salvato.") % {"year": grant.year})
+        return redirect("plans:plan_grants", plan.pk)
     return render(
         request, "plans/plan_grants.html", {"plan": plan, "form": form, "grants": plan.grants.all()}
     )
@@ -186,17 +205,12 @@ def plan_grants(request: HttpRequest, pk: int) -> HttpResponse:
 def project_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(plans_managed_by(request.user), pk=pk)
     form = ProjectForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(plan=plan, by=request.user, **form.service_fields())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Progetto creato: ora aggiungi partner e azioni."))
-            return redirect("plans:project_detail", project.pk)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.project_create(plan=plan, by=request.user, **form.service_fields()),
+        success=_("Progetto creato: ora aggiungi partner e azioni."),
+        next_url=project_detail_url,
         title=_("Nuovo progetto"),
         back_url=plan_detail_url(plan),
         plan=plan,
@@ -241,24 +255,23 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
     form = ProjectForm(request.POST or None, instance=project, plan=project.plan)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.get("version")
-        try:
-            services.project_update(
-                project=project,
-                version=version if version is not None else -1,
-                by=request.user,
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            # The input stays in the form; nothing of the other editor's changes is lost.
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Progetto aggiornato."))
-            return redirect("plans:project_detail", project.pk)
-    return _form_page(
+
+    def save(data):
+        version = data.get("version")
+        return services.project_update(
+            project=project,
+            version=version if version is not None else -1,
+            by=request.user,
+            **form.service_fields(),
+        )
+
+    # A stale edit keeps the input in the form: nothing of the other editor's changes is lost.
+    return _form_view(
         request,
         form,
+        save,
+        success=_("Progetto aggiornato."),
+        next_url=project_detail_url(project),
         title=_("Modifica il progetto"),
         back_url=project_detail_url(project),
         plan=project.plan,
@@ -295,22 +308,17 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
 def project_partner_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_partner_add(
-                project=project,
-                organisation=form.cleaned_data["organisation"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Partner aggiunto."))
-            return redirect("plans:project_detail", project.pk)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.project_partner_add(
+            project=project,
+            organisation=data["organisation"],
+            role=data["role"],
+            by=request.user,
+        ),
+        success=_("Partner aggiunto."),
+        next_url=project_detail_url(project),
         title=_("Aggiungi un partner a «%(project)s»") % {"project": project},
         back_url=project_detail_url(project),
         plan=project.plan,
@@ -334,17 +342,12 @@ def project_partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
     form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_create(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Tappa aggiunta."))
-            return redirect("plans:project_detail", project.pk)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.milestone_create(project=project, by=request.user, **data),
+        success=_("Tappa aggiunta."),
+        next_url=project_detail_url(project),
         title=_("Nuova tappa"),
         back_url=project_detail_url(project),
         plan=project.plan,
@@ -358,17 +361,12 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     project = milestone.project
     form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_update(milestone=milestone, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Tappa aggiornata."))
-            return redirect("plans:project_detail", project.pk)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.milestone_update(milestone=milestone, by=request.user, **data),
+        success=_("Tappa aggiornata."),
+        next_url=project_detail_url(project),
         title=_("Modifica la tappa"),
         back_url=project_detail_url(project),
         plan=project.plan,
@@ -390,22 +388,17 @@ def _budget_intro(project: Project, action: Action | None = None) -> str:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
     form = ActionForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(
-                project=project,
-                by=request.user,
-                comuni=form.cleaned_data["comuni"],
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Azione aggiunta: ora indica i suoi indicatori."))
-            return redirect(f"{project_detail_url(project)}#azione-{action.pk}")
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.action_create(
+            project=project,
+            by=request.user,
+            comuni=data["comuni"],
+            **form.service_fields(),
+        ),
+        success=_("Azione aggiunta: ora indica i suoi indicatori."),
+        next_url=action_url,
         title=_("Nuova azione"),
         back_url=project_detail_url(project),
         plan=project.plan,
@@ -418,22 +411,17 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _managed_action(request, pk)
     project = action.project
     form = ActionForm(request.POST or None, instance=action, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
-                action=action,
-                by=request.user,
-                comuni=form.cleaned_data["comuni"],
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Azione aggiornata."))
-            return redirect(f"{project_detail_url(project)}#azione-{action.pk}")
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.action_update(
+            action=action,
+            by=request.user,
+            comuni=data["comuni"],
+            **form.service_fields(),
+        ),
+        success=_("Azione aggiornata."),
+        next_url=action_url(action),
         title=_("Modifica l'azione"),
         back_url=project_detail_url(project),
         plan=project.plan,
@@ -445,17 +433,12 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = _managed_action(request, pk)
     form = IndicatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_create(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Indicatore aggiunto."))
-            return redirect(f"{project_detail_url(action.project)}#azione-{action.pk}")
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.indicator_create(action=action, by=request.user, **data),
+        success=_("Indicatore aggiunto."),
+        next_url=action_url(action),
         title=_("Nuovo indicatore per «%(action)s»") % {"action": action},
         back_url=project_detail_url(action.project),
         plan=action.project.plan,
@@ -472,17 +455,12 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     action = indicator.action
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_update(indicator=indicator, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Indicatore aggiornato."))
-            return redirect(f"{project_detail_url(action.project)}#azione-{action.pk}")
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.indicator_update(indicator=indicator, by=request.user, **data),
+        success=_("Indicatore aggiornato."),
+        next_url=action_url(action),
         title=_("Modifica l'indicatore"),
         back_url=project_detail_url(action.project),
         plan=action.project.plan,
