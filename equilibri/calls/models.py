@@ -1,6 +1,6 @@
 """Calls for funding ("bandi", "avvisi"): the call and its rules, the applications of lead bodies
-with their partners, the committee's evaluation, the funding decision and the expense reporting
-(seed 002: DGR 5755/2021; seed 004: women's start-ups).
+with their partners, the committee's evaluation and the funding decision (seed 002: DGR
+5755/2021; seed 004: women's start-ups); the expense reporting is in reporting_models.py.
 
 A call's partnership rules are data (`CallRule` rows), evaluated by one engine
 (`eligibility.py`): a new call needs no code.
@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from equilibri.core.models import StateEvent
 from equilibri.core.money import MoneyField
 
-
-def money_field(verbose_name, **kwargs) -> MoneyField:
-    return MoneyField(verbose_name, **kwargs)
+# The reporting stage's models live in their own module; re-exported so that Django and callers
+# find every model of the app here.
+from .reporting_models import ExpenseItem, ExpenseReport, Payment, expense_upload_to  # noqa: F401
 
 
 class Call(models.Model):
@@ -52,7 +52,7 @@ class Call(models.Model):
         choices=ApplicantKind.choices,
         default=ApplicantKind.ORGANISATIONS,
     )
-    budget = money_field(_("dotazione finanziaria (€)"))
+    budget = MoneyField(_("dotazione finanziaria (€)"))
     opens_at = models.DateTimeField(_("apertura delle domande"))
     closes_at = models.DateTimeField(_("chiusura delle domande"))
     grant_percent = models.DecimalField(
@@ -61,7 +61,7 @@ class Call(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
-    grant_cap = money_field(_("massimale del contributo (€)"), null=True, blank=True)
+    grant_cap = MoneyField(_("massimale del contributo (€)"), null=True, blank=True)
     vat_excluded = models.BooleanField(_("costi al netto dell'IVA"), default=True)
     partial_last = models.BooleanField(
         _("finanziamento parziale dell'ultima domanda in graduatoria"),
@@ -295,7 +295,7 @@ class Application(models.Model):
     )
     title = models.CharField(_("titolo del progetto"), max_length=400)
     summary = models.TextField(_("sintesi del progetto"), blank=True)
-    requested_grant = money_field(_("contributo richiesto (€)"), default=Decimal("0"))
+    requested_grant = MoneyField(_("contributo richiesto (€)"), default=Decimal("0"))
     lead_operating_office_in_lombardy = models.BooleanField(
         _("il capofila ha una sede operativa in Lombardia"), default=False
     )
@@ -313,7 +313,7 @@ class Application(models.Model):
     )
     rank = models.PositiveIntegerField(_("posizione in graduatoria"), null=True, blank=True)
     excluded_reason = models.CharField(_("motivo dell'esclusione"), max_length=300, blank=True)
-    granted = money_field(_("contributo concesso (€)"), null=True, blank=True)
+    granted = MoneyField(_("contributo concesso (€)"), null=True, blank=True)
     project = models.ForeignKey(
         "plans.Project",
         on_delete=models.SET_NULL,
@@ -324,7 +324,7 @@ class Application(models.Model):
     )
     report_due = models.DateField(_("scadenza della rendicontazione finale"), null=True, blank=True)
     report_reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    final_grant = money_field(_("contributo rideterminato (€)"), null=True, blank=True)
+    final_grant = MoneyField(_("contributo rideterminato (€)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -389,7 +389,7 @@ class ApplicationPartner(models.Model):
     state = models.CharField(
         _("stato"), max_length=20, choices=State.choices, default=State.INVITED
     )
-    cofinancing = money_field(_("cofinanziamento del partner (€)"), default=Decimal("0"))
+    cofinancing = MoneyField(_("cofinanziamento del partner (€)"), default=Decimal("0"))
     invited_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -442,7 +442,7 @@ class BudgetLine(models.Model):
         verbose_name=_("macro-area"),
     )
     description = models.CharField(_("voce di spesa"), max_length=300)
-    amount = money_field(_("importo (€)"))
+    amount = MoneyField(_("importo (€)"))
 
     class Meta:
         verbose_name = _("voce di budget")
@@ -518,110 +518,3 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.value}"
-
-
-class ExpenseReport(models.Model):
-    class Kind(models.TextChoices):
-        INTERIM = "interim", _("Intermedia")
-        FINAL = "final", _("Finale")
-
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Bozza")
-        SUBMITTED = "submitted", _("Inviata")
-        CHECKED = "checked", _("Verificata")
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="expense_reports"
-    )
-    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
-    state = models.CharField(_("stato"), max_length=10, choices=State.choices, default=State.DRAFT)
-    narrative = models.TextField(_("relazione"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    check_note = models.TextField(_("esito della verifica"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("rendiconto")
-        verbose_name_plural = _("rendiconti")
-        ordering = ["application", "created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application"],
-                name="expensereport_one_final",
-                condition=models.Q(kind="final"),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.application}"
-
-    @property
-    def declared(self) -> Decimal:
-        return sum((item.amount for item in self.items.all()), Decimal("0"))
-
-    @property
-    def accepted(self) -> Decimal:
-        return sum(
-            (item.accepted_amount or Decimal("0") for item in self.items.all()), Decimal("0")
-        )
-
-
-def expense_upload_to(instance: "ExpenseItem", filename: str) -> str:
-    return f"calls/reports/{instance.report_id}/{filename}"
-
-
-class ExpenseItem(models.Model):
-    class Check(models.TextChoices):
-        PENDING = "pending", _("Da verificare")
-        ACCEPTED = "accepted", _("Ammessa")
-        PARTLY = "partly", _("Ammessa in parte")
-        REJECTED = "rejected", _("Non ammessa")
-
-    report = models.ForeignKey(ExpenseReport, on_delete=models.CASCADE, related_name="items")
-    budget_line = models.ForeignKey(
-        BudgetLine,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="expenses",
-        verbose_name=_("voce di budget"),
-    )
-    description = models.CharField(_("descrizione"), max_length=300)
-    amount = money_field(_("importo (€, IVA esclusa)"))
-    document = models.FileField(_("documento di spesa"), upload_to=expense_upload_to)
-    check_state = models.CharField(
-        _("verifica"), max_length=10, choices=Check.choices, default=Check.PENDING
-    )
-    accepted_amount = money_field(_("importo ammesso (€)"), null=True, blank=True)
-    check_note = models.TextField(_("nota della verifica"), blank=True)
-
-    class Meta:
-        verbose_name = _("spesa rendicontata")
-        verbose_name_plural = _("spese rendicontate")
-        ordering = ["report", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.description}: {self.amount}"
-
-
-class Payment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
-    amount = money_field(_("importo (€)"))
-    paid_on = models.DateField(_("data del pagamento"))
-    reference = models.CharField(_("riferimento (mandato, atto)"), max_length=200)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("pagamento")
-        verbose_name_plural = _("pagamenti")
-        ordering = ["application", "paid_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.application.public_id}: {self.amount}"
