@@ -4,8 +4,9 @@ Each dataset is a function `(user, plan) -> Exporter` reading through the scoped
 user exports exactly what they may see. `DATASETS` maps the slug in the URL to it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,239 +22,156 @@ __all__ = ["CONTENT_TYPES", "DATASETS", "Exporter", "export_response"]
 
 # --- Datasets --------------------------------------------------------------------------------
 
+# A column: its header and how to read its value from a row's object (an attribute path such as
+# "comune.name", or a function of the object).
+Column = tuple[str, str | Callable[[Any], Any]]
+
+
+def _dataset(
+    name: str, title: str, columns: list[Column], objects: Callable[[], Iterable[Any]]
+) -> Exporter:
+    """An Exporter with a row for each of `objects()` (read again for each export) and a cell for
+    each column, each header written beside the value it heads."""
+    readers = [attrgetter(read) if isinstance(read, str) else read for _header, read in columns]
+
+    def rows():
+        for obj in objects():
+            yield [read(obj) for read in readers]
+
+    return Exporter(name, title, [header for header, _read in columns], rows)
+
 
 def organisations(user, plan: TerritorialPlan | None) -> Exporter:
     qs = organisations_visible_to(user).order_by("name")
-    headers = [
-        _("ID"),
-        _("Denominazione"),
-        _("Tipologia"),
-        _("Codice fiscale"),
-        _("Partita IVA"),
-        _("Comune"),
-        _("Provincia"),
-        _("ATS"),
-        _("Indirizzo"),
-        _("E-mail"),
-        _("Telefono"),
-        _("Sito web"),
-        _("Numero di addetti"),
-        _("Nella rete WHP dal"),
+    columns: list[Column] = [
+        (_("ID"), "pk"),
+        (_("Denominazione"), "name"),
+        (_("Tipologia"), lambda o: o.get_kind_display()),
+        (_("Codice fiscale"), "fiscal_code"),
+        (_("Partita IVA"), "vat_number"),
+        (_("Comune"), "comune.name"),
+        (_("Provincia"), "comune.province"),
+        (_("ATS"), "comune.ats.name"),
+        (_("Indirizzo"), "address"),
+        (_("E-mail"), "email"),
+        (_("Telefono"), "phone"),
+        (_("Sito web"), "website"),
+        (_("Numero di addetti"), "staff_count"),
+        (_("Nella rete WHP dal"), "whp_member_since"),
     ]
-
-    def rows():
-        for o in qs.iterator(chunk_size=500):
-            yield [
-                o.pk,
-                o.name,
-                o.get_kind_display(),
-                o.fiscal_code,
-                o.vat_number,
-                o.comune.name,
-                o.comune.province,
-                o.comune.ats.name,
-                o.address,
-                o.email,
-                o.phone,
-                o.website,
-                o.staff_count,
-                o.whp_member_since,
-            ]
-
-    return Exporter("organizzazioni", _("Organizzazioni"), headers, rows)
+    return _dataset(
+        "organizzazioni", _("Organizzazioni"), columns, lambda: qs.iterator(chunk_size=500)
+    )
 
 
 def alliances(user, plan: TerritorialPlan | None) -> Exporter:
     qs = alliances_visible_to(user).order_by("ats__name", "name")
-    headers = [_("ID"), _("Alleanza"), _("ATS"), _("Ente capofila"), _("Numero di partner")]
-
-    def rows():
-        for a in qs.select_related("ats", "lead"):
-            yield [a.pk, a.name, a.ats.name, a.lead.name, a.partners.count()]
-
-    return Exporter("alleanze", _("Alleanze locali"), headers, rows)
+    columns: list[Column] = [
+        (_("ID"), "pk"),
+        (_("Alleanza"), "name"),
+        (_("ATS"), "ats.name"),
+        (_("Ente capofila"), "lead.name"),
+        (_("Numero di partner"), lambda a: a.partners.count()),
+    ]
+    return _dataset(
+        "alleanze", _("Alleanze locali"), columns, lambda: qs.select_related("ats", "lead")
+    )
 
 
 def plans(user, plan: TerritorialPlan | None) -> Exporter:
     qs = selectors.plans_for_export(user, plan)
-    headers = [
-        _("ID"),
-        _("Piano"),
-        _("ATS"),
-        _("Anno di inizio"),
-        _("Anno di fine"),
-        _("Base normativa"),
-        _("Atto di approvazione"),
-        _("Data dell'atto"),
-        _("Contributo regionale (€)"),
-        _("Quota per le alleanze (%)"),
-        _("Cofinanziamento minimo (%)"),
-        _("Numero di progetti"),
-        _("Cifre illustrative"),
+    columns: list[Column] = [
+        (_("ID"), "pk"),
+        (_("Piano"), "title"),
+        (_("ATS"), "ats.name"),
+        (_("Anno di inizio"), "start_year"),
+        (_("Anno di fine"), "end_year"),
+        (_("Base normativa"), "legal_basis"),
+        (_("Atto di approvazione"), "approval_act_number"),
+        (_("Data dell'atto"), "approval_act_date"),
+        (_("Contributo regionale (€)"), lambda p: getattr(p, "grants_total", None) or Decimal(0)),
+        (_("Quota per le alleanze (%)"), "alliance_share"),
+        (_("Cofinanziamento minimo (%)"), "min_cofinancing"),
+        (_("Numero di progetti"), lambda p: getattr(p, "projects_count", 0)),
+        (_("Cifre illustrative"), "illustrative_figures"),
     ]
-
-    def rows():
-        for p in qs:
-            yield [
-                p.pk,
-                p.title,
-                p.ats.name,
-                p.start_year,
-                p.end_year,
-                p.legal_basis,
-                p.approval_act_number,
-                p.approval_act_date,
-                getattr(p, "grants_total", None) or Decimal(0),
-                p.alliance_share,
-                p.min_cofinancing,
-                getattr(p, "projects_count", 0),
-                p.illustrative_figures,
-            ]
-
-    return Exporter("piani", _("Piani territoriali"), headers, rows)
+    return _dataset("piani", _("Piani territoriali"), columns, lambda: qs)
 
 
 def projects(user, plan: TerritorialPlan | None) -> Exporter:
     figures = selectors.project_figures(user, plan)
-    headers = [
-        _("ID"),
-        _("Progetto"),
-        _("Tipo"),
-        _("Piano"),
-        _("ATS"),
-        _("Alleanza"),
-        _("Ente capofila"),
-        _("Stato"),
-        _("Inizio"),
-        _("Fine"),
-        _("Contributo regionale (€)"),
-        _("Cofinanziamento (€)"),
-        _("Budget totale (€)"),
-        _("Cofinanziamento (%)"),
-        _("Speso (€)"),
+    columns: list[Column] = [
+        (_("ID"), "project.pk"),
+        (_("Progetto"), "project.title"),
+        (_("Tipo"), lambda f: f.project.get_kind_display()),
+        (_("Piano"), lambda f: str(f.project.plan)),
+        (_("ATS"), "project.plan.ats.name"),
+        (_("Alleanza"), lambda f: f.project.alliance.name if f.project.alliance else ""),
+        (_("Ente capofila"), "project.lead.name"),
+        (_("Stato"), lambda f: f.project.get_state_display()),
+        (_("Inizio"), "project.start_date"),
+        (_("Fine"), "project.end_date"),
+        (_("Contributo regionale (€)"), "project.regional_grant"),
+        (_("Cofinanziamento (€)"), "project.cofinancing"),
+        (_("Budget totale (€)"), "project.total_budget"),
+        (_("Cofinanziamento (%)"), "project.cofinancing_share"),
+        (_("Speso (€)"), "spent"),
     ]
+    return _dataset("progetti", _("Progetti"), columns, lambda: figures)
 
-    def rows():
-        for f in figures:
-            p = f.project
-            yield [
-                p.pk,
-                p.title,
-                p.get_kind_display(),
-                str(p.plan),
-                p.plan.ats.name,
-                p.alliance.name if p.alliance else "",
-                p.lead.name,
-                p.get_state_display(),
-                p.start_date,
-                p.end_date,
-                p.regional_grant,
-                p.cofinancing,
-                p.total_budget,
-                p.cofinancing_share,
-                f.spent,
-            ]
 
-    return Exporter("progetti", _("Progetti"), headers, rows)
+def _comuni_names(action) -> list[str]:
+    return sorted(c.name for c in action.comuni.all())
 
 
 def actions(user, plan: TerritorialPlan | None) -> Exporter:
     qs = selectors.actions_in_scope(user, plan).prefetch_related("comuni")
-    headers = [
-        _("ID"),
-        _("Azione"),
-        _("Progetto"),
-        _("Area di intervento"),
-        _("Destinatari"),
-        _("Budget (€)"),
-        _("Numero di comuni"),
-        _("Comuni coperti"),
+    columns: list[Column] = [
+        (_("ID"), "pk"),
+        (_("Azione"), "title"),
+        (_("Progetto"), "project.title"),
+        (_("Area di intervento"), "category.name"),
+        (_("Destinatari"), "target_groups"),
+        (_("Budget (€)"), "budget"),
+        (_("Numero di comuni"), lambda a: len(_comuni_names(a))),
+        (_("Comuni coperti"), lambda a: "; ".join(_comuni_names(a))),
     ]
-
-    def rows():
-        for a in qs:
-            names = sorted(c.name for c in a.comuni.all())
-            yield [
-                a.pk,
-                a.title,
-                a.project.title,
-                a.category.name,
-                a.target_groups,
-                a.budget,
-                len(names),
-                "; ".join(names),
-            ]
-
-    return Exporter("azioni", _("Azioni"), headers, rows)
+    return _dataset("azioni", _("Azioni"), columns, lambda: qs)
 
 
 def indicators(user, plan: TerritorialPlan | None) -> Exporter:
     figures = selectors.indicator_figures(user, plan)
-    headers = [
-        _("ID"),
-        _("Indicatore"),
-        _("Unità"),
-        _("Azione"),
-        _("Progetto"),
-        _("Obiettivo"),
-        _("Ultimo valore"),
-        _("di cui donne"),
-        _("di cui uomini"),
-        _("Raggiungimento (%)"),
-        _("Relazione del periodo"),
+    columns: list[Column] = [
+        (_("ID"), "indicator.pk"),
+        (_("Indicatore"), "indicator.name"),
+        (_("Unità"), lambda f: f.indicator.get_unit_display()),
+        (_("Azione"), "indicator.action.title"),
+        (_("Progetto"), "indicator.action.project.title"),
+        (_("Obiettivo"), "indicator.target"),
+        (_("Ultimo valore"), "value"),
+        (_("di cui donne"), "women"),
+        (_("di cui uomini"), "men"),
+        (_("Raggiungimento (%)"), "percent"),
+        (_("Relazione del periodo"), lambda f: str(f.report) if f.report else ""),
     ]
-
-    def rows():
-        for f in figures:
-            i = f.indicator
-            yield [
-                i.pk,
-                i.name,
-                i.get_unit_display(),
-                i.action.title,
-                i.action.project.title,
-                i.target,
-                f.value,
-                f.women,
-                f.men,
-                f.percent,
-                str(f.report) if f.report else "",
-            ]
-
-    return Exporter("indicatori", _("Indicatori e obiettivi"), headers, rows)
+    return _dataset("indicatori", _("Indicatori e obiettivi"), columns, lambda: figures)
 
 
 def reports(user, plan: TerritorialPlan | None) -> Exporter:
     qs = selectors.reports_in_scope(user, plan)
-    headers = [
-        _("ID"),
-        _("Progetto"),
-        _("Periodo: dal"),
-        _("Periodo: al"),
-        _("Scadenza"),
-        _("Stato"),
-        _("Inviata il"),
-        _("Validata o rinviata il"),
-        _("Spese dichiarate (€)"),
-        _("Spese ammesse (€)"),
+    columns: list[Column] = [
+        (_("ID"), "pk"),
+        (_("Progetto"), "project.title"),
+        (_("Periodo: dal"), "period_start"),
+        (_("Periodo: al"), "period_end"),
+        (_("Scadenza"), "due_date"),
+        (_("Stato"), lambda r: r.get_state_display()),
+        (_("Inviata il"), "submitted_at"),
+        (_("Validata o rinviata il"), "reviewed_at"),
+        (_("Spese dichiarate (€)"), lambda r: getattr(r, "declared", None) or Decimal(0)),
+        (_("Spese ammesse (€)"), lambda r: getattr(r, "accepted", None) or Decimal(0)),
     ]
-
-    def rows():
-        for r in qs:
-            yield [
-                r.pk,
-                r.project.title,
-                r.period_start,
-                r.period_end,
-                r.due_date,
-                r.get_state_display(),
-                r.submitted_at,
-                r.reviewed_at,
-                getattr(r, "declared", None) or Decimal(0),
-                getattr(r, "accepted", None) or Decimal(0),
-            ]
-
-    return Exporter("relazioni-monitoraggio", _("Relazioni di monitoraggio"), headers, rows)
+    return _dataset("relazioni-monitoraggio", _("Relazioni di monitoraggio"), columns, lambda: qs)
 
 
 Dataset = Callable[[Any, TerritorialPlan | None], Exporter]
