@@ -169,11 +169,16 @@ def budget_line_add(
     return save_valid(line)
 
 
+def _delete_from_draft(row: BudgetLine | ApplicationPartner, by) -> None:
+    """Deletes a budget line or a partner of an application its applicant still drafts."""
+    require_applicant(by, row.application)
+    require_draft(row.application)
+    row.delete()
+
+
 @transaction.atomic
 def budget_line_delete(*, line: BudgetLine, by) -> None:
-    require_applicant(by, line.application)
-    require_draft(line.application)
-    line.delete()
+    _delete_from_draft(line, by)
 
 
 @transaction.atomic
@@ -243,9 +248,7 @@ def partner_decline(*, partner: ApplicationPartner, by) -> ApplicationPartner:
 
 @transaction.atomic
 def partner_remove(*, partner: ApplicationPartner, by) -> None:
-    require_applicant(by, partner.application)
-    require_draft(partner.application)
-    partner.delete()
+    _delete_from_draft(partner, by)
 
 
 @transaction.atomic

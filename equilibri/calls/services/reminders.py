@@ -14,6 +14,15 @@ INTEGRATION_REMINDER_DAYS = 2
 REPORT_REMINDER_DAYS = 14
 
 
+def _remind(
+    application: Application, template: str, sent_field: str, now: datetime.datetime, **context
+) -> None:
+    """E-mails the applicant about one deadline, and marks it sent so that it goes once."""
+    send_mail(applicant_emails(application), template, id=application.public_id, **context)
+    setattr(application, sent_field, now)
+    application.save(update_fields=[sent_field])
+
+
 def send_reminders(now: datetime.datetime | None = None) -> int:
     """E-mails before deadlines, once each: the call closing (to leads of drafts), an
     integration's deadline, the final report's due date."""
@@ -49,15 +58,14 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
             integration_deadline__lte=today + datetime.timedelta(days=INTEGRATION_REMINDER_DAYS),
         )
         for application in integrations.select_related("applicant"):
-            send_mail(
-                applicant_emails(application),
+            _remind(
+                application,
                 "integration_reminder",
-                id=application.public_id,
+                "integration_reminder_sent_at",
+                now,
                 date=date_format(application.integration_deadline or today, "SHORT_DATE_FORMAT"),
                 text=application.integration_request,
             )
-            application.integration_reminder_sent_at = now
-            application.save(update_fields=["integration_reminder_sent_at"])
             sent += 1
         reports = Application.objects.select_for_update(of=("self",)).filter(
             state=Application.State.FUNDED,
@@ -67,13 +75,12 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
             report_due__lte=today + datetime.timedelta(days=REPORT_REMINDER_DAYS),
         )
         for application in reports.select_related("applicant"):
-            send_mail(
-                applicant_emails(application),
+            _remind(
+                application,
                 "report_reminder",
-                id=application.public_id,
+                "report_reminder_sent_at",
+                now,
                 date=date_format(application.report_due or today, "SHORT_DATE_FORMAT"),
             )
-            application.report_reminder_sent_at = now
-            application.save(update_fields=["report_reminder_sent_at"])
             sent += 1
     return sent

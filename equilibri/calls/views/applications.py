@@ -23,13 +23,8 @@ from ..forms import (
     IntegrationResponseForm,
     PartnerInviteForm,
 )
-from ..models import (
-    Application,
-    ApplicationDocument,
-    ApplicationPartner,
-    BudgetLine,
-)
-from .common import application_context, error_messages, form_error_messages, perform
+from ..models import Application, ApplicationDocument, ApplicationPartner, BudgetLine
+from .common import application_context, error_messages, perform, perform_posted_form
 
 
 @signed_in_required
@@ -208,16 +203,13 @@ def partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_of(request.user), pk=pk)
     form = BudgetLineForm(request.POST, call=application.call)
-    if form.is_valid():
-        perform(
-            request,
-            services.budget_line_add,
-            _("Voce di budget aggiunta."),
-            application=application,
-            **form.cleaned_data,
-        )
-    else:
-        form_error_messages(request, form)
+    perform_posted_form(
+        request,
+        form,
+        services.budget_line_add,
+        _("Voce di budget aggiunta."),
+        application=application,
+    )
     return redirect("calls:application_edit", application.pk)
 
 
@@ -236,16 +228,14 @@ def budget_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_of(request.user), pk=pk)
     form = ApplicationDocumentForm(request.POST, request.FILES, call=application.call)
-    if form.is_valid():
-        perform(
-            request,
-            services.application_document_add,
-            _("Documento allegato."),
-            application=application,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Scegli il documento e il file da allegare."))
+    perform_posted_form(
+        request,
+        form,
+        services.application_document_add,
+        _("Documento allegato."),
+        _("Scegli il documento e il file da allegare."),
+        application=application,
+    )
     target = "calls:application_edit" if application.is_editable else "calls:application_detail"
     return redirect(target, application.pk)
 

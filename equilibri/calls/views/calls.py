@@ -23,11 +23,7 @@ from ..forms import (
     MacroAreaForm,
     RuleForm,
 )
-from ..models import (
-    Application,
-    CallCriterion,
-    CallRule,
-)
+from ..models import Application, CallCriterion, CallRule
 from .common import perform
 
 
@@ -134,14 +130,28 @@ def call_rules(request: HttpRequest, pk: int) -> HttpResponse:
     return _call_part(request, pk, RuleForm, services.call_rule_add, "rules")
 
 
+def _delete_call_part(request, model, pk, service, argument, success, page) -> HttpResponse:
+    """Deletes a rule or a criterion of a call the user manages (the service says whether it still
+    may), then back to the call's page of that part."""
+    part = get_object_or_404(
+        model.objects.filter(call__in=selectors.calls_managed_by(request.user)), pk=pk
+    )
+    perform(request, service, success, **{argument: part})
+    return redirect(page, part.call_id)
+
+
 @require_POST
 @staff_permission_required("calls.manage")
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = get_object_or_404(
-        CallRule.objects.filter(call__in=selectors.calls_managed_by(request.user)), pk=pk
+    return _delete_call_part(
+        request,
+        CallRule,
+        pk,
+        services.call_rule_delete,
+        "rule",
+        _("Regola eliminata."),
+        "calls:call_rules",
     )
-    perform(request, services.call_rule_delete, _("Regola eliminata."), rule=rule)
-    return redirect("calls:call_rules", rule.call_id)
 
 
 @staff_permission_required("calls.manage")
@@ -152,11 +162,15 @@ def call_criteria(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_permission_required("calls.manage")
 def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    criterion = get_object_or_404(
-        CallCriterion.objects.filter(call__in=selectors.calls_managed_by(request.user)), pk=pk
+    return _delete_call_part(
+        request,
+        CallCriterion,
+        pk,
+        services.call_criterion_delete,
+        "criterion",
+        _("Criterio eliminato."),
+        "calls:call_criteria",
     )
-    perform(request, services.call_criterion_delete, _("Criterio eliminato."), criterion=criterion)
-    return redirect("calls:call_criteria", criterion.call_id)
 
 
 @staff_permission_required("calls.manage")

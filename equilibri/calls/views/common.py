@@ -41,6 +41,26 @@ def perform(
     return result
 
 
+def perform_posted_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[..., Any],
+    success: str,
+    invalid: str | None = None,
+    /,
+    **kwargs: Any,
+) -> None:
+    """A form posted from another page, which the view then redirects back to: when valid, the
+    service runs on its cleaned data and `kwargs` (see perform); otherwise the hint `invalid`,
+    or without one the form's own errors, show as messages."""
+    if form.is_valid():
+        perform(request, action, success, **kwargs, **form.cleaned_data)
+    elif invalid is not None:
+        messages.error(request, invalid)
+    else:
+        form_error_messages(request, form)
+
+
 def application_context(request, application: Application) -> dict:
     user = request.user
     is_applicant = selectors.applications_of(user).filter(pk=application.pk).exists()

@@ -20,11 +20,8 @@ from ..forms import (
     IntegrationResponseForm,
     ScoreForm,
 )
-from ..models import (
-    CriterionScore,
-    ScoreSheet,
-)
-from .common import application_context, form_error_messages, perform
+from ..models import CriterionScore, ScoreSheet
+from .common import application_context, perform, perform_posted_form
 
 
 @staff_permission_required("calls.manage")
@@ -60,16 +57,14 @@ def admissibility(request: HttpRequest, pk: int) -> HttpResponse:
 def integration_request(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_managed_by(request.user), pk=pk)
     form = IntegrationRequestForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.application_request_integration,
-            _("Richiesta di integrazione inviata al richiedente."),
-            application=application,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Scrivi la richiesta e il termine."))
+    perform_posted_form(
+        request,
+        form,
+        services.application_request_integration,
+        _("Richiesta di integrazione inviata al richiedente."),
+        _("Scrivi la richiesta e il termine."),
+        application=application,
+    )
     return redirect("calls:application_detail", application.pk)
 
 
@@ -78,16 +73,14 @@ def integration_request(request: HttpRequest, pk: int) -> HttpResponse:
 def integration_respond(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_of(request.user), pk=pk)
     form = IntegrationResponseForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.application_integrate,
-            _("Integrazione inviata all'ATS."),
-            application=application,
-            response=form.cleaned_data["response"],
-        )
-    else:
-        messages.error(request, _("Scrivi l'integrazione."))
+    perform_posted_form(
+        request,
+        form,
+        services.application_integrate,
+        _("Integrazione inviata all'ATS."),
+        _("Scrivi l'integrazione."),
+        application=application,
+    )
     return redirect("calls:application_detail", application.pk)
 
 
@@ -175,19 +168,16 @@ def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
 def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(selectors.calls_managed_by(request.user), pk=pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.call_decide,
-            _(
-                "Atto di finanziamento registrato e pubblicato; le domande finanziate sono "
-                "ora progetti del piano."
-            ),
-            call=call,
-            **form.cleaned_data,
-        )
-    else:
-        form_error_messages(request, form)
+    perform_posted_form(
+        request,
+        form,
+        services.call_decide,
+        _(
+            "Atto di finanziamento registrato e pubblicato; le domande finanziate sono "
+            "ora progetti del piano."
+        ),
+        call=call,
+    )
     return redirect("calls:call_ranking", call.pk)
 
 

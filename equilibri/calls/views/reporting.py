@@ -22,12 +22,8 @@ from ..forms import (
     PaymentForm,
     ReportCloseForm,
 )
-from ..models import (
-    Application,
-    ExpenseItem,
-    ExpenseReport,
-)
-from .common import error_messages, form_error_messages, perform
+from ..models import Application, ExpenseItem, ExpenseReport
+from .common import error_messages, perform, perform_posted_form
 
 
 @signed_in_required
@@ -114,16 +110,9 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = ExpenseItemForm(request.POST, request.FILES, application=report.application)
-    if form.is_valid():
-        perform(
-            request,
-            services.expense_item_add,
-            _("Spesa aggiunta al rendiconto."),
-            report=report,
-            **form.cleaned_data,
-        )
-    else:
-        form_error_messages(request, form)
+    perform_posted_form(
+        request, form, services.expense_item_add, _("Spesa aggiunta al rendiconto."), report=report
+    )
     return redirect("calls:report_detail", report.pk)
 
 
@@ -156,16 +145,14 @@ def expense_check(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = ExpenseCheckForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.expense_item_check,
-            _("Verifica della spesa registrata."),
-            item=item,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Scegli l'esito della verifica."))
+    perform_posted_form(
+        request,
+        form,
+        services.expense_item_check,
+        _("Verifica della spesa registrata."),
+        _("Scegli l'esito della verifica."),
+        item=item,
+    )
     return redirect("calls:report_detail", item.report_id)
 
 
@@ -210,14 +197,7 @@ def expense_document(request: HttpRequest, pk: int) -> FileResponse:
 def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_managed_by(request.user), pk=pk)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.payment_record,
-            _("Pagamento registrato."),
-            application=application,
-            **form.cleaned_data,
-        )
-    else:
-        form_error_messages(request, form)
+    perform_posted_form(
+        request, form, services.payment_record, _("Pagamento registrato."), application=application
+    )
     return redirect("calls:reporting", application.pk)
