@@ -45,7 +45,7 @@ class CardClosure(NamedTuple):
 
 
 class CardCost(NamedTuple):
-    """The attributes of `CostOption` that `costs_line` (services_tags) reads."""
+    """The attributes of `CostOption` that `services/includes/costs.html` reads."""
 
     option: str
     amount: Decimal | None

@@ -25,8 +25,8 @@ from . import selectors, services
 from .forms import DEFAULT_RADIUS_KM, HelperForm, MistakeReportForm, SearchForm
 from .models import Service, ServiceAtLocation, TaxonomyTerm
 from .opening import next_opening, opening_of, timetable
+from .rendering import search_form, search_results, service_lines
 from .search import SearchQuery, search_services
-from .templatetags.services_tags import search_form, search_results
 
 PER_PAGE = 10
 
@@ -200,7 +200,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
             "service": service,
             "locations": locations,
             "timetables": timetable(service),
-            "opening": next_opening(service),
+            "lines": _lines(service),
             "closures": [c for c in service.closures.all() if c.date_to >= today],
             "desk": desk,
             "form": form,
@@ -212,6 +212,13 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
             "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
             "partners_only": service.eligible_project,
         },
+    )
+
+
+def _lines(service: Service) -> dict:
+    """The opening, cost and "who may use it" lines, as the search's cards word them."""
+    return service_lines(
+        service, service.eligible_comuni.all(), service.cost_options.all(), next_opening(service)
     )
 
 
@@ -254,7 +261,7 @@ def report_mistake(request: HttpRequest, key: str) -> HttpResponse:
             "service": service,
             "locations": locations,
             "timetables": timetable(service),
-            "opening": next_opening(service),
+            "lines": _lines(service),
             "closures": [c for c in service.closures.all() if c.date_to >= today],
             "desk": None,
             "form": form,

@@ -197,22 +197,22 @@ def test_the_nearest_help_desk_is_a_bookable_desk_of_the_network(client):
 def test_empty_search_fields_are_rendered_once_per_language():
     from django.utils import translation
 
+    from equilibri.catalogue import rendering
     from equilibri.catalogue.forms import SearchForm
-    from equilibri.catalogue.templatetags import services_tags as tags
 
-    tags._field_html.clear()
+    rendering._field_html.clear()
     for language, label in (("it", "Età del bambino"), ("en", "Age of the child")):
         with translation.override(language):
             form = SearchForm({"q": "nido", "eta": ""})
-            first = tags.search_field(form["eta"])
+            first = rendering.search_field(form["eta"])
             assert label in first
-            assert tags.search_field(form["eta"]) is first  # kept
-            assert first == tags._search_field(form["eta"])
+            assert rendering.search_field(form["eta"]) is first  # kept
+            assert first == rendering._search_field(form["eta"])
             # A field with a value, or with an error, is rendered each time.
-            assert 'value="nido"' in tags.search_field(form["q"])
+            assert 'value="nido"' in rendering.search_field(form["q"])
             bad = SearchForm({"eta": "x"})
-            assert "has-error" in tags.search_field(bad["eta"])
-    assert len(tags._field_html) == 2
+            assert "has-error" in rendering.search_field(bad["eta"])
+    assert len(rendering._field_html) == 2
 
 
 DAYS = (datetime.date(2026, 1, 5), datetime.date(2026, 7, 12), datetime.date(2027, 12, 31))
@@ -222,23 +222,27 @@ DAYS = (datetime.date(2026, 1, 5), datetime.date(2026, 7, 12), datetime.date(202
 def test_card_dates_read_as_django_formats_them(language):
     from django.utils import dateformat, timezone, translation
 
+    from equilibri.catalogue import rendering
     from equilibri.catalogue.opening import Opening
-    from equilibri.catalogue.templatetags import services_tags as tags
 
     with translation.override(language):
-        t = tags._texts(language)
+        t = rendering._texts(language)
         for day in (
             datetime.date(2026, 1, 5),
             datetime.date(2026, 7, 12),
             datetime.date(2027, 12, 31),
         ):
-            period = tags._periods([(day, day)], t)
-            assert period == "<br>" + t["period"] % {
-                "start": dateformat.format(day, "j F Y"),
-                "end": dateformat.format(day, "j F Y"),
-            }
+            # The template puts each period on a line of its own ("<br>").
+            periods = rendering._periods([(day, day)], t)
+            assert periods == [
+                t["period"]
+                % {
+                    "start": dateformat.format(day, "j F Y"),
+                    "end": dateformat.format(day, "j F Y"),
+                }
+            ]
             starts = datetime.datetime.combine(day, datetime.time(8, 5), tzinfo=datetime.UTC)
-            line = tags._opening(Opening(starts=starts, ends=starts, is_now=False), t)
+            line = rendering._opening(Opening(starts=starts, ends=starts, is_now=False), t)
             local = timezone.localtime(starts)
             assert dateformat.format(local, "l j F") in line
             assert dateformat.time_format(local, "H:i") in line
