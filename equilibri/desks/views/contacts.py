@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.models import User
 from equilibri.core.audit import log_personal_data_read
+from equilibri.core.forms import save_form
 
 from .. import selectors, services
 from ..forms import ContactForm, voucher_scheme_choices
 from ..models import Appointment, Contact, Referral
-from .saving import save_form
 
 
 @staff_permission_required("desks.operate")

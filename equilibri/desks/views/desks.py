@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.roles import Role, ats_ids_for, has_role
+from equilibri.core.forms import save_form
 from equilibri.network.models import Organisation
 
 from .. import selectors, services
 from ..forms import DeskForm
 from ..models import Desk
-from .saving import save_form
 
 
 def _organisations_for(user):

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.decorators import staff_permission_required
+from equilibri.core.forms import save_form
 
 from .. import selectors, services
 from ..forms import AgreementForm, ArticleForm
 from ..models import CollectiveAgreement, KnowledgeArticle
-from .saving import save_form
 
 
 @staff_permission_required("desks.read_knowledge")

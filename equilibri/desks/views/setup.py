@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.models import User
+from equilibri.core.forms import save_form
 
 from .. import selectors, services
 from ..forms import ClosureForm, HoursForm, OperatorAddForm, SlotTemplateForm
 from ..models import Desk, DeskOperator
-from .saving import save_form
 
 # The setup page shows four forms and three buttons, each posting its `action`. One function an
 # action: it takes the desk and the form's cleaned data (the POST itself for a button), calls the
