@@ -268,19 +268,23 @@ def _milano(today: datetime.date) -> None:
     employer = Organisation.objects.filter(name="Piano C").first()
     if marco is None or employer is None:
         return
+    # Marco's data, the same on both his applications.
+    marco_applies = {
+        "scheme": scheme,
+        "applicant": marco,
+        "first_name": "Marco",
+        "last_name": "Rossi",
+        "fiscal_code": "RSSMRC84B03F205J",
+        "gender": "M",
+        "address": "Via dimostrativa 2",
+        "comune": Comune.objects.filter(name="Milano").first(),
+        "iban": DEMO_IBAN,
+        "employer": employer,
+        "declarations_accepted": True,
+    }
     application = VoucherApplication.objects.create(
-        scheme=scheme,
-        applicant=marco,
+        **marco_applies,
         state=AppState.SUBMITTED,
-        first_name="Marco",
-        last_name="Rossi",
-        fiscal_code="RSSMRC84B03F205J",
-        gender="M",
-        address="Via dimostrativa 2",
-        comune=Comune.objects.filter(name="Milano").first(),
-        iban=DEMO_IBAN,
-        employer=employer,
-        declarations_accepted=True,
         requested_amount=Decimal("150.00"),
         submitted_at=timezone.now() - datetime.timedelta(days=3),
     )
@@ -307,18 +311,8 @@ def _milano(today: datetime.date) -> None:
     # An earlier one, paid in a batch (Milano's batch, for the cross-ATS checks).
     paid_on = today - datetime.timedelta(days=20)
     paid = VoucherApplication.objects.create(
-        scheme=scheme,
-        applicant=marco,
+        **marco_applies,
         state=AppState.PAID,
-        first_name="Marco",
-        last_name="Rossi",
-        fiscal_code="RSSMRC84B03F205J",
-        gender="M",
-        address="Via dimostrativa 2",
-        comune=application.comune,
-        iban=DEMO_IBAN,
-        employer=employer,
-        declarations_accepted=True,
         requested_amount=Decimal("100.00"),
         approved_amount=Decimal("100.00"),
         paid_amount=Decimal("100.00"),

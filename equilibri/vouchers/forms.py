@@ -25,7 +25,7 @@ class SchemeForm(forms.ModelForm):
 
     class Meta:
         model = Scheme
-        fields = list(Scheme.TERMS)
+        fields = list(Scheme.MANAGER_FIELDS)
         widgets = {
             "opens_on": DATE,
             "closes_on": DATE,
@@ -52,17 +52,7 @@ class SchemeForm(forms.ModelForm):
 class PersonalForm(forms.ModelForm):
     class Meta:
         model = VoucherApplication
-        fields = [
-            "first_name",
-            "last_name",
-            "fiscal_code",
-            "phone",
-            "address",
-            "comune",
-            "employer",
-            "iban",
-            "declarations_accepted",
-        ]
+        fields = list(VoucherApplication.APPLICANT_FIELDS)
 
     def __init__(self, *args, employers, comuni, declarations, **kwargs):
         super().__init__(*args, **kwargs)

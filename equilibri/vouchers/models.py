@@ -96,7 +96,7 @@ class Scheme(models.Model):
 
     # What a manager sets, in the order SchemeForm asks for it. scheme_create and scheme_update
     # take the same names, the action (set once, on creation) and the comuni as arguments apart.
-    TERMS = (
+    MANAGER_FIELDS = (
         "action",
         "title",
         "description",
@@ -198,6 +198,19 @@ class VoucherApplication(models.Model):
         verbose_name=_("datore di lavoro"),
     )
     declarations_accepted = models.BooleanField(_("autodichiarazioni confermate"), default=False)
+    # What the applicant fills in, in the order PersonalForm asks for it (application_update
+    # takes the same names).
+    APPLICANT_FIELDS = (
+        "first_name",
+        "last_name",
+        "fiscal_code",
+        "phone",
+        "address",
+        "comune",
+        "employer",
+        "iban",
+        "declarations_accepted",
+    )
     # Amounts.
     requested_amount = money(_("contributo richiesto (€)"), default=Decimal("0"))
     approved_amount = money(_("contributo approvato (€)"), default=Decimal("0"))

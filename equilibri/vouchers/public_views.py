@@ -177,6 +177,12 @@ def _catch_redirect(view):
     return wrapper
 
 
+def _draft_change(view):
+    """A POST that changes the user's own draft: signed in, and sent to the application's page
+    once the draft is no longer editable."""
+    return signed_in_required(_catch_redirect(require_POST(view)))
+
+
 def _add_to_draft(request, application, form, form_name, add, *, done, refused=None):
     """A family member, receipt or document added to the user's draft by `add` (a service taking
     the form's data); a refused one is shown back on its form, in the edit page."""
@@ -227,9 +233,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vouchers/application_edit.html", _edit_context(application))
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def family_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_own(request, pk)
     form = FamilyForm(request.POST)
@@ -243,9 +247,7 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(
         FamilyMember.objects.filter(application__in=selectors.applications_of(request.user)), pk=pk
@@ -258,9 +260,7 @@ def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_own(request, pk)
     form = ExpenseForm(request.POST, request.FILES, categories=application.scheme.categories)
@@ -275,9 +275,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
     line = _own_line(request, pk)
     return _remove_from_draft(
@@ -288,9 +286,7 @@ def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_own(request, pk)
     form = AttachmentForm(request.POST, request.FILES, documents=application.scheme.document_list())
@@ -304,9 +300,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _own_attachment(request, pk)
     return _remove_from_draft(
@@ -317,9 +311,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in_required
-@_catch_redirect
-@require_POST
+@_draft_change
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_own(request, pk)
     try:

@@ -1,6 +1,8 @@
 """Vouchers, reserved area (namespace vouchers): the manager's schemes and review, the
 employer's attestation and the payment batches."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -59,34 +61,28 @@ def staff_scheme_list(request: HttpRequest) -> HttpResponse:
 def scheme_create(request: HttpRequest) -> HttpResponse:
     actions = services.actions_for_schemes(request.user).order_by("project__title", "title")
     form = SchemeForm(request.POST or None, actions=actions)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        action = data.pop("action")
-        comuni = data.pop("comuni")
-        try:
-            scheme = services.scheme_create(action=action, comuni=comuni, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Bando creato."))
-            return redirect("vouchers:scheme_detail", scheme.pk)
-    return render(request, "vouchers/staff/scheme_form.html", {"form": form, "scheme": None})
+    return _scheme_form(request, form, None, services.scheme_create, _("Bando creato."))
 
 
 @staff_permission_required("vouchers.manage")
 def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(selectors.schemes_managed_by(request.user), pk=pk)
     form = SchemeForm(request.POST or None, instance=Scheme.objects.get(pk=scheme.pk), actions=None)
+    save = partial(services.scheme_update, scheme=scheme)
+    return _scheme_form(request, form, scheme, save, _("Bando aggiornato."))
+
+
+def _scheme_form(request, form: SchemeForm, scheme: Scheme | None, save, done) -> HttpResponse:
+    """The scheme's form, saved on POST by `save` (scheme_create, or scheme_update of `scheme`)
+    with the form's data; refused values are shown on their fields."""
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        comuni = data.pop("comuni")
         try:
-            services.scheme_update(scheme=scheme, comuni=comuni, by=request.user, **data)
+            saved = save(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Bando aggiornato."))
-            return redirect("vouchers:scheme_detail", scheme.pk)
+            messages.success(request, done)
+            return redirect("vouchers:scheme_detail", saved.pk)
     return render(request, "vouchers/staff/scheme_form.html", {"form": form, "scheme": scheme})
 
 
@@ -182,12 +178,14 @@ def _managed_application(request, pk: int) -> VoucherApplication:
     return application
 
 
-def _review_action(request, pk, form_class, form_name, call, success):
+def _review_action(request, pk, form_class, form_name, decide, success):
+    """A manager's decision on the application: `decide` is a service taking the application,
+    the manager and the form's data; a refused decision is shown back on its form."""
     application = _managed_application(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            call(application, form)
+            decide(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -229,9 +227,7 @@ def application_integration(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         IntegrationForm,
         "integration_form",
-        lambda application, form: services.application_request_integration(
-            application=application, by=request.user, **form.cleaned_data
-        ),
+        services.application_request_integration,
         _("Integrazione richiesta: la domanda torna a chi l'ha presentata."),
     )
 
@@ -239,12 +235,9 @@ def application_integration(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_permission_required("vouchers.manage")
 @require_POST
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(application, form):
+    def approve(*, application, by, amount, reason):
         result = services.application_approve(
-            application=application,
-            by=request.user,
-            amount=form.cleaned_data["amount"],
-            reason=form.cleaned_data["reason"],
+            application=application, by=by, amount=amount, reason=reason
         )
         if result.state == AppState.WAITING:
             messages.warning(
@@ -253,7 +246,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
     done = _("Decisione registrata.")
-    return _review_action(request, pk, ApproveForm, "approve_form", call, done)
+    return _review_action(request, pk, ApproveForm, "approve_form", approve, done)
 
 
 @staff_permission_required("vouchers.manage")
@@ -264,9 +257,7 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         RejectForm,
         "reject_form",
-        lambda application, form: services.application_reject(
-            application=application, by=request.user, **form.cleaned_data
-        ),
+        services.application_reject,
         _("Domanda respinta."),
     )
 

@@ -41,17 +41,7 @@ def application_start(*, scheme: Scheme, by) -> VoucherApplication:
     return application
 
 
-PERSONAL_FIELDS = {
-    "first_name",
-    "last_name",
-    "fiscal_code",
-    "phone",
-    "address",
-    "comune",
-    "iban",
-    "employer",
-    "declarations_accepted",
-}
+PERSONAL_FIELDS = set(VoucherApplication.APPLICANT_FIELDS)
 
 
 @transaction.atomic

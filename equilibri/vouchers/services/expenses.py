@@ -136,10 +136,7 @@ def _duplicate_message(number: str) -> str:
 
 @transaction.atomic
 def expense_remove(*, line: ExpenseLine, by) -> None:
-    require_applicant(line.application, by)
-    require_editable(line.application)
-    line.file.delete(save=False)
-    line.delete()
+    _remove_with_file(line, by)
 
 
 @transaction.atomic
@@ -161,7 +158,12 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, by) -> None:
-    require_applicant(attachment.application, by)
-    require_editable(attachment.application)
-    attachment.file.delete(save=False)
-    attachment.delete()
+    _remove_with_file(attachment, by)
+
+
+def _remove_with_file(item: ExpenseLine | Attachment, by) -> None:
+    """A receipt or document leaves the applicant's draft with its stored file."""
+    require_applicant(item.application, by)
+    require_editable(item.application)
+    item.file.delete(save=False)
+    item.delete()

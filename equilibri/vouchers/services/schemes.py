@@ -17,7 +17,8 @@ from equilibri.plans.models import Action
 from ..models import Scheme
 from .permissions import require_manager
 
-SCHEME_FIELDS = set(Scheme.TERMS) - {"action", "comuni"}
+# The keywords scheme_create and scheme_update take for the scheme's terms.
+SCHEME_FIELDS = set(Scheme.MANAGER_FIELDS) - {"action", "comuni"}
 
 
 def actions_for_schemes(user):
