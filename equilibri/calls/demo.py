@@ -40,33 +40,40 @@ from .models import (
 )
 
 ROME = ZoneInfo("Europe/Rome")
-K = Organisation.Kind
-R = CallRule.Kind
+OrgKind = Organisation.Kind
+RuleKind = CallRule.Kind
 DGR_TITLE = "Interventi di conciliazione e welfare aziendale rivolti a micro e piccole imprese"
 STARTUP_TITLE = (
     "Avviso per l'autoimprenditorialità femminile nei servizi di conciliazione vita-lavoro"
 )
 ILLUSTRATIVE = "Dati dimostrativi: sede, dimensione e importi non vengono dai documenti ufficiali."
-PUBLIC_KINDS = [K.COMUNE, K.PLANNING_OFFICE, K.HEALTH_AGENCY, K.SCHOOL]
+PUBLIC_KINDS = [OrgKind.COMUNE, OrgKind.PLANNING_OFFICE, OrgKind.HEALTH_AGENCY, OrgKind.SCHOOL]
 
 # (name, kind, comune, staff, turnover, runts number)
 ORGANISATIONS = [
-    ("Azalea società cooperativa sociale", K.THIRD_SECTOR, "Como", 48, "1800000", "RUNTS-CO-1021"),
-    ("Iraise s.r.l.", K.COMPANY, "Cantù", 6, "420000", ""),
-    ("Unindustria Servizi s.r.l.", K.COMPANY, "Como", 35, "5200000", ""),
+    (
+        "Azalea società cooperativa sociale",
+        OrgKind.THIRD_SECTOR,
+        "Como",
+        48,
+        "1800000",
+        "RUNTS-CO-1021",
+    ),
+    ("Iraise s.r.l.", OrgKind.COMPANY, "Cantù", 6, "420000", ""),
+    ("Unindustria Servizi s.r.l.", OrgKind.COMPANY, "Como", 35, "5200000", ""),
     (
         "San Carlo società cooperativa sociale",
-        K.THIRD_SECTOR,
+        OrgKind.THIRD_SECTOR,
         "Varese",
         60,
         "2400000",
         "RUNTS-VA-2217",
     ),
-    ("Falegnameria Brianza s.n.c.", K.COMPANY, "Cantù", 5, "610000", ""),
-    ("Tessitura Lariana s.r.l.", K.COMPANY, "Como", 28, "4500000", ""),
-    ("Studio Grafico Varesino s.r.l.", K.COMPANY, "Varese", 4, "310000", ""),
-    ("Meccanica Tradatese s.r.l.", K.COMPANY, "Tradate", 22, "3800000", ""),
-    ("Panificio Olona s.n.c.", K.COMPANY, "Castellanza", 7, "890000", ""),
+    ("Falegnameria Brianza s.n.c.", OrgKind.COMPANY, "Cantù", 5, "610000", ""),
+    ("Tessitura Lariana s.r.l.", OrgKind.COMPANY, "Como", 28, "4500000", ""),
+    ("Studio Grafico Varesino s.r.l.", OrgKind.COMPANY, "Varese", 4, "310000", ""),
+    ("Meccanica Tradatese s.r.l.", OrgKind.COMPANY, "Tradate", 22, "3800000", ""),
+    ("Panificio Olona s.n.c.", OrgKind.COMPANY, "Castellanza", 7, "890000", ""),
 ]
 
 MACRO_AREAS = [
@@ -181,19 +188,25 @@ def _organisations() -> None:
 def dgr_5755_rules(call: Call) -> None:
     """DGR 5755/2021's partnership rules, as data."""
     rows = [
-        (R.MIN_MEMBERS, 4, [], [], ""),
-        (R.MIN_OF_KINDS, 1, PUBLIC_KINDS, [], "enti pubblici (compresi gli ambiti)"),
-        (R.MIN_OF_SIZES, 2, [], ["micro", "small"], "micro o piccole imprese"),
+        (RuleKind.MIN_MEMBERS, 4, [], [], ""),
+        (RuleKind.MIN_OF_KINDS, 1, PUBLIC_KINDS, [], "enti pubblici (compresi gli ambiti)"),
+        (RuleKind.MIN_OF_SIZES, 2, [], ["micro", "small"], "micro o piccole imprese"),
         (
-            R.ELIGIBLE_KINDS,
+            RuleKind.ELIGIBLE_KINDS,
             None,
-            [*PUBLIC_KINDS, K.THIRD_SECTOR, K.ASSOCIATION, K.EMPLOYER_ASSOCIATION, K.COMPANY],
+            [
+                *PUBLIC_KINDS,
+                OrgKind.THIRD_SECTOR,
+                OrgKind.ASSOCIATION,
+                OrgKind.EMPLOYER_ASSOCIATION,
+                OrgKind.COMPANY,
+            ],
             [],
             "",
         ),
-        (R.ELIGIBLE_SIZES, None, [], ["micro", "small"], ""),
-        (R.RUNTS_REQUIRED, None, [K.THIRD_SECTOR, K.ASSOCIATION], [], ""),
-        (R.LEAD_IN_LOMBARDY, None, [K.COMPANY], [], ""),
+        (RuleKind.ELIGIBLE_SIZES, None, [], ["micro", "small"], ""),
+        (RuleKind.RUNTS_REQUIRED, None, [OrgKind.THIRD_SECTOR, OrgKind.ASSOCIATION], [], ""),
+        (RuleKind.LEAD_IN_LOMBARDY, None, [OrgKind.COMPANY], [], ""),
     ]
     for order, (kind, number, kinds, sizes, label) in enumerate(rows):
         CallRule.objects.create(
@@ -203,6 +216,26 @@ def dgr_5755_rules(call: Call) -> None:
             kinds=[str(k) for k in kinds],
             sizes=sizes,
             label=label,
+            order=order,
+        )
+
+
+def _areas_and_criteria(
+    call: Call, areas: list[tuple[str, str]], criteria: list[tuple[str, str, str]]
+) -> None:
+    """The call's macro-areas (name, slug of the plan's action category) and its evaluation
+    criteria (name, maximum, minimum), in the order given."""
+    categories = {c.slug: c for c in ActionCategory.objects.all()}
+    for order, (name, slug) in enumerate(areas):
+        CallMacroArea.objects.create(
+            call=call, name=name, category=categories.get(slug), order=order
+        )
+    for order, (name, max_score, min_score) in enumerate(criteria):
+        CallCriterion.objects.create(
+            call=call,
+            name=name,
+            max_score=Decimal(max_score),
+            min_score=Decimal(min_score),
             order=order,
         )
 
@@ -247,26 +280,16 @@ def dgr_5755_call(*, ats: ATS, plan: TerritorialPlan | None, by, opens_at, close
         created_by=by,
     )
     dgr_5755_rules(call)
-    categories = {c.slug: c for c in ActionCategory.objects.all()}
-    for order, (name, slug) in enumerate(MACRO_AREAS):
-        CallMacroArea.objects.create(
-            call=call, name=name, category=categories.get(slug), order=order
-        )
-    for order, (name, max_score, min_score) in enumerate(
+    _areas_and_criteria(
+        call,
+        MACRO_AREAS,
         [
             ("Qualità e coerenza del progetto", "30", "15"),
             ("Partenariato e radicamento territoriale", "25", "10"),
             ("Impatto sui dipendenti e sulle loro famiglie", "25", "10"),
             ("Sostenibilità e cofinanziamento", "20", "0"),
-        ]
-    ):
-        CallCriterion.objects.create(
-            call=call,
-            name=name,
-            max_score=Decimal(max_score),
-            min_score=Decimal(min_score),
-            order=order,
-        )
+        ],
+    )
     for order, (question, answer) in enumerate(
         [
             (
@@ -400,33 +423,21 @@ def _startup(operator: User | None) -> None:
             "L'impresa ha o avrà la sede operativa nel territorio dell'ATS.",
         ]
     ):
-        CallRule.objects.create(call=call, kind=R.DECLARATION, label=label, order=order)
-    categories = {c.slug: c for c in ActionCategory.objects.all()}
-    for order, (name, slug) in enumerate(
+        CallRule.objects.create(call=call, kind=RuleKind.DECLARATION, label=label, order=order)
+    _areas_and_criteria(
+        call,
         [
             ("Servizi per l'infanzia e il tempo libero dei minori", "prima-infanzia"),
             ("Servizi salvatempo", "salvatempo"),
             ("Cura di anziani e persone con disabilità", "caregiver"),
             ("Spazi di lavoro condivisi e coworking", "lavoro-flessibile"),
-        ]
-    ):
-        CallMacroArea.objects.create(
-            call=call, name=name, category=categories.get(slug), order=order
-        )
-    for order, (name, max_score, min_score) in enumerate(
+        ],
         [
             ("Qualità dell'idea imprenditoriale", "40", "20"),
             ("Sostenibilità economica", "30", "12"),
             ("Impatto sulla conciliazione nel territorio", "30", "0"),
-        ]
-    ):
-        CallCriterion.objects.create(
-            call=call,
-            name=name,
-            max_score=Decimal(max_score),
-            min_score=Decimal(min_score),
-            order=order,
-        )
+        ],
+    )
     CallFAQ.objects.create(
         call=call,
         question="Posso presentare domanda se l'impresa non è ancora costituita?",

@@ -20,7 +20,7 @@ from .models import Application, ApplicationPartner, Call, CallRule
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 LOMBARDY_ISTAT = "03"
-K = CallRule.Kind
+RuleKind = CallRule.Kind
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
     n = rule.number or 0
     label = rule.label
     lead = application.lead if application.lead_id else None
-    if rule.kind == K.MIN_MEMBERS:
+    if rule.kind == RuleKind.MIN_MEMBERS:
         if len(members) < n:
             return [
                 _(
@@ -86,7 +86,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                 )
                 % {"min": n, "count": len(members), "missing": n - len(members)}
             ]
-    elif rule.kind == K.MAX_MEMBERS:
+    elif rule.kind == RuleKind.MAX_MEMBERS:
         if rule.number is not None and len(members) > n:
             return [
                 _(
@@ -95,14 +95,14 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                 )
                 % {"max": n, "count": len(members), "excess": len(members) - n}
             ]
-    elif rule.kind == K.MIN_OF_KINDS:
+    elif rule.kind == RuleKind.MIN_OF_KINDS:
         count = sum(1 for m in members if m.kind in rule.kinds)
         if count < n:
             return [
                 _("Servono almeno %(min)s %(label)s: ne hai %(count)s.")
                 % {"min": n, "label": label or kind_names(rule.kinds), "count": count}
             ]
-    elif rule.kind == K.MIN_OF_SIZES:
+    elif rule.kind == RuleKind.MIN_OF_SIZES:
         count = sum(
             1 for m in members if m.kind == Organisation.Kind.COMPANY and m.size_class in rule.sizes
         )
@@ -121,14 +121,14 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                     "dell'organizzazione per calcolarne la dimensione."
                 ) % {"names": ", ".join(unknown)}
             return [message]
-    elif rule.kind == K.ELIGIBLE_KINDS:
+    elif rule.kind == RuleKind.ELIGIBLE_KINDS:
         return [
             _("%(org)s (%(kind)s) non può far parte del partenariato: sono ammessi solo %(kinds)s.")
             % {"org": m.name, "kind": m.get_kind_display(), "kinds": kind_names(rule.kinds)}
             for m in members
             if m.kind not in rule.kinds
         ]
-    elif rule.kind == K.ELIGIBLE_SIZES:
+    elif rule.kind == RuleKind.ELIGIBLE_SIZES:
         messages = []
         for m in members:
             if m.kind != Organisation.Kind.COMPANY or m.size_class in rule.sizes:
@@ -155,7 +155,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                     }
                 )
         return messages
-    elif rule.kind == K.RUNTS_REQUIRED:
+    elif rule.kind == RuleKind.RUNTS_REQUIRED:
         return [
             _(
                 "%(org)s deve essere iscritta al RUNTS (Registro unico nazionale del terzo "
@@ -165,7 +165,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
             for m in members
             if m.kind in rule.kinds and not m.runts_number.strip()
         ]
-    elif rule.kind == K.LEAD_KINDS:
+    elif rule.kind == RuleKind.LEAD_KINDS:
         if lead is not None and lead.kind not in rule.kinds:
             return [
                 _("%(org)s (%(kind)s) non può essere capofila: possono esserlo solo %(kinds)s.")
@@ -175,7 +175,7 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                     "kinds": kind_names(rule.kinds),
                 }
             ]
-    elif rule.kind == K.LEAD_IN_LOMBARDY:
+    elif rule.kind == RuleKind.LEAD_IN_LOMBARDY:
         if lead is not None and (not rule.kinds or lead.kind in rule.kinds):
             messages = []
             if not _in_lombardy(lead):
@@ -196,13 +196,13 @@ def check_rule(rule: CallRule, application: Application, members: list[Organisat
                     % {"org": lead.name}
                 )
             return messages
-    elif rule.kind == K.LEAD_IN_ATS:
+    elif rule.kind == RuleKind.LEAD_IN_ATS:
         if lead is not None and lead.comune.ats_id != application.call.ats_id:
             return [
                 _("Il capofila deve avere sede nel territorio di %(ats)s: %(org)s è a %(comune)s.")
                 % {"ats": application.call.ats, "org": lead.name, "comune": lead.comune}
             ]
-    elif rule.kind == K.DECLARATION:  # noqa: SIM102  (one branch per rule kind)
+    elif rule.kind == RuleKind.DECLARATION:  # noqa: SIM102  (one branch per rule kind)
         if str(rule.pk) not in {str(d) for d in application.declarations}:
             return [_("Manca la dichiarazione: «%(text)s».") % {"text": label}]
     return []
@@ -324,39 +324,39 @@ def check(application: Application, *, for_submission: bool = True) -> list[Prob
 def describe(rule: CallRule) -> str:
     """The rule in words, for the call's pages."""
     n = rule.number or 0
-    if rule.kind == K.MIN_MEMBERS:
+    if rule.kind == RuleKind.MIN_MEMBERS:
         return _("Partenariato di almeno %(n)s membri, capofila compreso.") % {"n": n}
-    if rule.kind == K.MAX_MEMBERS:
+    if rule.kind == RuleKind.MAX_MEMBERS:
         return _("Partenariato di al massimo %(n)s membri, capofila compreso.") % {"n": n}
-    if rule.kind == K.MIN_OF_KINDS:
+    if rule.kind == RuleKind.MIN_OF_KINDS:
         return _("Almeno %(n)s tra: %(label)s.") % {
             "n": n,
             "label": rule.label or kind_names(rule.kinds),
         }
-    if rule.kind == K.MIN_OF_SIZES:
+    if rule.kind == RuleKind.MIN_OF_SIZES:
         return _("Almeno %(n)s tra: %(label)s.") % {
             "n": n,
             "label": rule.label or size_names(rule.sizes),
         }
-    if rule.kind == K.ELIGIBLE_KINDS:
+    if rule.kind == RuleKind.ELIGIBLE_KINDS:
         return _("Possono far parte del partenariato: %(kinds)s.") % {
             "kinds": kind_names(rule.kinds)
         }
-    if rule.kind == K.ELIGIBLE_SIZES:
+    if rule.kind == RuleKind.ELIGIBLE_SIZES:
         return _(
             "Le imprese devono essere di dimensione %(sizes)s (micro: meno di 10 addetti e "
             "fatturato fino a 2 milioni di euro; piccola: meno di 50 addetti e fino a 10 milioni)."
         ) % {"sizes": size_names(rule.sizes)}
-    if rule.kind == K.RUNTS_REQUIRED:
+    if rule.kind == RuleKind.RUNTS_REQUIRED:
         return _("Iscrizione al RUNTS obbligatoria per: %(kinds)s.") % {
             "kinds": kind_names(rule.kinds)
         }
-    if rule.kind == K.LEAD_KINDS:
+    if rule.kind == RuleKind.LEAD_KINDS:
         return _("Possono essere capofila: %(kinds)s.") % {"kinds": kind_names(rule.kinds)}
-    if rule.kind == K.LEAD_IN_LOMBARDY:
+    if rule.kind == RuleKind.LEAD_IN_LOMBARDY:
         return _("Capofila (%(kinds)s) con sede legale e operativa in Lombardia.") % {
             "kinds": kind_names(rule.kinds) or _("qualsiasi tipologia")
         }
-    if rule.kind == K.LEAD_IN_ATS:
+    if rule.kind == RuleKind.LEAD_IN_ATS:
         return _("Capofila con sede nel territorio dell'ATS.")
     return _("Dichiarazione: «%(text)s»") % {"text": rule.label}
