@@ -51,16 +51,21 @@ class OrganisationOut(Schema):
         return obj.is_whp_member
 
 
-class PartnerOut(Schema):
+class PartnerRef(Schema):
+    """An organisation taking part in something (an alliance, a project), by name and role."""
+
     organisation_id: int
     organisation: str
     role: str
-    contribution_kind: str
-    contribution_amount: Money
 
     @staticmethod
     def resolve_organisation(obj) -> str:
         return obj.organisation.name
+
+
+class PartnerOut(PartnerRef):
+    contribution_kind: str
+    contribution_amount: Money
 
 
 class AllianceOut(Schema):

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import (
@@ -212,12 +213,33 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _membership_page(request, membership)
 
 
-def _membership_decide(request, pk: int, decision: str, form_class, decide, success: str):
-    """Approve or reject (`decision`) a request the user manages: `decide` is the service on the
-    form's data; on success the queue, else the membership's page with this form's errors."""
+# A manager's decision on a request: its form, the service it calls with the form's data, and
+# the message naming the organisation.
+_DECISIONS = {
+    "approve": (
+        ApproveForm,
+        lambda membership, data, by: services.membership_approve(
+            membership=membership, note=data["note"], by=by
+        ),
+        gettext_lazy("Adesione di %(org)s approvata."),
+    ),
+    "reject": (
+        RejectForm,
+        lambda membership, data, by: services.membership_reject(
+            membership=membership, reason=data["reason"], by=by
+        ),
+        gettext_lazy("Richiesta di %(org)s respinta."),
+    ),
+}
+
+
+def _membership_decide(request, pk: int, decision: str) -> HttpResponse:
+    """Approves or rejects a request the user manages: on success back to the queue, else the
+    membership's page with this decision's form and its errors."""
     membership = get_object_or_404(selectors.memberships_managed_by(request.user), pk=pk)
+    form_class, decide, success = _DECISIONS[decision]
     form = form_class(request.POST, auto_id=f"{decision}-%s")
-    if save_form(request, form, lambda data: decide(membership, data)) is not None:
+    if save_form(request, form, lambda data: decide(membership, data, request.user)) is not None:
         messages.success(request, success % {"org": membership.organisation.name})
         return redirect("network:membership_queue")
     return _membership_page(request, membership, **{f"{decision}_form": form})
@@ -226,31 +248,13 @@ def _membership_decide(request, pk: int, decision: str, form_class, decide, succ
 @staff_required
 @require_POST
 def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _membership_decide(
-        request,
-        pk,
-        "approve",
-        ApproveForm,
-        lambda membership, data: services.membership_approve(
-            membership=membership, note=data["note"], by=request.user
-        ),
-        _("Adesione di %(org)s approvata."),
-    )
+    return _membership_decide(request, pk, "approve")
 
 
 @staff_required
 @require_POST
 def membership_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _membership_decide(
-        request,
-        pk,
-        "reject",
-        RejectForm,
-        lambda membership, data: services.membership_reject(
-            membership=membership, reason=data["reason"], by=request.user
-        ),
-        _("Richiesta di %(org)s respinta."),
-    )
+    return _membership_decide(request, pk, "reject")
 
 
 @staff_required

@@ -17,7 +17,7 @@ from equilibri.core.api import (
     TextFilter,
     YearFilter,
 )
-from equilibri.network.api import Money
+from equilibri.network.api import Money, PartnerRef
 
 from .models import Action, Project
 from .selectors import plans_visible_to, projects_visible_to
@@ -93,14 +93,9 @@ class ProjectOut(Schema):
         return obj.lead.name
 
 
-class PartnerOut(Schema):
-    organisation_id: int
-    organisation: str
-    role: str
-
-    @staticmethod
-    def resolve_organisation(obj) -> str:
-        return obj.organisation.name
+# A project's partner (no docstring: it would become the schema's description).
+class PartnerOut(PartnerRef):
+    pass
 
 
 class ProjectDetailOut(ProjectOut):

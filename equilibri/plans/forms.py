@@ -23,7 +23,7 @@ from .models import (
     ProjectPartner,
     TerritorialPlan,
 )
-from .services import PLAN_FIELDS
+from .services import ACTION_FIELDS, PLAN_FIELDS, PROJECT_FIELDS
 
 MONEY_ERRORS = {
     "max_decimal_places": _("Usa al massimo due cifre decimali (i centesimi), ad esempio 1500,50."),
@@ -113,19 +113,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "kind",
-            "title",
-            "alliance",
-            "lead",
-            "contractor",
-            "summary",
-            "objectives",
-            "regional_grant",
-            "cofinancing",
-            "start_date",
-            "end_date",
-        ]
+        fields = list(PROJECT_FIELDS)
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -207,10 +195,7 @@ class ActionForm(forms.ModelForm):
         pass
 
     def service_fields(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("title", "category", "description", "target_groups", "budget")
-        }
+        return {name: self.cleaned_data[name] for name in ACTION_FIELDS}
 
 
 class IndicatorForm(forms.ModelForm):

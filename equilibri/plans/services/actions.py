@@ -7,9 +7,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Action, Indicator, Milestone, Project
-from .checks import actions_total, check_money, euro, field_error, reject_unknown, require_manager
+from .checks import (
+    actions_total,
+    check_money,
+    euro,
+    field_error,
+    reject_unknown,
+    require_manager,
+    save_checked,
+)
 
-ACTION_FIELDS = {"title", "category", "description", "target_groups", "budget"}
+ACTION_FIELDS = ("title", "category", "description", "target_groups", "budget")
 INDICATOR_FIELDS = {"name", "unit", "target", "by_gender"}
 MILESTONE_FIELDS = {"title", "due_date", "done_on"}
 
@@ -97,23 +105,14 @@ def action_delete(*, action: Action, by) -> None:
 def indicator_create(*, action: Action, by, **fields) -> Indicator:
     reject_unknown(fields, INDICATOR_FIELDS)
     require_manager(by, action.project.plan)
-    indicator = Indicator(action=action, **fields)
-    _check_target(indicator)
-    indicator.full_clean()
-    indicator.save()
-    return indicator
+    return save_checked(Indicator(action=action), fields, _check_target)
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by, **fields) -> Indicator:
     reject_unknown(fields, INDICATOR_FIELDS)
     require_manager(by, indicator.action.project.plan)
-    for name, value in fields.items():
-        setattr(indicator, name, value)
-    _check_target(indicator)
-    indicator.full_clean()
-    indicator.save()
-    return indicator
+    return save_checked(indicator, fields, _check_target)
 
 
 def _check_target(indicator: Indicator) -> None:
@@ -127,18 +126,11 @@ def _check_target(indicator: Indicator) -> None:
 def milestone_create(*, project: Project, by, **fields) -> Milestone:
     reject_unknown(fields, MILESTONE_FIELDS)
     require_manager(by, project.plan)
-    milestone = Milestone(project=project, **fields)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return save_checked(Milestone(project=project), fields)
 
 
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, by, **fields) -> Milestone:
     reject_unknown(fields, MILESTONE_FIELDS)
     require_manager(by, milestone.project.plan)
-    for name, value in fields.items():
-        setattr(milestone, name, value)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return save_checked(milestone, fields)

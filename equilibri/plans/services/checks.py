@@ -1,12 +1,12 @@
 """What every plan service checks: money, co-financing, the actions' budget, who manages a plan,
 and the errors that name the field to change."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,8 @@ from equilibri.accounts.roles import Role, has_role
 
 from ..models import Action, Project, TerritorialPlan
 from ..selectors import plans_managed_by
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -39,6 +41,21 @@ def reject_unknown(fields: dict, allowed: Collection[str]) -> None:
     extra = set(fields) - set(allowed)
     if extra:
         raise TypeError(f"unexpected fields: {sorted(extra)}")
+
+
+def save_checked(
+    obj: ModelT, fields: dict, check: Callable[[ModelT], None] | None = None
+) -> ModelT:
+    """`obj` with `fields` set, saved once the service's own `check` and the model's full_clean
+    pass (a ValidationError from either, and nothing is written). Saving the instance, not a
+    queryset update, lets the audit log record the changes."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    if check is not None:
+        check(obj)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 def check_money(value: Any, label: str, field: str | None = None) -> Decimal:

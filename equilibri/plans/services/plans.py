@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from equilibri.accounts.roles import Role, ats_ids_for
 
 from ..models import PlanGrant, TerritorialPlan
-from .checks import check_money, field_error, reject_unknown, require_manager
+from .checks import check_money, field_error, reject_unknown, require_manager, save_checked
 
 # In the order the plan's form shows them.
 PLAN_FIELDS = (
@@ -63,10 +63,7 @@ def plan_create(*, ats, by, grants: dict[int, Decimal] | None = None, **fields) 
         (by.is_authenticated and by.is_superuser) or ats.pk in ats_ids_for(by, Role.ATS_OPERATOR)
     ):
         raise PermissionDenied(_("Puoi creare piani solo per la tua ATS."))
-    plan = TerritorialPlan(ats=ats, **fields)
-    _check_plan(plan)
-    plan.full_clean()
-    plan.save()
+    plan = save_checked(TerritorialPlan(ats=ats), fields, _check_plan)
     for year, amount in (grants or {}).items():
         plan_grant_set(plan=plan, year=year, amount=amount, by=by)
     return plan
@@ -77,12 +74,7 @@ def plan_update(*, plan: TerritorialPlan, by, **fields) -> TerritorialPlan:
     reject_unknown(fields, PLAN_FIELDS)
     require_manager(by, plan)
     plan = TerritorialPlan.objects.select_for_update().get(pk=plan.pk)
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    _check_plan(plan)
-    plan.full_clean()
-    plan.save()
-    return plan
+    return save_checked(plan, fields, _check_plan)
 
 
 @transaction.atomic

@@ -21,11 +21,13 @@ from .checks import (
     field_error,
     reject_unknown,
     require_manager,
+    save_checked,
 )
 
 ProjectState = Project.State
 
-PROJECT_FIELDS = {
+# In the order the project's form shows them.
+PROJECT_FIELDS = (
     "kind",
     "title",
     "alliance",
@@ -37,7 +39,7 @@ PROJECT_FIELDS = {
     "cofinancing",
     "start_date",
     "end_date",
-}
+)
 
 STALE_MESSAGE = gettext_lazy(
     "Il progetto è stato modificato da un altro utente mentre lo modificavi: ricarica la pagina"
@@ -117,10 +119,7 @@ def project_create(
 ) -> Project:
     reject_unknown(fields, PROJECT_FIELDS)
     require_manager(by, plan)
-    project = Project(plan=plan, state=Project.State.PROPOSED, **fields)
-    _check_project(project)
-    project.full_clean()
-    project.save()
+    project = save_checked(Project(plan=plan, state=Project.State.PROPOSED), fields, _check_project)
     ProjectEvent.objects.create(project=project, state=project.state, by=by)
     for organisation, role in partners:
         project_partner_add(project=project, organisation=organisation, role=role, by=by)
@@ -141,13 +140,7 @@ def project_update(*, project: Project, version: int, by, **fields) -> Project:
     if not claimed:
         raise ValidationError(STALE_MESSAGE, code="stale")
     fresh = Project.objects.select_related("plan__ats").get(pk=project.pk)
-    for name, value in fields.items():
-        setattr(fresh, name, value)
-    _check_project(fresh)
-    fresh.full_clean()
-    # Saving the instance (not a queryset update) lets the audit log record the changes.
-    fresh.save()
-    return fresh
+    return save_checked(fresh, fields, _check_project)
 
 
 @transaction.atomic
