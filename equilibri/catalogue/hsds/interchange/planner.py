@@ -91,6 +91,35 @@ class Planner(PlacePlanner):
             and fields["minimum_age"] > fields["maximum_age"]
         ):
             self.err(s, "maximum_age", _("L'età massima non può essere minore dell'età minima."))
+        terms, comuni = self.attributes(s, fields)
+        sals, schedules, closures = self.places(s, sid)
+        costs = self.cost_options(s)
+        contacts = self.contacts(s)
+        languages = self.languages(s)
+        phones = [self.phone(p) for p in s.get("phones") or []]
+        if len(self.report.errors) > errors_before or sid is None:
+            return None
+
+        def known(rows: Iterable[tuple]) -> tuple:
+            return tuple(row for row in rows if row[0] is not None)
+
+        return ServicePlan(
+            sid,
+            fields,
+            frozenset(terms),
+            frozenset(comuni),
+            known(sals),
+            known(schedules),
+            known(closures),
+            known(phones),
+            known(contacts),
+            known(languages),
+            known(costs),
+        )
+
+    def attributes(self, s: dict, fields: dict[str, Any]) -> tuple[set[int], set[int]]:
+        """The service's categories and eligible comuni, from its attributes; the project and
+        the plan action it names go into `fields`."""
         terms: set[int] = set()
         comuni: set[int] = set()
         for attr in s.get("attributes") or []:
@@ -139,6 +168,11 @@ class Planner(PlacePlanner):
                     "vita-lavoro."
                 ),
             )
+        return terms, comuni
+
+    def places(self, s: dict, sid: Hex | None) -> tuple[list[tuple], list, list]:
+        """The service's locations (service_at_locations), and its opening hours and closures,
+        its own and its locations'."""
         sals: list[tuple] = []
         schedules: list = []
         closures: list = []
@@ -174,6 +208,10 @@ class Planner(PlacePlanner):
                     % {"id": _dashed(row[0]), "location": _dashed(row[1])},
                     str(sid or ""),
                 )
+        return sals, schedules, closures
+
+    def cost_options(self, s: dict) -> list[tuple]:
+        """The service's costs: free, a fee (with its amount, in euros) or a voucher."""
         costs = []
         for c in s.get("cost_options") or []:
             cid = self.uuid_of(c, "cost_option")
@@ -208,6 +246,10 @@ class Planner(PlacePlanner):
                     self.date_of(c, "valid_to"),
                 )
             )
+        return costs
+
+    def contacts(self, s: dict) -> list[tuple]:
+        """The service's contact people, each with the first of their phone numbers."""
         contacts = []
         for c in s.get("contacts") or []:
             phone = identifiers.normalise_phone(
@@ -223,6 +265,10 @@ class Planner(PlacePlanner):
                     phone[:30],
                 )
             )
+        return contacts
+
+    def languages(self, s: dict) -> list[tuple]:
+        """The languages the service is given in, each code once."""
         languages = []
         codes = set()
         for lang in s.get("languages") or []:
@@ -241,26 +287,7 @@ class Planner(PlacePlanner):
                     self.text(lang, "note", Language, "note"),
                 )
             )
-        phones = [self.phone(p) for p in s.get("phones") or []]
-        if len(self.report.errors) > errors_before or sid is None:
-            return None
-
-        def known(rows: Iterable[tuple]) -> tuple:
-            return tuple(row for row in rows if row[0] is not None)
-
-        return ServicePlan(
-            sid,
-            fields,
-            frozenset(terms),
-            frozenset(comuni),
-            known(sals),
-            known(schedules),
-            known(closures),
-            known(phones),
-            known(contacts),
-            known(languages),
-            known(costs),
-        )
+        return languages
 
     def term(self, attr: dict) -> TaxonomyTerm | None:
         term_id = _term_id(attr)
