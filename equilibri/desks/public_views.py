@@ -141,6 +141,15 @@ def _open_link(request: HttpRequest, token: str, purpose: str) -> Appointment | 
     return appointment
 
 
+def _open_seat_link(request: HttpRequest, token: str, purpose: str) -> Appointment | HttpResponse:
+    """As `_open_link`, for a link that acts on the seat (cancel, reschedule): once the
+    appointment holds none, the page says the link's job is already done."""
+    appointment = _open_link(request, token, purpose)
+    if isinstance(appointment, HttpResponse) or appointment.holds_seat:
+        return appointment
+    return _used(request, appointment)
+
+
 def _done(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     """The appointment after the link did its job (the message says which)."""
     return render(request, "desks/appointment.html", {"appointment": appointment, "done": True})
@@ -182,11 +191,9 @@ def appointment_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _open_link(request, token, "cancel")
+    appointment = _open_seat_link(request, token, "cancel")
     if isinstance(appointment, HttpResponse):
         return appointment
-    if not appointment.holds_seat:
-        return _used(request, appointment)
     if request.method == "POST":
         try:
             services.appointment_cancel(appointment=appointment)
@@ -205,11 +212,9 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _open_link(request, token, "reschedule")
+    appointment = _open_seat_link(request, token, "reschedule")
     if isinstance(appointment, HttpResponse):
         return appointment
-    if not appointment.holds_seat:
-        return _used(request, appointment)
     slots = [s for s in selectors.bookable_slots(appointment.desk) if s.pk != appointment.slot_id]
     form = SlotPickForm(request.POST or None, slots=slots, auto_id="reschedule-%s")
     if request.method == "POST" and form.is_valid():
