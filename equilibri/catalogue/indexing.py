@@ -29,6 +29,7 @@ from django.db.models import Q
 from equilibri.core import audit
 from equilibri.territory.models import Comune
 
+from . import spelling
 from .models import Language, Location, Service, ServiceAtLocation, TaxonomyTerm
 from .pagecache import bump_catalogue_version
 from .search import STOPWORDS, public_services, stem
@@ -69,10 +70,11 @@ class _Documents:
         self.vectors = _Vectors()
 
     def document(self, t: ServiceTexts) -> tuple[str, str]:
-        """(name, body) as text, before folding and stemming."""
+        """(name, body) as text, before folding and stemming. The categories' names go with
+        the service's name: the search weighs them above the description."""
+        categories = " ".join(name for _key, name in sorted(self.terms[i] for i in t.term_ids))
         body_parts = [
             t.description,
-            " ".join(name for _key, name in sorted(self.terms[i] for i in t.term_ids)),
             t.organisation,
             " ".join(
                 f"{name} {address} {self.comuni.get(comune_id, '')}"
@@ -82,7 +84,8 @@ class _Documents:
             t.application_process,
             " ".join(t.languages),
         ]
-        return f"{t.name} {t.alternate_name}", " ".join(p for p in body_parts if p)
+        name = " ".join(p for p in (t.name, t.alternate_name, categories) if p)
+        return name, " ".join(p for p in body_parts if p)
 
     def rows(self, texts: list[tuple[int, ServiceTexts]]) -> list[tuple[int, str, str]]:
         """(id, name, body) as they are stored: stemmed words for SQLite's FTS5 table; words
@@ -387,6 +390,7 @@ def reindex_services(ids: Iterable[int] | None = None, *, batch: int = BATCH) ->
         # Index writes are catalogue changes, including those made by bulk statements that
         # fire no signals (imports, the staleness job): cached searches must not outlive them.
         bump_catalogue_version()
+        spelling.forget()  # this process reads the new vocabulary at once, others within a minute
         _fill_coordinates(id_list)
         with connection.cursor() as cursor:
             if id_list is None:
@@ -417,6 +421,7 @@ def index_new_services(texts: dict[int, ServiceTexts], *, batch: int = BATCH) ->
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         bump_catalogue_version()  # see reindex_services
+        spelling.forget()
         # Which of them are public: one range query (ids of one import are close together;
         # an IN list of a hundred thousand ids costs more to build than to run).
         public = (

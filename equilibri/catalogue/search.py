@@ -25,116 +25,30 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Literal
 
-import snowballstemmer
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
-from django.utils import timezone
 
 from equilibri.core.text import fold
 from equilibri.territory.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from equilibri.territory.models import Comune
 
+from . import spelling
 from .cards import Card, CardLocation, card_columns, card_from_row
-from .models import Location, Service, TaxonomyTerm
+from .filters import Term as Term
+from .filters import category_term_ids as category_term_ids
+from .filters import taxonomy_terms as taxonomy_terms
+from .filters import where_filters
+from .lexicon import STOPWORDS, lexicon, stem
+from .models import Location, Service
+from .query import Chip, Understood, understand
 
 PUBLIC_STATUSES = (Service.Status.ACTIVE.value, Service.Status.TEMPORARILY_CLOSED.value)
 # Stale services stay visible (flagged) until the grace period ends and they are hidden.
 PUBLIC_REVIEW_STATES = (Service.Review.PUBLISHED.value, Service.Review.STALE.value)
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "ad",
-        "al",
-        "allo",
-        "ai",
-        "agli",
-        "all",
-        "alla",
-        "alle",
-        "c",
-        "che",
-        "chi",
-        "ci",
-        "con",
-        "d",
-        "da",
-        "dal",
-        "dallo",
-        "dai",
-        "dagli",
-        "dall",
-        "dalla",
-        "dalle",
-        "di",
-        "del",
-        "dello",
-        "dei",
-        "degli",
-        "dell",
-        "della",
-        "delle",
-        "e",
-        "ed",
-        "gli",
-        "i",
-        "il",
-        "in",
-        "l",
-        "la",
-        "le",
-        "lo",
-        "ma",
-        "mi",
-        "ne",
-        "nel",
-        "nello",
-        "nei",
-        "negli",
-        "nell",
-        "nella",
-        "nelle",
-        "o",
-        "per",
-        "si",
-        "su",
-        "sul",
-        "sullo",
-        "sui",
-        "sugli",
-        "sull",
-        "sulla",
-        "sulle",
-        "ti",
-        "tra",
-        "fra",
-        "un",
-        "uno",
-        "una",
-        "vi",
-    ]
-)
-
-# Groups of equivalent phrases (as typed: folded and stemmed like the text).
-SYNONYMS: list[tuple[str, ...]] = [
-    ("doposcuola", "post scuola", "postscuola", "dopo scuola"),
-    ("prescuola", "pre scuola"),
-    ("badante", "assistenza domiciliare", "assistente familiare", "assistenza a domicilio"),
-    ("centro estivo", "campo estivo", "grest", "centri estivi"),
-    ("asilo nido", "nido", "micronido"),
-    ("stireria", "stiro"),
-    ("maggiordomo", "maggiordomo aziendale", "portineria aziendale", "concierge"),
-    ("commissioni", "disbrigo pratiche"),
-    ("smart working", "lavoro agile", "telelavoro"),
-    ("coworking", "co working", "spazio coworking"),
-    ("sportello", "punto informativo", "punto famiglia", "info point"),
-]
-
 _WORD = re.compile(r"[a-z0-9]+")
-_stemmer = snowballstemmer.stemmer("italian")
 
 
 def words(text: str) -> list[str]:
@@ -142,63 +56,62 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text or "")) if w not in STOPWORDS]
 
 
-@lru_cache(maxsize=20000)
-def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
-
-
 def stems(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
+Unit = tuple[tuple[str, ...], ...]  # alternative phrases (tuples of words) of one concept
+
+
 @lru_cache(maxsize=1)
-def _synonym_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Each phrase (as stems) -> every phrase of its group (as words)."""
-    index: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-    for group in SYNONYMS:
-        phrases = tuple(tuple(words(p)) for p in group)
-        for phrase in phrases:
-            index[tuple(stem(w) for w in phrase)] = phrases
-    return index
+def _meaning_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Each phrase of the vocabulary files (as stems) -> every phrase it stands for."""
+    return {tuple(stem(w) for w in key): phrases for key, phrases in lexicon().meanings.items()}
 
 
-def query_units(text: str) -> list[tuple[tuple[str, ...], ...]]:
-    """The query as AND-ed units, each a tuple of alternative phrases (tuples of words)."""
-    ws = words(text)[:12]
-    ss = [stem(w) for w in ws]
-    index = _synonym_index()
-    longest = max((len(k) for k in index), default=1)
-    units: list[tuple[tuple[str, ...], ...]] = []
+def query_units(text: str, corrections: dict[str, str] | None = None) -> list[Unit]:
+    """The query's concepts, each a tuple of alternative phrases (tuples of words): the words
+    (fillers dropped), the vocabulary files' phrases read longest first, a corrected word
+    standing for itself and its correction. Repeated concepts count once."""
+    fillers = lexicon().fillers
+    ws = [w for w in words(text) if w not in fillers][:12]
+    fixed = [(corrections or {}).get(w, w) for w in ws]
+    ss = [stem(w) for w in fixed]
+    index = _meaning_index()
+    units: list[Unit] = []
     i = 0
     while i < len(ws):
-        for size in range(min(longest, len(ws) - i), 0, -1):
-            phrases = index.get(tuple(ss[i : i + size]))
-            if phrases:
-                units.append(phrases)
-                i += size
+        size, phrases = 1, index.get((ss[i],), ((fixed[i],),))
+        for n in range(min(lexicon().longest, len(ws) - i), 1, -1):
+            if tuple(ss[i : i + n]) in index:
+                size, phrases = n, index[tuple(ss[i : i + n])]
                 break
-        else:
-            units.append(((ws[i],),))
-            i += 1
-    return units
+        if size == 1 and fixed[i] != ws[i]:
+            phrases = ((ws[i],), *phrases)
+        if phrases not in units:
+            units.append(phrases)
+        i += size
+    return units[:8]
 
 
-def fts5_match(units: list[tuple[tuple[str, ...], ...]]) -> str:
-    """SQLite FTS5 MATCH expression: ("centr" OR "camp estiv") AND "tradat"."""
+def fts5_match(units: list[Unit], joiner: str = " AND ") -> str:
+    """SQLite FTS5 MATCH expression: ("centr" OR "camp estiv") AND "tradat" (any of the
+    concepts with joiner " OR ")."""
     parts = []
     for unit in units:
         alternatives = sorted({'"' + " ".join(stem(w) for w in phrase) + '"' for phrase in unit})
         parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts)
+    return joiner.join(parts)
 
 
-def pg_tsquery(units: list[tuple[tuple[str, ...], ...]]) -> str:
-    """PostgreSQL to_tsquery('italian', ...) text: (centro <-> estivo | grest) & tradate."""
+def pg_tsquery(units: list[Unit], joiner: str = " & ") -> str:
+    """PostgreSQL to_tsquery('italian', ...) text: (centro <-> estivo | grest) & tradate (any
+    of the concepts with joiner " | ")."""
     parts = []
     for unit in units:
         alternatives = sorted({" <-> ".join(phrase) for phrase in unit})
         parts.append("(" + " | ".join(alternatives) + ")")
-    return " & ".join(parts)
+    return joiner.join(parts)
 
 
 # --- The query -----------------------------------------------------------------------------
@@ -211,6 +124,8 @@ class SearchQuery:
     comune: Comune | None = None
     radius_km: float | None = None
     age: int | None = None
+    month: int | None = None  # open at some time in the next such month
+    weekday: int | None = None  # open on that weekday (0 Monday), from today on
     open_on: date | None = None
     open_now: bool = False
     free_only: bool = False
@@ -238,6 +153,10 @@ class SearchPage:
     page: int
     per_page: int
     extra: dict = field(default_factory=dict)
+    # What the search understood in the text (removable chips) and the corrected text
+    # ("Forse cercavi ...") when it corrected a word; both empty for a plain search.
+    chips: tuple[Chip, ...] = ()
+    suggestion: str | None = None
 
     @property
     def num_pages(self) -> int:
@@ -274,41 +193,6 @@ class SearchPage:
         return (self.page - 1) * self.per_page + 1 if self.hits else 0
 
 
-class Term(NamedTuple):
-    pk: int
-    uuid: str
-    code: str
-    name: str
-    parent_id: int | None
-
-
-def taxonomy_terms() -> tuple[Term, ...]:
-    """Every taxonomy term as plain values, in the taxonomy's order, cached for five minutes: the
-    search's categories, the search form's choices and the HSDS API's term filter read it on
-    every request, and the taxonomy changes only with a migration or an import."""
-    return caches["local"].get_or_set("services:taxonomy-terms", _taxonomy_terms, 300) or ()
-
-
-def _taxonomy_terms() -> tuple[Term, ...]:
-    rows = TaxonomyTerm.objects.order_by("position", "name").values_list(
-        "pk", "uuid", "code", "name", "parent_id"
-    )
-    return tuple(Term(pk, str(uuid), code, name, parent) for pk, uuid, code, name, parent in rows)
-
-
-def category_term_ids(code: str) -> list[int]:
-    """The term and its descendants."""
-    terms = taxonomy_terms()
-    ids = [t.pk for t in terms if t.code == code]
-    frontier = ids
-    for _ in range(3):  # the taxonomy has two levels; a bound, should a parent loop ever exist
-        if not frontier:
-            break
-        frontier = [t.pk for t in terms if t.parent_id in frontier]
-        ids = ids + frontier
-    return ids
-
-
 def _haversine_sql(lat: float, lon: float) -> tuple[str, list]:
     clamp = "LEAST" if connection.vendor == "postgresql" else "min"  # rounding: asin(<= 1)
     sql = (
@@ -325,35 +209,121 @@ def _clamp_page(query: SearchQuery) -> tuple[int, int]:
     return page, per_page
 
 
-def raw_search_sql(query: SearchQuery, columns: str = "") -> tuple[str, list]:
-    """The engine statement: rows of (service id, rank, distance_km, total, name), or with
-    `columns` (service id, rank, distance_km, total, *columns): what the caller shows of each
-    row of the page, fetched in the same round trip (`s` is the service, `o` its organisation;
-    the result cards' `card_columns`, the HSDS API's `list_columns`)."""
-    vendor = connection.vendor
-    ops = connection.ops
-    params: list = []
-    select_rank = "0.0"
-    source = "services_service s"
-    units = query_units(query.text) if query.text else []
+@dataclass(frozen=True)
+class Plan:
+    """A search as the engine runs it: the query with what the text's words became (filters,
+    `query.py`), its concepts (`query_units`), the chips and the corrected text."""
 
+    query: SearchQuery
+    units: list[Unit]
+    chips: tuple[Chip, ...] = ()
+    suggestion: str | None = None
+
+
+def plan(query: SearchQuery) -> Plan:
+    if not query.text:
+        return Plan(query, [])
+    understood = understand(query.text)
+    effective, chips = _with_filters(query, understood)
+    corrections: dict[str, str] = {}
+    if understood.text:
+        vocab = spelling.vocabulary()
+        fillers = lexicon().fillers
+        for word in words(understood.text):
+            fixed = None if word in fillers else spelling.correction(word, vocab)
+            if fixed:
+                corrections[word] = fixed
+    suggestion = None
+    if corrections:
+        suggestion = _TYPED.sub(
+            lambda m: corrections.get(fold(m.group()), m.group()), query.text[:500]
+        )
+    return Plan(effective, query_units(understood.text, corrections), chips, suggestion)
+
+
+_TYPED = re.compile(r"[^\W_]+")
+
+
+def _with_filters(query: SearchQuery, u: Understood) -> tuple[SearchQuery, tuple[Chip, ...]]:
+    """The query with the understood pieces as filters (a filter the caller set wins: that
+    piece is then not applied, and has no chip); the chips of those applied."""
+    changes: dict = {"text": u.text}
+    applied = []
+    for chip in u.chips:
+        if chip.kind == "place" and u.place is not None and query.comune is None:
+            place = u.place
+            changes["comune"] = Comune(pk=place.pk, name=place.name, lat=place.lat, lon=place.lon)
+            changes["radius_km"] = u.radius_km
+        elif chip.kind == "age" and query.age is None:
+            changes["age"] = u.age
+        elif chip.kind == "month" and query.month is None and query.open_on is None:
+            changes["month"] = u.month
+        elif chip.kind == "weekday" and query.weekday is None and query.open_on is None:
+            changes["weekday"] = u.weekday
+        elif chip.kind == "free":
+            changes["free_only"] = True
+        elif chip.kind == "voucher":
+            changes["voucher"] = True
+        elif chip.kind == "language" and not query.language:
+            changes["language"] = u.language
+        else:
+            continue
+        applied.append(chip)
+    return replace(query, **changes), tuple(applied)
+
+
+# A temporarily closed service: below the open ones (a constant, not a parameter, so the
+# expression can be repeated in ORDER BY at every level).
+_CLOSED = f"(s.status = '{Service.Status.TEMPORARILY_CLOSED.value}')"
+
+
+def raw_search_sql(
+    query: SearchQuery, columns: str = "", planned: Plan | None = None
+) -> tuple[str, list]:
+    """The engine statement: rows of (service id, rank, distance_km, total, name, concepts
+    matched, closed), or with `columns` (service id, rank, distance_km, total, *columns): what
+    the caller shows of each row of the page, fetched in the same round trip (`s` is the
+    service, `o` its organisation; the result cards' `card_columns`, the HSDS API's
+    `list_columns`).
+
+    Text is a soft AND: a service matches with any of the query's concepts; the statement keeps
+    those with the most concepts any service has, and those missing one (at least half of them
+    all the same), and orders them by concepts matched, then open before temporarily closed,
+    then the text rank (name and categories weigh five times the rest on SQLite, A against B
+    on PostgreSQL), discounted with the distance."""
+    planned = planned or plan(query)
+    query, units = planned.query, planned.units
+    vendor = connection.vendor
+    params: list = []
+    cover_params: list = []
+    select_rank, cover = "0.0", "0"
+    source = "services_service s"
+    several = len(units) > 1
     if units:
         if vendor == "postgresql":
             source = (
                 "to_tsquery('italian', %s) q JOIN services_search f ON f.document @@ q"
                 " JOIN services_service s ON s.id = f.service_id"
             )
-            params.append(pg_tsquery(units))
+            params.append(pg_tsquery(units, " | "))
             select_rank = "ts_rank(f.document, q)"
+            cover = " + ".join(["(f.document @@ to_tsquery('italian', %s))::int"] * len(units))
+            cover_params = [pg_tsquery([unit]) for unit in units] if several else []
+            cover = cover if several else "1"
         else:
+            # Each concept's matches are read once (an uncorrelated IN list), as is their union.
+            matched = "(rowid IN (SELECT rowid FROM services_fts WHERE services_fts MATCH %s))"
             source = (
-                "(SELECT rowid AS id, -bm25(services_fts, 5.0, 1.0) AS score FROM services_fts "
-                "WHERE services_fts MATCH %s) f CROSS JOIN services_service s ON s.id = f.id"
+                "(SELECT rowid AS id, -bm25(services_fts, 5.0, 1.0) AS score,"  # noqa: S608 (constant SQL, values bound)
+                f" {' + '.join([matched] * len(units)) if several else '1'} AS cover"
+                " FROM services_fts WHERE services_fts MATCH %s) f"
+                " CROSS JOIN services_service s ON s.id = f.id"
             )
             # CROSS JOIN fixes SQLite's join order: the full-text match runs once, first; with a
             # plain JOIN the planner may re-run it for every row of the distance subquery.
-            params.append(fts5_match(units))
-            select_rank = "f.score"
+            params += [fts5_match([unit]) for unit in units] if several else []
+            params.append(fts5_match(units, " OR "))
+            select_rank, cover = "f.score", "f.cover"
 
     select_distance = "NULL"
     select_params: list = []
@@ -403,98 +373,58 @@ def raw_search_sql(query: SearchQuery, columns: str = "") -> tuple[str, list]:
         if within is None:
             select_distance = "d.distance"
 
-    if query.organisation_id is not None:
-        where.append("s.organisation_id = %s")
-        where_params.append(int(query.organisation_id))
-    if query.modified_after is not None:
-        where.append("s.last_modified > %s")
-        where_params.append(ops.adapt_datetimefield_value(query.modified_after))
-    if query.age is not None:
-        where.append(
-            "(s.minimum_age IS NULL OR s.minimum_age <= %s)"
-            " AND (s.maximum_age IS NULL OR s.maximum_age >= %s)"
-        )
-        where_params += [int(query.age), int(query.age)]
-    if query.category:
-        term_ids = category_term_ids(query.category) or [-1]
-        where.append(
-            "EXISTS (SELECT 1 FROM services_service_terms st WHERE st.service_id = s.id"  # noqa: S608 (constant SQL, values bound)
-            f" AND st.taxonomyterm_id IN ({', '.join(['%s'] * len(term_ids))}))"
-        )
-        where_params += term_ids
-    if query.free_only:
-        where.append(
-            "EXISTS (SELECT 1 FROM services_costoption co WHERE co.service_id = s.id"
-            " AND co.option = %s)"
-        )
-        where_params.append("free")
-    if query.voucher:
-        where.append(
-            "EXISTS (SELECT 1 FROM services_costoption co WHERE co.service_id = s.id"
-            " AND co.option = %s)"
-        )
-        where_params.append("voucher")
-    if query.language:
-        where.append(
-            "EXISTS (SELECT 1 FROM services_language lg WHERE lg.service_id = s.id"
-            " AND lg.code = %s)"
-        )
-        where_params.append(str(query.language).lower()[:3])
-    day: date | None = None
-    at_time = None
-    if query.open_now:
-        now = timezone.localtime()
-        day, at_time = now.date(), now.time().replace(microsecond=0)
-    elif query.open_on is not None:
-        day = query.open_on
-    if day is not None:
-        d = ops.adapt_datefield_value(day)
-        time_sql = ""
-        time_params: list = []
-        if at_time is not None:
-            t = ops.adapt_timefield_value(at_time)
-            time_sql = " AND sc.opens_at <= %s AND sc.closes_at > %s"
-            time_params = [t, t]
-        where.append(
-            "EXISTS (SELECT 1 FROM services_schedule sc WHERE sc.service_id = s.id"  # noqa: S608 (constant SQL, values bound)
-            " AND sc.weekday = %s AND (sc.valid_from IS NULL OR sc.valid_from <= %s)"
-            f" AND (sc.valid_to IS NULL OR sc.valid_to >= %s){time_sql})"
-            " AND NOT EXISTS (SELECT 1 FROM services_closure cl WHERE cl.service_id = s.id"
-            " AND cl.location_id IS NULL AND cl.date_from <= %s AND cl.date_to >= %s)"
-        )
-        where_params += [day.weekday(), d, d, *time_params, d, d]
-
-    # ORDER BY repeats the expressions (PostgreSQL does not accept output aliases in them).
+    where, where_params = where_filters(query, where, where_params)
     has_distance = query.comune is not None
-    if within is not None:  # ordered one level up, on the inner query's columns
-        order = _order(query, bool(units), has_distance, "rank", "distance", "name", "id")
-    else:
-        order = _order(
-            query, bool(units), has_distance, select_rank, select_distance, "s.name", "s.id"
-        )
-
     page, per_page = _clamp_page(query)
     limit = [per_page, (page - 1) * per_page]
-    if within is not None:
-        # The distance is a column of the matches, filtered and ordered one level up.
-        sql = (
-            "SELECT id, rank, distance, COUNT(*) OVER () AS total, name FROM ("  # noqa: S608 (constant SQL, values bound)
-            f"SELECT s.id AS id, s.name AS name, {select_rank} AS rank,"
-            f" {select_distance} AS distance FROM {source} WHERE {' AND '.join(where)}"
-            f") x WHERE {within[0]} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
+    if units:
+        # The matches with their concepts; the best count over all of them; those kept.
+        inner = (
+            f"SELECT s.id AS id, s.name AS name, {select_rank} AS rank, {cover} AS cover,"  # noqa: S608 (constant SQL, values bound)
+            f" {_CLOSED} AS closed, {select_distance} AS distance"
+            f" FROM {source} WHERE {' AND '.join(where)}"
         )
-        params = [*select_params, *params, *where_params, *within[1], *limit]
-    else:
+        near = f" WHERE x.{within[0]}" if within is not None else ""
+        order = _order(query, True, has_distance, "rank", "distance", "name", "id")
         sql = (
-            f"SELECT s.id, {select_rank} AS rank, {select_distance} AS distance,"  # noqa: S608 (constant SQL, values bound)
-            f" COUNT(*) OVER () AS total, s.name AS name FROM {source}"
-            f" WHERE {' AND '.join(where)}"
+            "SELECT id, rank, distance, COUNT(*) OVER () AS total, name, cover, closed FROM ("  # noqa: S608 (constant SQL, values bound)
+            f"SELECT x.*, MAX(x.cover) OVER () AS best FROM ({inner}) x{near}"
+            f") m WHERE cover >= best - 1 AND cover >= %s ORDER BY {', '.join(order)}"
+            " LIMIT %s OFFSET %s"
+        )
+        params = [
+            *cover_params,
+            *select_params,
+            *params,
+            *where_params,
+            *(within[1] if within is not None else []),
+            (len(units) + 1) // 2,
+            *limit,
+        ]
+    else:
+        order = _order(
+            query, False, has_distance, "0.0", select_distance, "s.name", "s.id", _CLOSED
+        )
+        sql = (
+            f"SELECT s.id, 0.0 AS rank, {select_distance} AS distance,"  # noqa: S608 (constant SQL, values bound)
+            f" COUNT(*) OVER () AS total, s.name AS name, 0 AS cover, {_CLOSED} AS closed"
+            f" FROM {source} WHERE {' AND '.join(where)}"
             f" ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
         )
         params = [*params, *where_params, *limit]
     if columns:
         # The page's rows (at most per_page) with what the caller shows of them.
-        outer = _order(query, bool(units), has_distance, "p.rank", "p.distance", "p.name", "p.id")
+        outer = _order(
+            query,
+            bool(units),
+            has_distance,
+            "p.rank",
+            "p.distance",
+            "p.name",
+            "p.id",
+            "p.closed",
+            "p.cover",
+        )
         sql = (
             f"SELECT p.id, p.rank, p.distance, p.total, {columns} FROM ({sql}) p"  # noqa: S608 (constant SQL, values bound)
             " JOIN services_service s ON s.id = p.id"
@@ -505,11 +435,22 @@ def raw_search_sql(query: SearchQuery, columns: str = "") -> tuple[str, list]:
 
 
 def _order(
-    query: SearchQuery, text: bool, has_distance: bool, rank: str, dist: str, name: str, sid: str
+    query: SearchQuery,
+    text: bool,
+    has_distance: bool,
+    rank: str,
+    dist: str,
+    name: str,
+    sid: str,
+    closed: str = "closed",
+    cover: str = "cover",
 ) -> list[str]:
-    order: list[str] = []
-    if query.sort == "distance" and has_distance:
-        order.append(f"{dist} ASC NULLS LAST")
+    by_distance = query.sort == "distance" and has_distance
+    order: list[str] = [f"{dist} ASC NULLS LAST"] if by_distance else []
+    if text:
+        order.append(f"{cover} DESC")
+    order.append(f"{closed} ASC")
+    if by_distance:
         if text:
             order.append(f"{rank} DESC")
     elif text and has_distance:
@@ -555,7 +496,8 @@ def nearest_location(card: Card, comune: Comune | None) -> tuple[CardLocation | 
 def search_services(query: SearchQuery) -> SearchPage:
     """The page of results, each with its card: one statement (two for a page past the end)."""
     page, per_page = _clamp_page(query)
-    sql, params = raw_search_sql(query, card_columns(connection.vendor))
+    planned = plan(query)
+    sql, params = raw_search_sql(query, card_columns(connection.vendor), planned)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -563,7 +505,7 @@ def search_services(query: SearchQuery) -> SearchPage:
     hits = []
     for service_id, rank, distance, _total, *card_values in rows:
         card = card_from_row(service_id, card_values)
-        location, km = nearest_location(card, query.comune)
+        location, km = nearest_location(card, planned.query.comune)
         hits.append(
             Hit(
                 card=card,
@@ -572,4 +514,11 @@ def search_services(query: SearchQuery) -> SearchPage:
                 rank=float(rank or 0.0),
             )
         )
-    return SearchPage(hits=hits, total=total, page=page, per_page=per_page)
+    return SearchPage(
+        hits=hits,
+        total=total,
+        page=page,
+        per_page=per_page,
+        chips=planned.chips,
+        suggestion=planned.suggestion,
+    )

@@ -55,9 +55,10 @@ def _reference_documents() -> dict[int, tuple[str, str]]:
     out = {}
     for s in services:
         locations = [sal.location for sal in s.at_locations.all()]
+        # The categories go with the name (the search weighs them above the description).
+        categories = " ".join(t.name for t in s.terms.all())
         body_parts = [
             s.description,
-            " ".join(t.name for t in s.terms.all()),
             s.organisation.name,
             " ".join(
                 f"{loc.name} {loc.address} {loc.comune.name if loc.comune else ''}"
@@ -67,7 +68,8 @@ def _reference_documents() -> dict[int, tuple[str, str]]:
             s.application_process,
             " ".join(lang.name for lang in s.languages.order_by("id")),
         ]
-        out[s.id] = (f"{s.name} {s.alternate_name}", " ".join(p for p in body_parts if p))
+        name = " ".join(p for p in (s.name, s.alternate_name, categories) if p)
+        out[s.id] = (name, " ".join(p for p in body_parts if p))
     return out
 
 
