@@ -9,7 +9,7 @@ from equilibri.territory.models import ATS, Comune
 from equilibri.territory.selectors import comune_lookup
 
 from .models import AgreementDocument, AlliancePartner, Organisation
-from .services import MAX_PDF_BYTES
+from .services import MAX_PDF_BYTES, ORGANISATION_FIELDS
 from .validators import validate_organisation_fiscal_code, validate_vat_number
 
 
@@ -40,24 +40,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "fiscal_code",
-            "vat_number",
-            "address",
-            "comune",
-            "email",
-            "phone",
-            "website",
-            "staff_count",
-            "turnover",
-            "ateco_code",
-            "runts_number",
-            "whp_member_since",
-            "whp_practices",
-            "description",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {
             "whp_member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "whp_practices": forms.Textarea(attrs={"rows": 3}),

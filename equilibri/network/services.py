@@ -13,6 +13,7 @@ Business rules (each refused with a ValidationError naming what to change):
 - contributions of alliance partners are not negative.
 """
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -38,16 +39,17 @@ from .models import (
     OrganisationRole,
 )
 
-ORGANISATION_FIELDS = {
+# In the order the organisation's form shows them.
+ORGANISATION_FIELDS = (
     "name",
     "kind",
     "fiscal_code",
     "vat_number",
-    "comune",
     "address",
-    "website",
+    "comune",
     "email",
     "phone",
+    "website",
     "staff_count",
     "turnover",
     "ateco_code",
@@ -55,13 +57,13 @@ ORGANISATION_FIELDS = {
     "whp_member_since",
     "whp_practices",
     "description",
-}
+)
 MAX_PDF_BYTES = 10 * 1024 * 1024
 NETWORK_KINDS = (AgreementDocument.Kind.REGULATION, AgreementDocument.Kind.PARTNERSHIP)
 
 
-def _check_fields(data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(data) - allowed
+def _check_fields(data: dict[str, Any], allowed: Collection[str]) -> None:
+    unknown = set(data) - set(allowed)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
 
@@ -303,17 +305,27 @@ def _notify_admins(membership: Membership, template: str, context: dict) -> None
     )
 
 
-@transaction.atomic
-def membership_approve(*, membership: Membership, note: str = "", by) -> Membership:
+def _decide(
+    membership: Membership, by, state: str, reason: str, mail: str, mail_context: dict
+) -> Membership:
+    """A manager's decision on a request: its state, when, by whom and why, the event, and the
+    e-mail (`mail`) to the organisation's administrators."""
     membership = _decidable(membership, by)
-    membership.state = Membership.State.ACTIVE
+    membership.state = state
     membership.decided_at = timezone.now()
     membership.decided_by = by
-    membership.reason = note
+    membership.reason = reason
     membership.save()
-    _event(membership, by, note)
-    _notify_admins(membership, "network/mail/membership_approved", {})
+    _event(membership, by, reason)
+    _notify_admins(membership, mail, mail_context)
     return membership
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, note: str = "", by) -> Membership:
+    return _decide(
+        membership, by, Membership.State.ACTIVE, note, "network/mail/membership_approved", {}
+    )
 
 
 @transaction.atomic
@@ -323,15 +335,14 @@ def membership_reject(*, membership: Membership, reason: str, by) -> Membership:
         raise ValidationError(
             {"reason": _("Scrivi la motivazione: l'organizzazione la riceverà per e-mail.")}
         )
-    membership = _decidable(membership, by)
-    membership.state = Membership.State.REJECTED
-    membership.decided_at = timezone.now()
-    membership.decided_by = by
-    membership.reason = reason
-    membership.save()
-    _event(membership, by, reason)
-    _notify_admins(membership, "network/mail/membership_rejected", {"reason": reason})
-    return membership
+    return _decide(
+        membership,
+        by,
+        Membership.State.REJECTED,
+        reason,
+        "network/mail/membership_rejected",
+        {"reason": reason},
+    )
 
 
 @transaction.atomic

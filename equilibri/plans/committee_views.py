@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.files import private_file_response
-from equilibri.core.forms import apply_errors
+from equilibri.core.forms import apply_errors, save_form
 
 from . import committee_services as services
 from .committee_forms import (
@@ -74,16 +74,16 @@ def _managed_in_committee(model, request, pk: int):
 
 def _member_page(request, committee, member):
     form = MemberForm(request.POST or None, instance=member, committee=committee)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_member_save(
-                committee=committee, member=member, data=form.cleaned_data, by=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Componente salvato."))
-            return redirect("committee:detail", committee.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.committee_member_save(
+            committee=committee, member=member, data=data, by=request.user
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Componente salvato."))
+        return redirect("committee:detail", committee.pk)
     title = _("Modifica il componente") if member else _("Aggiungi un componente")
     return _form_page(request, title, form, _detail_url(committee.pk))
 
