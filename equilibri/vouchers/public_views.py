@@ -2,6 +2,7 @@
 worker's own applications (signed in, no staff role needed)."""
 
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -249,9 +250,7 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_draft_change
 def family_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(
-        FamilyMember.objects.filter(application__in=selectors.applications_of(request.user)), pk=pk
-    )
+    member = _own_part(request, FamilyMember, pk)
     return _remove_from_draft(
         request,
         member.application_id,
@@ -277,7 +276,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_draft_change
 def expense_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    line = _own_line(request, pk)
+    line = _own_part(request, ExpenseLine, pk)
     return _remove_from_draft(
         request,
         line.application_id,
@@ -302,7 +301,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_draft_change
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = _own_attachment(request, pk)
+    attachment = _own_part(request, Attachment, pk)
     return _remove_from_draft(
         request,
         attachment.application_id,
@@ -326,21 +325,20 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vouchers_public:application_detail", application.pk)
 
 
-def _own_line(request, pk: int) -> ExpenseLine:
-    mine = selectors.applications_of(request.user)
-    return get_object_or_404(ExpenseLine.objects.filter(application__in=mine), pk=pk)
+_Part = TypeVar("_Part", FamilyMember, ExpenseLine, Attachment)
 
 
-def _own_attachment(request, pk: int) -> Attachment:
+def _own_part(request, model: type[_Part], pk: int) -> _Part:
+    """A family member, receipt or document of one of the user's own applications (else 404)."""
     mine = selectors.applications_of(request.user)
-    return get_object_or_404(Attachment.objects.filter(application__in=mine), pk=pk)
+    return get_object_or_404(model.objects.filter(application__in=mine), pk=pk)
 
 
 @signed_in_required
 def own_receipt(request: HttpRequest, pk: int) -> FileResponse:
-    return private_file_response(_own_line(request, pk).file)
+    return private_file_response(_own_part(request, ExpenseLine, pk).file)
 
 
 @signed_in_required
 def own_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    return private_file_response(_own_attachment(request, pk).file)
+    return private_file_response(_own_part(request, Attachment, pk).file)

@@ -2,6 +2,7 @@
 employer's attestation and the payment batches."""
 
 from functools import partial
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -264,22 +265,26 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_permission_required("vouchers.read")
 def staff_receipt(request: HttpRequest, pk: int) -> FileResponse:
-    readable = selectors.applications_reviewed_by(request.user)
-    line = get_object_or_404(ExpenseLine.objects.filter(application__in=readable), pk=pk)
-    log_personal_data_read(
-        line.application, actor=request.user, fields=["receipt"], purpose="ricevuta"
-    )
-    return private_file_response(line.file)
+    return _reviewed_file(request, ExpenseLine, pk, field="receipt", purpose="ricevuta")
 
 
 @staff_permission_required("vouchers.read")
 def staff_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    return _reviewed_file(request, Attachment, pk, field="document", purpose="documento")
+
+
+_Stored = TypeVar("_Stored", ExpenseLine, Attachment)
+
+
+def _reviewed_file(
+    request, model: type[_Stored], pk: int, *, field: str, purpose: str
+) -> FileResponse:
+    """The file of a receipt or document of an application the user reviews; the reading is
+    logged, as every reading of an applicant's personal data."""
     readable = selectors.applications_reviewed_by(request.user)
-    attachment = get_object_or_404(Attachment.objects.filter(application__in=readable), pk=pk)
-    log_personal_data_read(
-        attachment.application, actor=request.user, fields=["document"], purpose="documento"
-    )
-    return private_file_response(attachment.file)
+    item = get_object_or_404(model.objects.filter(application__in=readable), pk=pk)
+    log_personal_data_read(item.application, actor=request.user, fields=[field], purpose=purpose)
+    return private_file_response(item.file)
 
 
 # ---------------------------------------------------------------------------------------------
