@@ -6,8 +6,9 @@ strings short and free of NUL (which PostgreSQL refuses). Out of bounds is a 422
 parameter, never a 500 from the database; every status an operation can answer is documented.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from ninja.params import functions as param
@@ -21,11 +22,20 @@ MAX_TEXT = 200
 # Any character but NUL.
 NO_NUL = r"^[^\x00]*$"
 
+ModelT = TypeVar("ModelT", bound=Model)
+
 # Filters are optional: give them `= None` in the view's signature.
 Id = Annotated[int, param.Path(ge=1, le=MAX_ID)]
 IdFilter = Annotated[int | None, param.Query(ge=1, le=MAX_ID)]
 YearFilter = Annotated[int | None, param.Query(ge=1900, le=2100)]
 TextFilter = Annotated[str | None, param.Query(max_length=MAX_TEXT, pattern=NO_NUL)]
+
+
+def filter_given(qs: QuerySet[ModelT], **lookups: Any) -> QuerySet[ModelT]:
+    """`qs` narrowed by each of the `lookups` whose filter was given: one left out of the query
+    (None) or sent empty ("") narrows nothing."""
+    given = {lookup: value for lookup, value in lookups.items() if value not in (None, "")}
+    return qs.filter(**given) if given else qs
 
 
 class Pages(PageNumberPagination):

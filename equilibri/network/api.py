@@ -9,7 +9,15 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import PlainSerializer
 
-from equilibri.core.api import DETAIL_ERRORS, LIST_ERRORS, Id, IdFilter, Pages, TextFilter
+from equilibri.core.api import (
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    Id,
+    IdFilter,
+    Pages,
+    TextFilter,
+    filter_given,
+)
 
 from .selectors import alliances_visible_to, organisations_visible_to
 
@@ -100,11 +108,7 @@ class AllianceDetailOut(AllianceOut):
 @paginate(Pages, page_size=50)
 def list_organisations(request, ats: IdFilter = None, q: TextFilter = None):
     qs = organisations_visible_to(request.auth).order_by("name")
-    if ats is not None:
-        qs = qs.filter(comune__ats_id=ats)
-    if q:
-        qs = qs.filter(name__icontains=q)
-    return qs
+    return filter_given(qs, comune__ats_id=ats, name__icontains=q)
 
 
 @router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **DETAIL_ERRORS})
@@ -118,9 +122,7 @@ def get_organisation(request, organisation_id: Id):
 @paginate(Pages, page_size=50)
 def list_alliances(request, ats: IdFilter = None):
     qs = alliances_visible_to(request.auth).order_by("name")
-    if ats is not None:
-        qs = qs.filter(ats_id=ats)
-    return qs
+    return filter_given(qs, ats_id=ats)
 
 
 @router.get("/alliances/{alliance_id}", response={200: AllianceDetailOut, **DETAIL_ERRORS})

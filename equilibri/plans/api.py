@@ -16,6 +16,7 @@ from equilibri.core.api import (
     Pages,
     TextFilter,
     YearFilter,
+    filter_given,
 )
 from equilibri.network.api import Money, PartnerRef
 
@@ -167,11 +168,7 @@ class ActionDetailOut(ActionOut):
 @paginate(Pages, page_size=50)
 def list_plans(request, ats: IdFilter = None, year: YearFilter = None):
     qs = plans_visible_to(request.auth).order_by("-start_year", "ats__name", "pk")
-    if ats is not None:
-        qs = qs.filter(ats_id=ats)
-    if year is not None:
-        qs = qs.filter(start_year__lte=year, end_year__gte=year)
-    return qs
+    return filter_given(qs, ats_id=ats, start_year__lte=year, end_year__gte=year)
 
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **DETAIL_ERRORS})
@@ -188,13 +185,7 @@ def list_projects(
     state: Project.State | None = None,
 ):
     qs = projects_visible_to(request.auth).order_by("plan_id", "title", "pk")
-    if plan is not None:
-        qs = qs.filter(plan_id=plan)
-    if alliance is not None:
-        qs = qs.filter(alliance_id=alliance)
-    if state is not None:
-        qs = qs.filter(state=state)
-    return qs
+    return filter_given(qs, plan_id=plan, alliance_id=alliance, state=state)
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetailOut, **DETAIL_ERRORS})
@@ -206,11 +197,7 @@ def get_project(request, project_id: Id):
 @paginate(Pages, page_size=50)
 def list_actions(request, project: IdFilter = None, category: TextFilter = None):
     qs = actions_visible_to(request.auth).order_by("project_id", "pk")
-    if project is not None:
-        qs = qs.filter(project_id=project)
-    if category:
-        qs = qs.filter(category__slug=category)
-    return qs
+    return filter_given(qs, project_id=project, category__slug=category)
 
 
 @router.get("/actions/{action_id}", response={200: ActionDetailOut, **DETAIL_ERRORS})
