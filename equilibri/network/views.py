@@ -290,6 +290,24 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "network/agreement_list.html", {"page": page})
 
 
+def _agreement_publish(request, form, alliance=None) -> AgreementDocument | None:
+    """Publishes the form's agreement: an alliance's, or else the ATS's document of the kind the
+    form names (None while the form is not posted, not valid or refused)."""
+
+    def publish(data):
+        return services.agreement_publish(
+            ats=alliance.ats if alliance else data["ats"],
+            alliance=alliance,
+            kind=AgreementDocument.Kind.ALLIANCE if alliance else data["kind"],
+            title=data["title"],
+            text=data["text"],
+            file=data["file"],
+            by=request.user,
+        )
+
+    return save_form(request, form, publish)
+
+
 @staff_permission_required("network.manage")
 def agreement_publish(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(
@@ -297,18 +315,7 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         ats_queryset=selectors.managed_ats(request.user),
     )
-    document = save_form(
-        request,
-        form,
-        lambda data: services.agreement_publish(
-            ats=data["ats"],
-            kind=data["kind"],
-            title=data["title"],
-            text=data["text"],
-            file=data["file"],
-            by=request.user,
-        ),
-    )
+    document = _agreement_publish(request, form)
     if document is not None:
         messages.success(
             request,
@@ -442,19 +449,7 @@ def alliance_partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def alliance_agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = get_object_or_404(selectors.alliances_managed_by(request.user), pk=pk)
     form = AgreementForm(request.POST or None, request.FILES or None, alliance=alliance)
-    document = save_form(
-        request,
-        form,
-        lambda data: services.agreement_publish(
-            ats=alliance.ats,
-            alliance=alliance,
-            kind=AgreementDocument.Kind.ALLIANCE,
-            title=data["title"],
-            text=data["text"],
-            file=data["file"],
-            by=request.user,
-        ),
-    )
+    document = _agreement_publish(request, form, alliance)
     if document is not None:
         messages.success(
             request,
