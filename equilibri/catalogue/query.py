@@ -23,9 +23,10 @@ from equilibri.core.text import fold
 
 from .lexicon import lexicon
 
-# A radius for a place named without one, and for a province (around its chief town).
-PLACE_KM = 10.0
-WIDE_PLACE_KM = 15.0
+# A radius for a place named without one (the search form's default), and for a province
+# (around its chief town).
+PLACE_KM = 20.0
+WIDE_PLACE_KM = 25.0
 PROVINCE_KM = 30.0
 MAX_AGE = 120
 

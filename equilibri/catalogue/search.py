@@ -218,6 +218,7 @@ class Plan:
     units: list[Unit]
     chips: tuple[Chip, ...] = ()
     suggestion: str | None = None
+    weights: tuple[float, ...] = ()  # of the units (spelling.weights)
 
 
 def plan(query: SearchQuery) -> Plan:
@@ -226,8 +227,8 @@ def plan(query: SearchQuery) -> Plan:
     understood = understand(query.text)
     effective, chips = _with_filters(query, understood)
     corrections: dict[str, str] = {}
-    if understood.text:
-        vocab = spelling.vocabulary()
+    vocab = spelling.vocabulary() if understood.text else None
+    if vocab is not None:
         fillers = lexicon().fillers
         for word in words(understood.text):
             fixed = None if word in fillers else spelling.correction(word, vocab)
@@ -238,7 +239,9 @@ def plan(query: SearchQuery) -> Plan:
         suggestion = _TYPED.sub(
             lambda m: corrections.get(fold(m.group()), m.group()), query.text[:500]
         )
-    return Plan(effective, query_units(understood.text, corrections), chips, suggestion)
+    units = query_units(understood.text, corrections)
+    weights = spelling.weights(units, vocab) if vocab is not None else ()
+    return Plan(effective, units, chips, suggestion, weights)
 
 
 _TYPED = re.compile(r"[^\W_]+")
@@ -286,13 +289,17 @@ def raw_search_sql(
     service, `o` its organisation; the result cards' `card_columns`, the HSDS API's
     `list_columns`).
 
-    Text is a soft AND: a service matches with any of the query's concepts; the statement keeps
-    those with the most concepts any service has, and those missing one (at least half of them
-    all the same), and orders them by concepts matched, then open before temporarily closed,
-    then the text rank (name and categories weigh five times the rest on SQLite, A against B
-    on PostgreSQL), discounted with the distance."""
+    Text is a soft AND: a service matches with any of the query's concepts, each weighing its
+    inverse document frequency (`spelling.weights`: a common word says less than a rare one).
+    The statement keeps the services with the most weight any service has, and those missing
+    one concept (or weaker ones weighing no more), as long as they hold at least half of the
+    query's weight; it orders them by weight held, then open before temporarily closed, then
+    the text rank (name and categories weigh five times the rest on SQLite, A against B on
+    PostgreSQL), discounted with the distance."""
     planned = planned or plan(query)
     query, units = planned.query, planned.units
+    # (One concept: every match holds all of it.)
+    weights = planned.weights if len(units) > 1 and planned.weights else (1.0,) * len(units)
     vendor = connection.vendor
     params: list = []
     cover_params: list = []
@@ -307,21 +314,23 @@ def raw_search_sql(
             )
             params.append(pg_tsquery(units, " | "))
             select_rank = "ts_rank(f.document, q)"
-            cover = " + ".join(["(f.document @@ to_tsquery('italian', %s))::int"] * len(units))
-            cover_params = [pg_tsquery([unit]) for unit in units] if several else []
-            cover = cover if several else "1"
+            matched = "%s * (f.document @@ to_tsquery('italian', %s))::int"
+            cover = " + ".join([matched] * len(units)) if several else "1.0"
+            for unit, weight in zip(units, weights, strict=True) if several else ():
+                cover_params += [weight, pg_tsquery([unit])]
         else:
             # Each concept's matches are read once (an uncorrelated IN list), as is their union.
-            matched = "(rowid IN (SELECT rowid FROM services_fts WHERE services_fts MATCH %s))"
+            matched = "%s * (rowid IN (SELECT rowid FROM services_fts WHERE services_fts MATCH %s))"
             source = (
                 "(SELECT rowid AS id, -bm25(services_fts, 5.0, 1.0) AS score,"  # noqa: S608 (constant SQL, values bound)
-                f" {' + '.join([matched] * len(units)) if several else '1'} AS cover"
+                f" {' + '.join([matched] * len(units)) if several else '1.0'} AS cover"
                 " FROM services_fts WHERE services_fts MATCH %s) f"
                 " CROSS JOIN services_service s ON s.id = f.id"
             )
             # CROSS JOIN fixes SQLite's join order: the full-text match runs once, first; with a
             # plain JOIN the planner may re-run it for every row of the distance subquery.
-            params += [fts5_match([unit]) for unit in units] if several else []
+            for unit, weight in zip(units, weights, strict=True) if several else ():
+                params += [weight, fts5_match([unit])]
             params.append(fts5_match(units, " OR "))
             select_rank, cover = "f.score", "f.cover"
 
@@ -389,7 +398,7 @@ def raw_search_sql(
         sql = (
             "SELECT id, rank, distance, COUNT(*) OVER () AS total, name, cover, closed FROM ("  # noqa: S608 (constant SQL, values bound)
             f"SELECT x.*, MAX(x.cover) OVER () AS best FROM ({inner}) x{near}"
-            f") m WHERE cover >= best - 1 AND cover >= %s ORDER BY {', '.join(order)}"
+            f") m WHERE cover >= best - %s AND cover >= %s ORDER BY {', '.join(order)}"
             " LIMIT %s OFFSET %s"
         )
         params = [
@@ -398,7 +407,8 @@ def raw_search_sql(
             *params,
             *where_params,
             *(within[1] if within is not None else []),
-            (len(units) + 1) // 2,
+            max(weights) + 1e-6,  # those missing one concept (or a few weaker ones)
+            sum(weights) / 2 - 1e-6,  # at least half of what the query says
             *limit,
         ]
     else:

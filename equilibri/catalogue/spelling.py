@@ -13,6 +13,7 @@ still found."""
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -40,6 +41,7 @@ class Vocabulary:
     stems: tuple[str, ...]  # the keys of `docs`, for rapidfuzz
     words: frozenset[str]  # the search vocabulary files' words
     word_list: tuple[str, ...]  # the same, for rapidfuzz
+    total: int  # services indexed
     # stem -> the word services' and categories' names write most, read the first time a
     # correction needs it (a search with no typo reads nothing but the index's vocabulary)
     surfaces: dict[str, str] = field(default_factory=dict)
@@ -49,17 +51,22 @@ _lock = threading.Lock()
 _state: dict[str, object] = {"vocabulary": None, "version": None, "checked": 0.0}
 
 
-def _read_index() -> dict[str, int]:
+def _read_index() -> tuple[dict[str, int], int]:
+    """(stem -> services that hold it, services indexed)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT word, ndoc FROM ts_stat('SELECT document FROM services_search')")
+            docs = {str(term): int(n) for term, n in cursor.fetchall() if term and n}
+            cursor.execute("SELECT count(*) FROM services_search")
         else:
             cursor.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.services_fts_vocab"
                 " USING fts5vocab(main, services_fts, row)"
             )
             cursor.execute("SELECT term, doc FROM temp.services_fts_vocab")
-        return {str(term): int(docs) for term, docs in cursor.fetchall() if term and docs}
+            docs = {str(term): int(n) for term, n in cursor.fetchall() if term and n}
+            cursor.execute("SELECT count(*) FROM services_fts")
+        return docs, int(cursor.fetchone()[0])
 
 
 def _read_surfaces(words: frozenset[str]) -> dict[str, str]:
@@ -93,9 +100,9 @@ def vocabulary() -> Vocabulary:
         _state["checked"] = now
         if current is not None and version == _state["version"]:
             return current  # type: ignore[return-value]
-        docs = _read_index()
+        docs, total = _read_index()
         words = lexicon().words
-        built = Vocabulary(docs, tuple(docs), words, tuple(sorted(words)))
+        built = Vocabulary(docs, tuple(docs), words, tuple(sorted(words)), total)
         _state.update(vocabulary=built, version=version)
         return built
 
@@ -144,3 +151,19 @@ def correction(word: str, vocab: Vocabulary) -> str | None:
             key = (int(distance), 0, candidate)
             best = key if best is None or key[:1] < best[:1] else best
     return best[2] if best else None
+
+
+def weights(units: list[tuple[tuple[str, ...], ...]], vocab: Vocabulary) -> tuple[float, ...]:
+    """How much each concept of a query says: its inverse document frequency, ln(1 + N / df),
+    with df the services of its most frequent alternative (a phrase counts as its rarest word).
+    A concept no service holds weighs nothing (a word the citizen added that the catalogue does
+    not speak of); when none is held, all weigh the same."""
+    total = max(vocab.total, 1)
+    out = []
+    for unit in units:
+        df = 0
+        for phrase in unit:
+            counts = [vocab.docs.get(stem(w), 0) for w in phrase if w not in STOPWORDS]
+            df = max(df, min(counts) if counts else 0)
+        out.append(round(math.log(1 + total / df), 3) if df else 0.0)
+    return tuple(out) if any(out) else tuple(1.0 for _ in out)

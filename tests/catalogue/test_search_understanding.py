@@ -151,7 +151,7 @@ def test_a_comune_in_the_text_is_a_filter_with_a_chip():
     assert "Grest cittadino di Brescia" not in [h.card.name for h in result.hits]
     assert [(c.kind, c.param) for c in result.chips] == [("place", "comune")]
     assert result.chips[0].query_without == "centro estivo"
-    assert all(h.distance_km is not None and h.distance_km <= 10.5 for h in result.hits)
+    assert all(h.distance_km is not None and h.distance_km <= 20.5 for h in result.hits)
 
 
 @pytest.mark.django_db
