@@ -326,6 +326,8 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates in English too (equilibri/core/formats/en): the platform's readers are in Italy.
+FORMAT_MODULE_PATH = ["equilibri.core.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
