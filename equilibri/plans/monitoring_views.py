@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.core.files import private_file_response
-from equilibri.core.forms import apply_errors
+from equilibri.core.forms import apply_errors, save_form
 
 from . import monitoring_services as services
 from .models import Expenditure, MonitoringReport, SampleDraw
@@ -154,22 +154,22 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def expenditure_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(services.reports_filed_by(request.user), pk=pk)
     form = ExpenditureForm(request.POST, request.FILES, report=report)
-    if form.is_valid():
-        try:
-            services.expenditure_add(
-                report=report,
-                action=form.cleaned_data["action"],
-                description=form.cleaned_data["description"],
-                amount=form.cleaned_data["amount"],
-                document=form.cleaned_data.get("document"),
-                self_declared=form.cleaned_data["self_declared"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Spesa aggiunta."))
-            return redirect("monitoring:report_edit", report.pk)
+    added = save_form(
+        request,
+        form,
+        lambda data: services.expenditure_add(
+            report=report,
+            action=data["action"],
+            description=data["description"],
+            amount=data["amount"],
+            document=data.get("document"),
+            self_declared=data["self_declared"],
+            by=request.user,
+        ),
+    )
+    if added is not None:
+        messages.success(request, _("Spesa aggiunta."))
+        return redirect("monitoring:report_edit", report.pk)
     if report.state not in services.EDITABLE_STATES:
         return redirect("monitoring:report_detail", report.pk)
     context = _report_context(request, report)
@@ -270,20 +270,18 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 def draw_list(request: HttpRequest) -> HttpResponse:
     plans = plans_managed_by(request.user)
     form = DrawForm(request.POST or None, plans=plans)
-    if request.method == "POST" and form.is_valid():
-        try:
-            draw = services.sample_draw(
-                plan=form.cleaned_data["plan"], share=form.cleaned_data["share"], by=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Estrazione eseguita: %(n)s autodichiarazioni da verificare.")
-                % {"n": draw.sampled.count()},
-            )
-            return redirect("monitoring:draw_detail", draw.pk)
+    draw = save_form(
+        request,
+        form,
+        lambda data: services.sample_draw(plan=data["plan"], share=data["share"], by=request.user),
+    )
+    if draw is not None:
+        messages.success(
+            request,
+            _("Estrazione eseguita: %(n)s autodichiarazioni da verificare.")
+            % {"n": draw.sampled.count()},
+        )
+        return redirect("monitoring:draw_detail", draw.pk)
     draws = SampleDraw.objects.filter(plan__in=plans).select_related("plan__ats", "drawn_by")
     populations = {plan.pk: services.sample_population(plan).count() for plan in plans}
     return render(
