@@ -27,17 +27,20 @@ from equilibri.territory.models import Comune
 
 pytestmark = pytest.mark.django_db
 
-# Markup, template syntax of both engines, an entity, and right-to-left override/mark.
+# Markup, template syntax of both engines, an entity, and right-to-left override and mark; short
+# enough, with its field's tag, for the shortest of the fields (a comune's name, 100).
 HOSTILE = (
-    '<script>alert(1)</script> "><img src=x onerror=alert(2)> {{ 7*7 }} {% now "Y" %}'
-    " {# c #} &amp; \u202eevil\u202c \u200f"
+    '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    '{{ 7*7 }}{% now "Y" %}&amp;\u202eevil\u202c\u200f'
 )
 # A word of its own, so the search finds this service alone.
 WORD = "zanzibarico"
 
 
 def hostile(field: str) -> str:
-    return f"{field.upper()}:{HOSTILE}"
+    text = f"{field[:5].upper()}:{HOSTILE}"
+    assert len(text) <= 100
+    return text
 
 
 def assert_escaped(body: str, fields: list[str]) -> None:
