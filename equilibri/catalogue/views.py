@@ -167,29 +167,25 @@ def _act(request: HttpRequest, fn, success: str, target: str, **kwargs) -> HttpR
     return redirect(target)
 
 
+def _act_on_edited(request: HttpRequest, pk: int, fn, success: str) -> HttpResponse:
+    """`fn` on a service the user edits, back to its page with `success` or the refusal."""
+    service = get_object_or_404(selectors.services_edited_by(request.user), pk=pk)
+    return _act(request, fn, success, service.get_reserved_url(), service=service)
+
+
 @require_POST
 @staff_permission_required("services.edit")
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(selectors.services_edited_by(request.user), pk=pk)
-    return _act(
-        request,
-        services.service_submit,
-        _("Servizio inviato in revisione all'operatore ATS."),
-        service.get_reserved_url(),
-        service=service,
+    return _act_on_edited(
+        request, pk, services.service_submit, _("Servizio inviato in revisione all'operatore ATS.")
     )
 
 
 @require_POST
 @staff_permission_required("services.edit")
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(selectors.services_edited_by(request.user), pk=pk)
-    return _act(
-        request,
-        services.service_confirm,
-        _("Grazie: i dati risultano confermati oggi."),
-        service.get_reserved_url(),
-        service=service,
+    return _act_on_edited(
+        request, pk, services.service_confirm, _("Grazie: i dati risultano confermati oggi.")
     )
 
 
