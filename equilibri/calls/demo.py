@@ -31,6 +31,7 @@ from .models import (
     ApplicationPartner,
     BudgetLine,
     Call,
+    CallChange,
     CallCriterion,
     CallFAQ,
     CallMacroArea,
@@ -424,6 +425,15 @@ def _startup(operator: User | None) -> None:
         ]
     ):
         CallRule.objects.create(call=call, kind=RuleKind.DECLARATION, label=label, order=order)
+    # A deadline extended after publication, as the call's page shows it (services/changes.py).
+    earlier = Call(closes_at=call.closes_at - datetime.timedelta(days=7))
+    CallChange.objects.create(
+        call=call,
+        by=operator,
+        reason="Proroga di una settimana chiesta dagli sportelli per le domande delle neo-imprese.",
+        before={"chiusura delle domande": services.display_value(earlier, "closes_at")},
+        after={"chiusura delle domande": services.display_value(call, "closes_at")},
+    )
     _areas_and_criteria(
         call,
         [

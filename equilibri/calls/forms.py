@@ -25,6 +25,19 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def change_reason_field(required: bool = True) -> forms.CharField:
+    """The reason of a change to a published call, e-mailed to its applicants and partners."""
+    return forms.CharField(
+        label=_("Motivo della modifica"),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Il bando è pubblicato: il motivo è comunicato per e-mail ai richiedenti e ai "
+            "partner invitati e resta nello storico delle modifiche."
+        ),
+    )
+
+
 class CallForm(forms.ModelForm):
     class Meta:
         model = Call
@@ -52,6 +65,8 @@ class CallForm(forms.ModelForm):
         if ats_ids is not None:
             plans = plans.filter(ats_id__in=ats_ids)
         self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+        if self.instance.pk and self.instance.is_published:
+            self.fields["reason"] = change_reason_field()
 
 
 class CallCreateForm(CallForm):
@@ -90,6 +105,12 @@ class RuleForm(forms.Form):
         required=False,
         help_text=_("Come chiamare i membri contati o il testo della dichiarazione."),
     )
+
+    def __init__(self, *args, call: Call | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if call is not None and call.is_published:
+            # The service names a missing reason after the rule's own errors.
+            self.fields["reason"] = change_reason_field(required=False)
 
 
 class CriterionForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from equilibri.core.money import MoneyField
 
 # The reporting stage's models live in their own module; re-exported so that Django and callers
 # find every model of the app here.
+from .governance_models import CallChange  # noqa: F401
 from .reporting_models import ExpenseItem, ExpenseReport, Payment, expense_upload_to  # noqa: F401
 
 
@@ -87,6 +88,16 @@ class Call(models.Model):
     )
     required_documents = models.TextField(
         _("documenti richiesti"), blank=True, help_text=_("Uno per riga.")
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum del comitato"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Quanti componenti del comitato devono aver valutato ogni domanda prima della "
+            "graduatoria. Vuoto: tutti i componenti senza conflitto di interessi."
+        ),
     )
     state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)

@@ -105,6 +105,12 @@ def expense_items_visible_to(user) -> QuerySet[ExpenseItem]:
     )
 
 
+def awaiting_ranking(call: Call) -> list[Application]:
+    """The applications the committee scores before the ranking."""
+    states = [Application.State.ADMISSIBLE, Application.State.SCORED]
+    return list(call.applications.filter(state__in=states).select_related("call", "lead"))
+
+
 def ranking(call: Call) -> list[Application]:
     """The ranked applications (after `call_rank`), best first; excluded ones at the end."""
     qs = call.applications.select_related("lead").filter(rank__isnull=False)

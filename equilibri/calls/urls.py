@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, calls, evaluation, reporting
+from .views import applications, calls, deletions, evaluation, reporting
 
 app_name = "calls"
 urlpatterns = [
@@ -10,12 +10,15 @@ urlpatterns = [
     path("<int:pk>/", calls.call_detail, name="call_detail"),
     path("<int:pk>/modifica/", calls.call_edit, name="call_edit"),
     path("<int:pk>/regole/", calls.call_rules, name="call_rules"),
-    path("regole/<int:pk>/elimina/", calls.rule_delete, name="rule_delete"),
+    path("regole/<int:pk>/elimina/", deletions.rule_delete, name="rule_delete"),
     path("<int:pk>/criteri/", calls.call_criteria, name="call_criteria"),
-    path("criteri/<int:pk>/elimina/", calls.criterion_delete, name="criterion_delete"),
+    path("criteri/<int:pk>/elimina/", deletions.criterion_delete, name="criterion_delete"),
     path("<int:pk>/macro-aree/", calls.call_areas, name="call_areas"),
+    path("macro-aree/<int:pk>/elimina/", deletions.macro_area_delete, name="macro_area_delete"),
     path("<int:pk>/faq/", calls.call_faqs, name="call_faqs"),
+    path("faq/<int:pk>/elimina/", deletions.faq_delete, name="faq_delete"),
     path("<int:pk>/documenti/", calls.call_documents, name="call_documents"),
+    path("documenti/<int:pk>/elimina/", deletions.document_delete, name="document_delete"),
     path("<int:pk>/pubblica/", calls.call_publish, name="call_publish"),
     path("<int:pk>/graduatoria/", evaluation.call_ranking, name="call_ranking"),
     path("<int:pk>/decisione/", evaluation.call_decide, name="call_decide"),
@@ -30,7 +33,7 @@ urlpatterns = [
     path("partner/<int:pk>/risposta/", applications.partner_answer, name="partner_answer"),
     path("partner/<int:pk>/rimuovi/", applications.partner_remove, name="partner_remove"),
     path("domande/<int:pk>/voci/", applications.budget_line_add, name="budget_line_add"),
-    path("voci/<int:pk>/elimina/", applications.budget_line_delete, name="budget_line_delete"),
+    path("voci/<int:pk>/elimina/", deletions.budget_line_delete, name="budget_line_delete"),
     path("domande/<int:pk>/allegati/", applications.document_upload, name="document_upload"),
     path("allegati/<int:pk>/", applications.document_download, name="document_download"),
     path("domande/<int:pk>/invia/", applications.application_submit, name="application_submit"),

@@ -34,3 +34,9 @@ def test_seed_002_call_is_decided_with_the_five_funded_applications():
 def test_startup_call_is_open_with_two_drafts():
     call = Call.objects.get(applicant_kind=Call.ApplicantKind.INDIVIDUALS)
     assert call.applications.filter(state=Application.State.DRAFT).count() == 2
+
+
+def test_startup_call_shows_its_extended_deadline():
+    call = Call.objects.get(applicant_kind=Call.ApplicantKind.INDIVIDUALS)
+    (change,) = call.changes.all()
+    assert change.reason and list(change.after) == ["chiusura delle domande"]

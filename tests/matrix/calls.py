@@ -15,8 +15,10 @@ from django.core.files.storage import default_storage
 from equilibri.calls.models import (
     Application,
     ApplicationDocument,
+    BudgetLine,
     Call,
     CallDocument,
+    CallFAQ,
     ExpenseItem,
     ExpenseReport,
 )
@@ -115,6 +117,28 @@ def public_document() -> int:
     return CallDocument.objects.create(call=_dgr(), title="Testo del bando", file=_pdf("c.pdf")).pk
 
 
+def insubria_rule() -> int:
+    return _dgr().rules.first().pk  # type: ignore[union-attr]
+
+
+def insubria_criterion() -> int:
+    return _dgr().criteria.first().pk  # type: ignore[union-attr]
+
+
+def insubria_area() -> int:
+    return _dgr().macro_areas.first().pk  # type: ignore[union-attr]
+
+
+def insubria_faq() -> int:
+    return CallFAQ.objects.create(call=_dgr(), question="Quesito?", answer="Risposta.").pk
+
+
+def own_budget_line() -> int:
+    return BudgetLine.objects.create(
+        application_id=own_draft(), description="Voce", amount=Decimal("10.00")
+    ).pk
+
+
 def allowed(*personas: str, **overrides: int) -> dict[str, int]:
     return {**only(*personas), **overrides}
 
@@ -158,8 +182,13 @@ ROWS = {
     ("calls:call_faqs", milano_call): allowed(*MANAGERS, ats_operator=404),
     ("calls:call_documents", insubria_call): only(*MANAGERS),
     ("calls:call_documents", milano_call): allowed(*MANAGERS, ats_operator=404),
-    ("calls:rule_delete", insubria_call): post_only(),
-    ("calls:criterion_delete", insubria_call): post_only(),
+    # Delete confirmation pages (the POST deletes): the DGR call is decided, so they show why
+    # nothing can be deleted any more.
+    ("calls:rule_delete", insubria_rule): only(*MANAGERS),
+    ("calls:criterion_delete", insubria_criterion): only(*MANAGERS),
+    ("calls:macro_area_delete", insubria_area): only(*MANAGERS),
+    ("calls:faq_delete", insubria_faq): only(*MANAGERS),
+    ("calls:document_delete", public_document): only(*MANAGERS),
     ("calls:call_publish", insubria_call): post_only(),
     ("calls:call_decide", insubria_call): post_only(),
     ("calls:call_ranking", insubria_call): readers(),
@@ -186,7 +215,7 @@ ROWS = {
     ("calls:partner_answer", insubria_application): post_only(),
     ("calls:partner_remove", insubria_application): post_only(),
     ("calls:budget_line_add", insubria_application): post_only(),
-    ("calls:budget_line_delete", insubria_application): post_only(),
+    ("calls:budget_line_delete", own_budget_line): {**NOBODY_OWNS, "citizen": 200},
     ("calls:document_upload", insubria_application): post_only(),
     ("calls:document_download", insubria_document): visible_application(),
     ("calls:application_submit", insubria_application): post_only(),

@@ -15,6 +15,9 @@ from equilibri.calls.models import (
     ApplicationPartner,
     BudgetLine,
     CallCriterion,
+    CallDocument,
+    CallFAQ,
+    CallMacroArea,
     CallRule,
     ExpenseItem,
     ExpenseReport,
@@ -51,6 +54,20 @@ def milano_rule() -> int:
 def milano_call_criterion() -> int:
     return CallCriterion.objects.create(
         call_id=calls.milano_call(), name="Criterio", max_score=Decimal(10), min_score=Decimal(0)
+    ).pk
+
+
+def milano_macro_area() -> int:
+    return CallMacroArea.objects.create(call_id=calls.milano_call(), name="Area").pk
+
+
+def milano_faq() -> int:
+    return CallFAQ.objects.create(call_id=calls.milano_call(), question="Q?", answer="R.").pk
+
+
+def milano_call_document() -> int:
+    return CallDocument.objects.create(
+        call_id=calls.milano_call(), title="Testo", file=calls._pdf("m.pdf")
     ).pk
 
 
@@ -337,7 +354,11 @@ ROWS: dict = {
     ("calls:call_create", None): row(302, 403, ats_operator=200, superuser=200),
     ("calls:call_edit", calls.milano_call): row(302, 403, ats_operator=404, superuser=200),
     ("calls:call_rules", calls.milano_call): row(302, 403, ats_operator=404, superuser=200),
-    ("calls:rule_delete", milano_rule): row(302, 403, ats_operator=404, superuser=302),
+    # The Milano call is published: deleting a rule needs a reason, which an empty POST lacks.
+    ("calls:rule_delete", milano_rule): row(302, 403, ats_operator=404, superuser=200),
+    ("calls:macro_area_delete", milano_macro_area): row(302, 403, ats_operator=404, superuser=302),
+    ("calls:faq_delete", milano_faq): row(302, 403, ats_operator=404, superuser=302),
+    ("calls:document_delete", milano_call_document): row(302, 403, ats_operator=404, superuser=302),
     ("calls:call_criteria", calls.milano_call): row(302, 403, ats_operator=404, superuser=200),
     ("calls:criterion_delete", milano_call_criterion): row(
         302, 403, ats_operator=404, superuser=302

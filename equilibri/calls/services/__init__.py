@@ -3,11 +3,13 @@ commit. Business rules are refused with a ValidationError naming the rule (each 
 docstring lists its own). One module per stage of a call, in the order a call lives them:
 
 - calls.py: the call's definition by its ATS (rules, criteria, macro-areas, FAQ, documents) and
-  its publication;
+  its publication; changes.py: a published call's changes, kept and e-mailed; deletions.py:
+  what may still be deleted of a call's configuration;
 - applications.py: an application from the draft to its submission, with partners, budget and
   documents;
 - admissibility.py: the ATS's checklist and the requests for integration;
-- evaluation.py: the committee's scores and the ranking;
+- evaluation.py: the committee's scores and the ranking; quorum.py: how many members must
+  have scored, and when a member may see the others' scores;
 - decision.py: the funding act, and the projects of the plan it creates;
 - reporting.py: expense reports, their check, the final grant and payments;
 - reminders.py: the e-mails before deadlines;
@@ -44,19 +46,27 @@ from .calls import (
     CALL_FIELDS,
     call_create,
     call_criterion_add,
-    call_criterion_delete,
     call_document_add,
     call_faq_add,
     call_macro_area_add,
     call_publish,
     call_rule_add,
-    call_rule_delete,
     call_update,
 )
+from .changes import display_value, record_change
 from .common import MAX_UPLOAD_BYTES, check_upload
 from .decision import call_decide
+from .deletions import (
+    call_criterion_delete,
+    call_document_delete,
+    call_faq_delete,
+    call_macro_area_delete,
+    call_rule_delete,
+    delete_refusal,
+)
 from .evaluation import aggregate, call_rank, conflict_declare, ranking_key, score_sheet_submit
 from .notifications import applicant_emails, ats_staff_emails, org_admin_emails
+from .quorum import committee_members, quorum_state, require_quorum, visible_scores
 from .reminders import (
     CLOSING_REMINDER_DAYS,
     INTEGRATION_REMINDER_DAYS,
@@ -98,8 +108,11 @@ __all__ = [
     "call_criterion_delete",
     "call_decide",
     "call_document_add",
+    "call_document_delete",
     "call_faq_add",
+    "call_faq_delete",
     "call_macro_area_add",
+    "call_macro_area_delete",
     "call_publish",
     "call_rank",
     "call_rule_add",
@@ -107,7 +120,10 @@ __all__ = [
     "call_update",
     "check_upload",
     "checklist_items",
+    "committee_members",
     "conflict_declare",
+    "delete_refusal",
+    "display_value",
     "expense_item_add",
     "expense_item_check",
     "expense_report_check",
@@ -122,7 +138,11 @@ __all__ = [
     "partner_invite",
     "partner_remove",
     "payment_record",
+    "quorum_state",
     "ranking_key",
+    "record_change",
+    "require_quorum",
     "score_sheet_submit",
     "send_reminders",
+    "visible_scores",
 ]

@@ -12,14 +12,21 @@ from django.utils.translation import gettext as _
 from equilibri.accounts.roles import Role, ats_ids_for
 from equilibri.plans.services import check_money
 
+from ..eligibility import describe
 from ..models import (
-    Application,
     Call,
     CallCriterion,
     CallDocument,
     CallFAQ,
     CallMacroArea,
     CallRule,
+)
+from .changes import (
+    check_window_extends,
+    display_value,
+    field_label,
+    record_change,
+    require_reason,
 )
 from .common import (
     check_upload,
@@ -47,6 +54,7 @@ CALL_FIELDS = (
     "project_months",
     "report_days",
     "min_total_score",
+    "quorum",
     "required_documents",
 )
 
@@ -78,7 +86,9 @@ def call_create(*, ats, by, **fields) -> Call:
 
 
 @transaction.atomic
-def call_update(*, call: Call, by, **fields) -> Call:
+def call_update(*, call: Call, by, reason: str = "", **fields) -> Call:
+    """Saves the call; once published, the change needs a reason, may only widen the window, and
+    is kept and e-mailed (changes.py)."""
     reject_unknown_fields(fields, CALL_FIELDS)
     require_call_manager(by, call)
     call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
@@ -86,10 +96,25 @@ def call_update(*, call: Call, by, **fields) -> Call:
         raise ValidationError(
             _("Il bando ha già l'atto di finanziamento: non si può più modificare."), code="decided"
         )
+    old = Call.objects.get(pk=call.pk)
     for name, value in fields.items():
         setattr(call, name, value)
     _check_call(call)
-    return save_valid(call)
+    changed = [
+        name for name in CALL_FIELDS if display_value(old, name) != display_value(call, name)
+    ]
+    if changed and call.is_published:
+        reason = require_reason(call, reason)
+        check_window_extends(old, call)
+    call = save_valid(call)
+    record_change(
+        call=call,
+        by=by,
+        reason=reason,
+        before={field_label(name): display_value(old, name) for name in changed},
+        after={field_label(name): display_value(call, name) for name in changed},
+    )
+    return call
 
 
 @transaction.atomic
@@ -116,7 +141,7 @@ def call_publish(*, call: Call, by) -> Call:
 
 @transaction.atomic
 def call_rule_add(
-    *, call: Call, by, kind: str, number=None, kinds=(), sizes=(), label=""
+    *, call: Call, by, kind: str, number=None, kinds=(), sizes=(), label="", reason=""
 ) -> CallRule:
     require_call_manager(by, call)
     Kind = CallRule.Kind
@@ -131,6 +156,7 @@ def call_rule_add(
         raise field_error("sizes", _("Questa regola richiede almeno una dimensione: sceglila."))
     if kind == Kind.DECLARATION and not label.strip():
         raise field_error("label", _("Scrivi il testo della dichiarazione."))
+    reason = require_reason(call, reason)
     rule = CallRule(
         call=call,
         kind=kind,
@@ -140,18 +166,14 @@ def call_rule_add(
         label=label,
         order=call.rules.count(),
     )
-    return save_valid(rule)
+    save_valid(rule)
+    record_rule_change(call, by, reason, before="", after=describe(rule))
+    return rule
 
 
-@transaction.atomic
-def call_rule_delete(*, rule: CallRule, by) -> None:
-    require_call_manager(by, rule.call)
-    if rule.call.applications.exclude(state=Application.State.DRAFT).exists():
-        raise ValidationError(
-            _("Sono già state inviate domande: le regole del bando non si possono più cambiare."),
-            code="locked",
-        )
-    rule.delete()
+def record_rule_change(call: Call, by, reason: str, *, before: str, after: str) -> None:
+    label = str(CallRule._meta.verbose_name)
+    record_change(call=call, by=by, reason=reason, before={label: before}, after={label: after})
 
 
 @transaction.atomic
@@ -176,16 +198,6 @@ def call_criterion_add(
         order=call.criteria.count(),
     )
     return save_valid(criterion)
-
-
-@transaction.atomic
-def call_criterion_delete(*, criterion: CallCriterion, by) -> None:
-    require_call_manager(by, criterion.call)
-    if criterion.scores.exists():
-        raise ValidationError(
-            _("Il criterio ha già dei punteggi: non si può eliminare."), code="protected"
-        )
-    criterion.delete()
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from ..eligibility import euro
 from ..models import Application, ApplicationPartner, Call
 from .common import field_error, record_event, require_call_manager
 from .notifications import applicant_emails, send_mail
+from .quorum import require_quorum
 
 
 def _create_project(application: Application, by) -> Project:
@@ -99,6 +100,8 @@ def call_decide(
             _("Calcola prima la graduatoria: l'atto di finanziamento la approva."),
             code="not_ranked",
         )
+    # The ranking checked the quorum; checked again, as the committee may have changed since.
+    require_quorum(call, list(call.applications.filter(state=Application.State.SCORED)))
     if not act_number.strip():
         raise field_error("act_number", _("Indica il numero dell'atto (delibera o decreto)."))
     if call.plan is None:

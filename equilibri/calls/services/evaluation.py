@@ -2,8 +2,9 @@
 
 A member declares conflicts of interest before scoring and does not score in conflict; a score
 is between 0 and the criterion's maximum. The ranking orders by the mean of the evaluators'
-totals; TIE RULE: equal scores are ordered by earlier submission, then by lower application id;
-an application under a criterion's minimum or the call's minimum total is excluded."""
+totals, once each application has the committee's quorum (quorum.py); TIE RULE: equal scores
+are ordered by earlier submission, then by lower application id; an application under a
+criterion's minimum or the call's minimum total is excluded."""
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,6 +19,7 @@ from equilibri.accounts.roles import Role, ats_ids_for
 from ..eligibility import CENT
 from ..models import Application, Call, CallCriterion, CriterionScore, ScoreSheet
 from .common import field_error, record_event, require_call_manager
+from .quorum import require_quorum
 
 
 def _require_evaluator(by, application: Application) -> None:
@@ -165,13 +167,11 @@ def call_rank(*, call: Call, by) -> list[Application]:
     )
     if not candidates:
         raise ValidationError(_("Non ci sono domande ammissibili da mettere in graduatoria."))
+    require_quorum(call, candidates)
     criteria = list(call.criteria.all())
-    unscored = []
     for application in candidates:
         total, per_criterion = aggregate(application)
-        if total is None:
-            unscored.append(str(application.public_id))
-            continue
+        assert total is not None  # the quorum is at least one sheet
         application.score = total
         reasons = [
             _("«%(name)s» sotto la soglia (%(value)s su un minimo di %(min)s)")
@@ -185,12 +185,6 @@ def call_rank(*, call: Call, by) -> list[Application]:
                 % {"value": total, "min": call.min_total_score}
             )
         application.excluded_reason = "; ".join(reasons)[:300]
-    if unscored:
-        raise ValidationError(
-            _("Mancano le valutazioni del comitato per le domande %(ids)s.")
-            % {"ids": ", ".join(unscored)},
-            code="unscored",
-        )
     admitted = sorted((a for a in candidates if not a.excluded_reason), key=ranking_key)
     excluded = sorted((a for a in candidates if a.excluded_reason), key=ranking_key)
     for position, application in enumerate([*admitted, *excluded], start=1):

@@ -23,7 +23,7 @@ from ..forms import (
     IntegrationResponseForm,
     PartnerInviteForm,
 )
-from ..models import Application, ApplicationDocument, ApplicationPartner, BudgetLine
+from ..models import Application, ApplicationDocument, ApplicationPartner
 from .common import application_context, error_messages, perform, perform_posted_form
 
 
@@ -211,16 +211,6 @@ def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
         application=application,
     )
     return redirect("calls:application_edit", application.pk)
-
-
-@require_POST
-@signed_in_required
-def budget_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(
-        BudgetLine.objects.filter(application__in=selectors.applications_of(request.user)), pk=pk
-    )
-    perform(request, services.budget_line_delete, _("Voce di budget eliminata."), line=line)
-    return redirect("calls:application_edit", line.application_id)
 
 
 @require_POST

@@ -23,7 +23,7 @@ from ..forms import (
     MacroAreaForm,
     RuleForm,
 )
-from ..models import Application, CallCriterion, CallRule
+from ..models import Application
 from .common import perform
 
 
@@ -109,8 +109,9 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
-def _call_part(request, pk, form_class, service, template_key, **form_kwargs):
+def _call_part(request, pk, form_class, service, template_key, *, with_call=False):
     call = get_object_or_404(selectors.calls_managed_by(request.user), pk=pk)
+    form_kwargs = {"call": call} if with_call else {}
     form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,50 +128,12 @@ def _call_part(request, pk, form_class, service, template_key, **form_kwargs):
 
 @staff_permission_required("calls.manage")
 def call_rules(request: HttpRequest, pk: int) -> HttpResponse:
-    return _call_part(request, pk, RuleForm, services.call_rule_add, "rules")
-
-
-def _delete_call_part(request, model, pk, service, argument, success, page) -> HttpResponse:
-    """Deletes a rule or a criterion of a call the user manages (the service says whether it still
-    may), then back to the call's page of that part."""
-    part = get_object_or_404(
-        model.objects.filter(call__in=selectors.calls_managed_by(request.user)), pk=pk
-    )
-    perform(request, service, success, **{argument: part})
-    return redirect(page, part.call_id)
-
-
-@require_POST
-@staff_permission_required("calls.manage")
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _delete_call_part(
-        request,
-        CallRule,
-        pk,
-        services.call_rule_delete,
-        "rule",
-        _("Regola eliminata."),
-        "calls:call_rules",
-    )
+    return _call_part(request, pk, RuleForm, services.call_rule_add, "rules", with_call=True)
 
 
 @staff_permission_required("calls.manage")
 def call_criteria(request: HttpRequest, pk: int) -> HttpResponse:
     return _call_part(request, pk, CriterionForm, services.call_criterion_add, "criteria")
-
-
-@require_POST
-@staff_permission_required("calls.manage")
-def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _delete_call_part(
-        request,
-        CallCriterion,
-        pk,
-        services.call_criterion_delete,
-        "criterion",
-        _("Criterio eliminato."),
-        "calls:call_criteria",
-    )
 
 
 @staff_permission_required("calls.manage")

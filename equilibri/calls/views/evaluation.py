@@ -126,13 +126,17 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Valutazione salvata."))
                 return redirect("calls:home")
+    committee_scores = services.visible_scores(application, request.user)  # type: ignore[arg-type]
     context = application_context(request, application)
     context.update(
         {
+            "running_mean": services.aggregate(application)[0] if committee_scores else None,
             "sheet": sheet,
             "conflict_form": conflict_form,
             "score_form": score_form,
             "criteria": criteria,
+            "committee_scores": committee_scores,
+            "quorum": services.quorum_state(application),
         }
     )
     return render(request, "calls/evaluate.html", context)
@@ -156,6 +160,14 @@ def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": manages,
             "ranking": selectors.ranking(call),
             "criteria": call.criteria.all(),
+            "quorum": (
+                [
+                    services.quorum_state(application)
+                    for application in selectors.awaiting_ranking(call)
+                ]
+                if manages and not call.ranked_at
+                else []
+            ),
             "decision_form": DecisionForm()
             if manages and call.ranked_at and not call.decided_at
             else None,
