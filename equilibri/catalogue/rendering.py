@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 import jinja2
@@ -38,6 +38,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from equilibri.core.money import format_money
 from equilibri.core.templatetags.forms_tags import styled
 
 from .opening import Opening
@@ -47,6 +48,7 @@ _jinja = jinja2.Environment(
     loader=jinja2.PackageLoader("equilibri.catalogue", "jinja2"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,  # a misspelt name fails the tests, not shows as ""
+    auto_reload=settings.DEBUG,  # a file check per render otherwise
 )
 
 
@@ -75,7 +77,6 @@ def _texts(language: str) -> dict[str, Any]:
             "next": _("Prossima apertura: %(day)s, ore %(time)s"),
             "free": _("Gratuito"),
             "voucher": _("Rimborsabile con voucher"),
-            "amount": _("€ %(amount)s"),
             "paid": _("A pagamento"),
             "ask": _("Chiedi all'ente"),
             "ages": _("Da %(min)s a %(max)s anni"),
@@ -146,7 +147,7 @@ def _cost(cost: Cost, t: dict[str, Any]) -> str:
     elif cost.option == "voucher":
         text = t["voucher"]
     elif cost.amount is not None:
-        text = t["amount"] % {"amount": floatformat(cost.amount, 2)}
+        text = format_money(cost.amount)
     else:
         text = t["paid"]
     return f"{text} ({cost.amount_description})" if cost.amount_description else text
@@ -212,9 +213,27 @@ def _urls(language: str, script_prefix: str) -> dict[str, str]:
 setting_changed.connect(lambda **kwargs: _urls.cache_clear(), weak=False)
 
 
-def _cards(rows: list[dict], t: dict[str, Any], urls: dict[str, str]) -> list[dict[str, Any]]:
+class CardView(NamedTuple):
+    """What a result card shows, as plain text (attributes: the template reads them directly;
+    a dict's keys Jinja2 looks up only after an attribute lookup has failed)."""
+
+    url: str
+    name: str
+    organisation: str
+    terms: list[str]
+    has_place: bool
+    place: str
+    distance: str
+    open_now: bool
+    opening: str
+    periods: list[str]
+    costs: str
+    who: str
+
+
+def _cards(rows: list[dict], t: dict[str, Any], urls: dict[str, str]) -> list[CardView]:
     """What each result card shows (rows as `public_views.search` makes them: the card, its
-    hit, opening and dated periods), as plain values for the template."""
+    hit, opening and dated periods)."""
     cards = []
     for row in rows:
         card, hit, opening = row["service"], row["hit"], row["opening"]
@@ -230,20 +249,20 @@ def _cards(rows: list[dict], t: dict[str, Any], urls: dict[str, str]) -> list[di
             if hit.distance_km is not None:
                 distance = t["km"] % {"km": floatformat(hit.distance_km, 1)}
         cards.append(
-            {
-                "url": f"{urls['detail_before']}{card.uuid}{urls['detail_after']}",
-                "name": card.name,
-                "organisation": card.organisation_name,
-                "terms": card.terms,
-                "has_place": location is not None,
-                "place": place,
-                "distance": distance,
-                "open_now": opening is not None and opening.is_now,
-                "opening": _opening(opening, t),
-                "periods": _periods(row["periods"], t),
-                "costs": _costs(card.costs, t),
-                "who": _who(card, card.eligible_comuni, t),
-            }
+            CardView(
+                url=f"{urls['detail_before']}{card.uuid}{urls['detail_after']}",
+                name=card.name,
+                organisation=card.organisation_name,
+                terms=card.terms,
+                has_place=location is not None,
+                place=place,
+                distance=distance,
+                open_now=opening is not None and opening.is_now,
+                opening=_opening(opening, t),
+                periods=_periods(row["periods"], t),
+                costs=_costs(card.costs, t),
+                who=_who(card, card.eligible_comuni, t),
+            )
         )
     return cards
 
