@@ -167,6 +167,14 @@ class ApproveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Obbligatoria se approvi solo una parte."),
     )
+    override_reason = forms.CharField(
+        label=_("Motivo della deroga alla verifica dei documenti"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Solo se approvi prima di aver verificato tutti i documenti: resta nella cronologia."
+        ),
+    )
 
 
 class RejectForm(forms.Form):

@@ -216,6 +216,10 @@ class VoucherApplication(models.Model):
     approved_amount = money(_("contributo approvato (€)"), default=Decimal("0"))
     paid_amount = money(_("contributo pagato (€)"), default=Decimal("0"))
     decision_reason = models.TextField(_("motivazione"), blank=True)
+    # Set only when a manager approved before every document was checked (services.review).
+    check_override_reason = models.TextField(
+        _("motivo dell'approvazione senza verifica completa"), blank=True
+    )
     integration_message = models.TextField(_("integrazione richiesta"), blank=True)
     integration_deadline = models.DateField(_("integrare entro il"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("inviata il"), null=True, blank=True)

@@ -167,6 +167,9 @@ def _review_context(request, application: VoucherApplication, **forms) -> dict:
         or ApproveForm(initial={"amount": application.requested_amount}),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_approve": application.state == AppState.EMPLOYER_CONFIRMED,
+        "unchecked": services.documents_unchecked(application)
+        if application.state == AppState.EMPLOYER_CONFIRMED
+        else [],
         "can_integrate": application.state in (AppState.SUBMITTED, AppState.EMPLOYER_CONFIRMED),
         "can_reject": application.state in services.REJECTABLE,
     }
@@ -236,9 +239,13 @@ def application_integration(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_permission_required("vouchers.manage")
 @require_POST
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    def approve(*, application, by, amount, reason):
+    def approve(*, application, by, amount, reason, override_reason):
         result = services.application_approve(
-            application=application, by=by, amount=amount, reason=reason
+            application=application,
+            by=by,
+            amount=amount,
+            reason=reason,
+            override_reason=override_reason,
         )
         if result.state == AppState.WAITING:
             messages.warning(

@@ -167,6 +167,12 @@ def test_worker_applies_employer_confirms_manager_approves_part_and_pays(
     assert_no_axe_violations(page)
     page.get_by_role("link", name=str(application.pk), exact=True).click()
     assert_no_axe_violations(page)
+    # Every receipt is checked first: approval needs it.
+    checklist = page.locator("form", has=page.locator('select[name^="check-expense-"]'))
+    for select in checklist.locator("select").all():
+        select.select_option("ok")
+    checklist.get_by_role("button", name="Registra la verifica").click()
+    expect(page.get_by_text("Verifica dei documenti registrata.")).to_be_visible()
     approve = page.locator("form", has=page.locator('input[name="approve-amount"]'))
     approve.locator('input[name="approve-amount"]').fill("150,00")
     approve.locator('textarea[name="approve-reason"]').fill(

@@ -149,16 +149,30 @@ def ready_draft(scheme, worker, arca, tradate):
     return make
 
 
-@pytest.fixture
-def confirmed(ready_draft, user_of):
-    """An application submitted and confirmed by its employer (hr.arca)."""
+def check_all(application, by, state: str = "ok") -> None:
+    """The manager's checklist with every receipt and document marked `state`."""
     from equilibri.vouchers import services
 
-    def make(**kwargs):
+    expenses = application.expenses.values_list("pk", flat=True)
+    attachments = application.attachments.values_list("pk", flat=True)
+    checks = {f"expense-{pk}": (state, "") for pk in expenses}
+    checks |= {f"attachment-{pk}": (state, "") for pk in attachments}
+    services.documents_check(application=application, checks=checks, by=by)
+
+
+@pytest.fixture
+def confirmed(ready_draft, user_of):
+    """An application submitted and confirmed by its employer (hr.arca), its documents checked
+    by the manager (alleanza.tradate) unless `checked=False`."""
+    from equilibri.vouchers import services
+
+    def make(*, checked: bool = True, **kwargs):
         application = ready_draft(**kwargs)
         services.application_submit(application=application, by=application.applicant)
         services.application_attest(application=application, confirmed=True, by=user_of("hr.arca"))
         application.refresh_from_db()
+        if checked:
+            check_all(application, user_of("alleanza.tradate"))
         return application
 
     return make

@@ -44,6 +44,7 @@ from .review import (
     application_reject,
     application_request_integration,
     documents_check,
+    documents_unchecked,
 )
 from .schemes import (
     SCHEME_FIELDS,
@@ -86,6 +87,7 @@ __all__ = [
     "check_provider_tax_id",
     "compute_amount",
     "documents_check",
+    "documents_unchecked",
     "expense_add",
     "expense_remove",
     "family_member_add",

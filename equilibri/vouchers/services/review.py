@@ -81,18 +81,60 @@ def application_request_integration(
     return application
 
 
+def documents_unchecked(application: VoucherApplication) -> list[str]:
+    """The receipts and documents still "to check", by name (empty: every one was checked)."""
+    pending = DocumentCheck.PENDING
+    names = [
+        _("Ricevuta %(number)s (%(provider)s)")
+        % {"number": line.receipt_number, "provider": line.provider_name}
+        for line in application.expenses.filter(check_state=pending).order_by("pk")
+    ]
+    names += [a.name for a in application.attachments.filter(check_state=pending).order_by("pk")]
+    attached = set(application.attachments.values_list("name", flat=True))
+    names += [name for name in application.scheme.document_list() if name not in attached]
+    return names
+
+
 @transaction.atomic
 def application_approve(
-    *, application: VoucherApplication, by, amount: Any = None, reason: str = ""
+    *,
+    application: VoucherApplication,
+    by,
+    amount: Any = None,
+    reason: str = "",
+    override_reason: str = "",
 ) -> VoucherApplication:
     """Approves in full (amount None or the requested amount) or in part (a lower amount, with
-    a reason). Reserves the budget atomically, or puts the application in the waiting queue."""
+    a reason). Reserves the budget atomically, or puts the application in the waiting queue.
+
+    Every receipt and required document must have been checked first: a public body pays only
+    what it verified. The manager may still approve with `override_reason` (stored on the
+    application, in its timeline and so in the audit log)."""
     require_manager(application.scheme, by)
     application = locked(application)
     if application.state != AppState.EMPLOYER_CONFIRMED:
         raise ValidationError(
             _("Si approvano solo le domande confermate dal datore di lavoro e non ancora decise.")
         )
+    unchecked = documents_unchecked(application)
+    override = override_reason.strip()
+    if unchecked and not override:
+        raise field_error(
+            "override_reason",
+            _(
+                "Prima di approvare verifica tutti i documenti. Da verificare: %(list)s. "
+                "Per approvare comunque, scrivi il motivo della deroga."
+            )
+            % {"list": "; ".join(unchecked)},
+        )
+    application.check_override_reason = override if unchecked else ""
+    override_note = (
+        " "
+        + _("Approvata senza la verifica di: %(list)s. Motivo della deroga: %(reason)s")
+        % {"list": "; ".join(unchecked), "reason": override}
+        if unchecked
+        else ""
+    )
     requested = application.requested_amount
     value = requested if amount in (None, "") else check_amount(amount)
     if value > requested:
@@ -112,7 +154,10 @@ def application_approve(
     if reserve(application.scheme_id, value):
         note = reason.strip() or _("Contributo approvato: %(amount)s €.") % {"amount": value}
         change_state(
-            application, AppState.PARTLY_APPROVED if partial else AppState.APPROVED, by, note
+            application,
+            AppState.PARTLY_APPROVED if partial else AppState.APPROVED,
+            by,
+            note + override_note,
         )
     else:
         change_state(
@@ -123,7 +168,8 @@ def application_approve(
                 "Approvabile per %(amount)s €, ma il budget del bando è esaurito: la domanda "
                 "attende in ordine di invio e sarà approvata appena si libera budget."
             )
-            % {"amount": value},
+            % {"amount": value}
+            + override_note,
         )
     return application
 
