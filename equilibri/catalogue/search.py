@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import combinations
 from typing import Literal
 
 from django.conf import settings
@@ -275,6 +276,22 @@ def _with_filters(query: SearchQuery, u: Understood) -> tuple[SearchQuery, tuple
     return replace(query, **changes), tuple(applied)
 
 
+def _enough(units: list[Unit], weights: tuple[float, ...]) -> list[list[Unit]]:
+    """The smallest sets of concepts that hold half of the query's weight: the engine's match
+    is any of them (all of a set), so it reads no service the statement would drop (a common
+    word alone, when it weighs less than half, reads nothing)."""
+    half = sum(weights) / 2 - 1e-6
+    found: list[tuple[int, ...]] = []
+    for size in range(1, len(units) + 1):
+        for group in combinations(range(len(units)), size):
+            held = sum(weights[i] for i in group) >= half
+            if held and not any(set(smaller) <= set(group) for smaller in found):
+                found.append(group)
+    if len(found) > 24:  # many near-equal concepts: any of them (the statement sorts it out)
+        return [[unit] for unit in units]
+    return [[units[i] for i in group] for group in found]
+
+
 # A temporarily closed service: below the open ones (a constant, not a parameter, so the
 # expression can be repeated in ORDER BY at every level).
 _CLOSED = f"(s.status = '{Service.Status.TEMPORARILY_CLOSED.value}')"
@@ -312,7 +329,7 @@ def raw_search_sql(
                 "to_tsquery('italian', %s) q JOIN services_search f ON f.document @@ q"
                 " JOIN services_service s ON s.id = f.service_id"
             )
-            params.append(pg_tsquery(units, " | "))
+            params.append(" | ".join(f"({pg_tsquery(group)})" for group in _enough(units, weights)))
             select_rank = "ts_rank(f.document, q)"
             matched = "%s * (f.document @@ to_tsquery('italian', %s))::int"
             cover = " + ".join([matched] * len(units)) if several else "1.0"
@@ -331,7 +348,9 @@ def raw_search_sql(
             # plain JOIN the planner may re-run it for every row of the distance subquery.
             for unit, weight in zip(units, weights, strict=True) if several else ():
                 params += [weight, fts5_match([unit])]
-            params.append(fts5_match(units, " OR "))
+            params.append(
+                " OR ".join(f"({fts5_match(group)})" for group in _enough(units, weights))
+            )
             select_rank, cover = "f.score", "f.cover"
 
     select_distance = "NULL"
