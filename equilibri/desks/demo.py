@@ -3,7 +3,9 @@ and the LYBRA desk network by AFOL Metropolitana (seed 000, ATS Milano). Address
 contacts and the company/territorial agreements are illustrative; the knowledge-base texts sum
 up national and regional rules (check the sources before relying on amounts and dates).
 
-Slots are generated relative to today: the Erba desk always has a bookable 10:00 tomorrow."""
+Slots are generated relative to today: the Erba desk always has a bookable 10:00 on its next
+open day (tomorrow, unless tomorrow is a holiday). Milan's desk closes for Christmas week; the
+patron saints' feasts of Milan, Erba and Como close their desks."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -20,10 +22,12 @@ from .models import (
     CollectiveAgreement,
     Contact,
     Desk,
+    DeskClosure,
     DeskOperator,
     KnowledgeArticle,
     Need,
     OpeningHours,
+    PatronDay,
     Referral,
     Slot,
     SlotTemplate,
@@ -31,6 +35,15 @@ from .models import (
 
 ERBA = "Sportello conciliazione di Erba"
 LYBRA_MILANO = "Sportello conciliazione LYBRA – Milano"
+# Each video appointment gets its own room (desks/meetings.py); the server is illustrative.
+MEETING_PATTERN = "https://meet.example.org/{desk}-{token}"
+
+# comune, month, day, patron saint
+PATRON_DAYS = [
+    ("Milano", 12, 7, "Sant'Ambrogio"),
+    ("Erba", 9, 16, "Sant'Eufemia"),
+    ("Como", 8, 31, "Sant'Abbondio"),
+]
 
 # name, host organisation, comune, address, phone, languages, channels (in person, phone, video)
 DESKS = [
@@ -329,6 +342,7 @@ def _desks() -> None:
         desk.email = f"sportello.{comune_name.lower().replace(' ', '')}@demo.equilibri.it"
         desk.languages = languages
         desk.offers_in_person, desk.offers_phone, desk.offers_video = channels
+        desk.video_link = MEETING_PATTERN if desk.offers_video else ""
         desk.accessibility = "Accesso senza gradini, ascensore (dato illustrativo)."
         desk.description = (
             "Informazioni e orientamento su servizi per la famiglia, voucher, congedi, lavoro "
@@ -338,10 +352,10 @@ def _desks() -> None:
         weekdays = [0, 1, 2, 3, 4]
         if desk.name == ERBA:
             weekdays = [0, 1, 2, 3, 4, 5]
-            # The demo promises "tomorrow at 10:00" whatever day it is loaded.
-            tomorrow = (timezone.localdate() + timedelta(days=1)).weekday()
-            if tomorrow not in weekdays:
-                weekdays.append(tomorrow)
+            # The demo promises 10:00 on the next open day whatever day it is loaded.
+            first_open = services.next_open_day(desk, timezone.localdate()).weekday()
+            if first_open not in weekdays:
+                weekdays.append(first_open)
         OpeningHours.objects.bulk_create(
             [
                 OpeningHours(desk=desk, weekday=w, opens=time(9), closes=time(12, 30))
@@ -369,7 +383,42 @@ def _desks() -> None:
                 channel="phone",
                 capacity=1,
             )
+        if desk.offers_video:
+            for w in (1, 3):
+                SlotTemplate.objects.create(
+                    desk=desk,
+                    weekday=w,
+                    start_time=time(16),
+                    end_time=time(17),
+                    duration_minutes=30,
+                    channel="video",
+                    capacity=1,
+                )
         services.sync_listing(desk)
+
+
+def _patron_days() -> None:
+    for comune_name, month, day, saint in PATRON_DAYS:
+        comune = Comune.objects.filter(name=comune_name).first()
+        if comune is not None:
+            PatronDay.objects.get_or_create(
+                comune=comune, defaults={"month": month, "day": day, "saint": saint}
+            )
+
+
+def _closures() -> None:
+    """Christmas week at Milan's desk: this year's, or next year's once it has passed."""
+    desk = Desk.objects.get(name=LYBRA_MILANO)
+    if desk.closures.exists():
+        return
+    today = timezone.localdate()
+    year = today.year if today < date(today.year, 12, 31) else today.year + 1
+    DeskClosure.objects.create(
+        desk=desk,
+        start_date=date(year, 12, 24),
+        end_date=date(year, 12, 31),
+        reason="Chiusura natalizia",
+    )
 
 
 def _operators() -> None:
@@ -618,7 +667,9 @@ def _past_appointments() -> None:
 
 
 def load() -> None:
+    _patron_days()
     _desks()
+    _closures()
     _operators()
     services.slots_generate()
     _articles()

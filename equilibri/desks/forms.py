@@ -1,5 +1,5 @@
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from itertools import groupby
 from typing import Any, cast
 
@@ -15,6 +15,7 @@ from equilibri.core import identifiers
 from equilibri.network.models import Organisation
 from equilibri.territory.forms import ComuneField
 
+from .meetings import unknown_placeholders
 from .models import (
     AgeBand,
     CollectiveAgreement,
@@ -25,6 +26,30 @@ from .models import (
     Need,
     SlotTemplate,
 )
+
+# Dates typed into a page's address or a form stay within these years: beyond them the agenda's
+# "next day", a closure's days or the statistics' period would overflow the calendar or the
+# database (a 500 instead of a message).
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A date between FIRST_DATE and LAST_DATE, with a message saying so otherwise."""
+
+    def __init__(self, *args, **kwargs):
+        attrs = {"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
+        kwargs.setdefault("widget", forms.DateInput(attrs=attrs))
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and not FIRST_DATE <= value <= LAST_DATE:
+            raise ValidationError(
+                _("Scegli una data tra il %(first)s e il %(last)s.")
+                % {"first": f"{FIRST_DATE:%d/%m/%Y}", "last": f"{LAST_DATE:%d/%m/%Y}"},
+                code="out_of_range",
+            )
 
 
 class NearestDeskForm(forms.Form):
@@ -73,9 +98,9 @@ class BookingForm(forms.Form):
         help_text=_("Ti scriviamo qui per confermare la prenotazione."),
     )
     phone = identifiers.PhoneFormField(
-        label=_("Telefono (facoltativo)"),
+        label=_("Telefono"),
         required=False,
-        help_text=_("Necessario per i colloqui al telefono."),
+        help_text=_("Necessario per i colloqui al telefono: ti chiamiamo a questo numero."),
     )
     need = forms.ModelChoiceField(
         label=_("Argomento"), queryset=Need.objects.all(), required=False, empty_label="—"
@@ -140,9 +165,7 @@ class FaqSearchForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
-    giorno = forms.DateField(
-        label=_("Giorno"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    giorno = BoundedDateField(label=_("Giorno"), required=False)
     vista = forms.ChoiceField(
         label=_("Vista"),
         required=False,
@@ -234,11 +257,7 @@ class ContactForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Visibili solo agli operatori degli sportelli della stessa ATS."),
     )
-    follow_up_due = forms.DateField(
-        label=_("Ricontattare entro il (facoltativo)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    follow_up_due = BoundedDateField(label=_("Ricontattare entro il (facoltativo)"), required=False)
 
     def __init__(self, *args, desks=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -335,6 +354,23 @@ class DeskForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["comune"] = self.instance.comune.name
 
+    def clean(self):
+        data = super().clean() or {}
+        link = data.get("video_link") or ""
+        unknown = unknown_placeholders(link)
+        if unknown:
+            self.add_error(
+                "video_link",
+                _("Nel link si possono usare solo {desk} e {token}: togli %(unknown)s.")
+                % {"unknown": ", ".join(unknown)},
+            )
+        if data.get("offers_video") and not link and "video_link" not in self.errors:
+            self.add_error(
+                "video_link",
+                _("Per i colloqui in videochiamata scrivi il link della stanza o il suo modello."),
+            )
+        return data
+
     def clean_languages(self) -> str:
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
         if not codes or any(not re.fullmatch(r"[a-z]{2,3}", c) for c in codes):
@@ -404,11 +440,44 @@ class HoursForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    start_date = forms.DateField(
-        label=_("Chiuso dal"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(label=_("al"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = BoundedDateField(label=_("Chiuso dal"))
+    end_date = BoundedDateField(label=_("al"))
     reason = forms.CharField(label=_("Motivo"), max_length=200, required=False)
+    whole_ats = forms.BooleanField(
+        label=_("Chiudi tutti gli sportelli dell'ATS"),
+        required=False,
+        help_text=_("Ad esempio per la settimana di Natale."),
+    )
+
+    def __init__(self, *args, whole_ats: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not whole_ats:  # only who manages the ATS closes all its desks
+            del self.fields["whole_ats"]
+
+
+class PatronDayForm(forms.Form):
+    """The feast of the desk's comune's patron saint (day and month), when its desks close."""
+
+    day = forms.IntegerField(label=_("Giorno"), min_value=1, max_value=31, required=False)
+    month = forms.TypedChoiceField(
+        label=_("Mese"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    saint = forms.CharField(label=_("Santo patrono"), max_length=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Month names in the page's language, read when the form is built.
+        months = [(m, date_format(date(2000, m, 1), "F")) for m in range(1, 13)]
+        cast(Any, self.fields["month"]).choices = [("", "—"), *months]
+
+    def clean(self):
+        data = super().clean() or {}
+        if bool(data.get("day")) != bool(data.get("month")):
+            raise ValidationError(_("Scrivi sia il giorno sia il mese (o nessuno dei due)."))
+        return data
 
 
 class SlotTemplateForm(forms.ModelForm):
@@ -445,12 +514,8 @@ class OperatorAddForm(forms.Form):
 
 
 class StatsForm(forms.Form):
-    dal = forms.DateField(
-        label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    al = forms.DateField(
-        label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    dal = BoundedDateField(label=_("Dal"), required=False)
+    al = BoundedDateField(label=_("Al"), required=False)
     sportello = forms.ModelChoiceField(
         label=_("Sportello"), queryset=Desk.objects.none(), required=False, empty_label=_("Tutti")
     )

@@ -20,6 +20,7 @@ from icalendar import (
     vCalAddress,
 )
 
+from .meetings import meeting_link
 from .models import Appointment
 
 PRODID = "-//Equilibri//Sportelli conciliazione//IT"
@@ -50,9 +51,12 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str
     rome = ZoneInfo(TZID)
     host = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "equilibri"
     where = ", ".join(part for part in [desk.address, desk.comune.name] if part)
+    link = meeting_link(appointment)
     if slot.channel != "in_person":
-        where = str(slot.get_channel_display())
+        where = link or str(slot.get_channel_display())
     description = appointment.topic
+    if link:
+        description += f"\n{link}"
     if desk.phone:
         description += f"\n{desk.phone}"
 
@@ -73,6 +77,8 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str
     event.add("location", where)
     event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if link:
+        event.add("url", link)
     if desk.email:
         organizer = vCalAddress(f"mailto:{desk.email}")
         organizer.params["cn"] = desk.name

@@ -62,7 +62,10 @@ class Desk(models.Model):
     video_link = models.URLField(
         _("link per le videochiamate"),
         blank=True,
-        help_text=_("Inviato solo a chi prenota un colloquio in videochiamata."),
+        help_text=_(
+            "Inviato solo a chi prenota un colloquio in videochiamata. {desk} e {token} danno a "
+            "ogni appuntamento la sua stanza, ad esempio https://meet.example.org/{desk}-{token}."
+        ),
     )
     active = models.BooleanField(_("attivo"), default=True)
 
@@ -590,3 +593,7 @@ class CollectiveAgreement(models.Model):
         "valid_until",
         "source_url",
     )
+
+
+# In its own module (this one stays short), imported here so Django finds it in the app.
+from .calendar_models import PatronDay as PatronDay  # noqa: E402

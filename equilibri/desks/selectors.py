@@ -9,8 +9,9 @@ Who sees what (privacy, README):
 - desks: desk operators manage their own desks, ATS operators every desk of their ATS;
 - knowledge base and agreements: shared by every desk of the region."""
 
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from equilibri.accounts.roles import Grant, Role, ats_ids_for, has_role, is_region_wide
 from equilibri.catalogue.search import stems, words
+from equilibri.core.text import fold
 from equilibri.territory.geo import nearest
 from equilibri.territory.models import Comune
 
@@ -51,20 +53,33 @@ def public_desks() -> QuerySet[Desk]:
 
 
 def desks_near(comune: Comune, radius_km: float, limit: int = 10) -> list[tuple[Desk, float]]:
-    desks = public_desks()
-    return nearest(
-        comune.lat, comune.lon, desks, lambda d: (d.comune.lat, d.comune.lon), radius_km
-    )[:limit]
+    """The desks within `radius_km` of the comune, its own ATS's first (they serve its
+    residents), each group nearest first, with the distances."""
+    return desks_nearest_to(comune.lat, comune.lon, comune.ats_id, radius_km=radius_km)[:limit]
+
+
+def desks_nearest_to(
+    lat, lon, ats_id: int | None, *, radius_km: float | None = None
+) -> list[tuple[Desk, float]]:
+    """Every public desk (within `radius_km` if given) with its distance in km: the desks of
+    `ats_id` first, nearest first, then the others, nearest first. For a place or a service:
+    a desk of another ATS may be nearer, but the citizen's own ATS's desk is the one that
+    serves them."""
+    found = nearest(lat, lon, public_desks(), lambda d: (d.comune.lat, d.comune.lon), radius_km)
+    return sorted(found, key=lambda pair: pair[0].ats_id != ats_id)  # stable: nearest kept
 
 
 def bookable_slots(desk: Desk, *, days: int | None = None) -> QuerySet[Slot]:
-    from .services import booking_weeks
+    from .services import booking_weeks, closed_days
 
     now = timezone.now()
     until = now + timedelta(days=days or booking_weeks() * 7 + 1)
+    # Slots made before a holiday or closure was set stay in the table but are not offered.
+    closed = closed_days(desk, timezone.localdate(), timezone.localtime(until).date())
     return (
         Slot.objects.filter(desk=desk, starts_at__gt=now, starts_at__lte=until)
         .exclude(booked__gte=F("capacity"))
+        .exclude(starts_at__date__in=list(closed))
         .order_by("starts_at", "channel")
     )
 
@@ -82,31 +97,36 @@ def _search_terms(query: str) -> list[str]:
     ][:8]
 
 
+def _folded_match(queryset: QuerySet, fields: Sequence[str], terms: list[str]) -> QuerySet:
+    """The rows whose `fields`, folded as the catalogue folds text (core.text.fold: case and
+    accents aside), contain every term: "papà" finds "papa" and "papa" finds "papà". Compared in
+    Python over the few rows of a shared knowledge base or register, because SQLite has no
+    unaccent() and a LIKE would miss every accented word."""
+    if not terms:
+        return queryset
+    matching = [
+        pk
+        for pk, *texts in queryset.values_list("pk", *fields)
+        if all(term in fold(" ".join(t for t in texts if t)) for term in terms)
+    ]
+    return queryset.filter(pk__in=matching)
+
+
+ARTICLE_TEXT = ("title", "summary", "body", "tags")
+
+
 def search_articles(articles: QuerySet[KnowledgeArticle], query: str) -> QuerySet[KnowledgeArticle]:
-    for word in _search_terms(query):
-        articles = articles.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(body__icontains=word)
-            | Q(tags__icontains=word)
-        )
-    return articles
+    return _folded_match(articles, ARTICLE_TEXT, _search_terms(query))
 
 
 def search_agreements(
     query: str = "", kind: str = "", sector: str = "", provision: str = ""
 ) -> QuerySet[CollectiveAgreement]:
-    agreements = CollectiveAgreement.objects.select_related("organisation")
-    for word in _search_terms(query):
-        condition = (
-            Q(title__icontains=word)
-            | Q(sector__icontains=word)
-            | Q(parties__icontains=word)
-            | Q(territory__icontains=word)
-        )
-        for name in CollectiveAgreement.PROVISIONS:
-            condition |= Q(**{f"{name}__icontains": word})
-        agreements = agreements.filter(condition)
+    agreements = _folded_match(
+        CollectiveAgreement.objects.select_related("organisation"),
+        ("title", "sector", "parties", "territory", *CollectiveAgreement.PROVISIONS),
+        _search_terms(query),
+    )
     if kind:
         agreements = agreements.filter(kind=kind)
     if sector:
@@ -179,6 +199,23 @@ def contacts_visible_to(user) -> QuerySet[Contact]:
     return Contact.objects.filter(desk__ats_id__in=desk_ats_ids(user)).select_related(
         "desk", "operator", "employer_organisation", "citizen"
     )
+
+
+def contacts_of_person(contacts: QuerySet[Contact], query: str) -> QuerySet[Contact]:
+    """The contacts of a person, by name, e-mail (case and accents aside: "nicolo" finds
+    "Nicolò") or phone (digits only, from 5): the contact's own details or its appointment's."""
+    terms = fold(query[:100]).split()
+    digits = re.sub(r"\D", "", query[:100])
+    if not terms:
+        return contacts
+    columns = ("citizen_name", "citizen_email", "appointment__name", "appointment__email")
+    matching = []
+    for pk, phone, *texts in contacts.values_list("pk", "appointment__phone", *columns):
+        text = fold(" ".join(t for t in texts if t))
+        by_phone = len(digits) >= 5 and digits in re.sub(r"\D", "", phone or "")
+        if by_phone or all(term in text for term in terms):
+            matching.append(pk)
+    return contacts.filter(pk__in=matching)
 
 
 def appointments_visible_to(user) -> QuerySet[Appointment]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("appuntamenti/<int:pk>/esito/", views.appointment_mark, name="appointment_mark"),
     path("contatti/", views.contact_list, name="contact_list"),
     path("contatti/nuovo/", views.contact_create, name="contact_create"),
+    path("contatti/esporta/", views.contact_export, name="contact_export"),
     path("contatti/<int:pk>/", views.contact_detail, name="contact_detail"),
     path(
         "contatti/<int:pk>/ricontatto-fatto/",

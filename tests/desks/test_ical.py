@@ -2,15 +2,13 @@
 (lone CR, LF, CRLF, separators, backslashes), it stays the text of DESCRIPTION and never becomes
 a property of its own."""
 
-from datetime import datetime, time, timedelta
-
 import pytest
-from django.utils import timezone
 from icalendar import Calendar
 
 from equilibri.desks import services
 from equilibri.desks.ical import appointment_ics
-from equilibri.desks.models import Desk, Slot
+
+from .test_appointments import tomorrow_at_ten
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +23,7 @@ HOSTILE = [
 
 
 def _appointment(topic: str):
-    desk = Desk.objects.get(name="Sportello conciliazione di Erba")
-    start = datetime.combine(
-        timezone.localdate() + timedelta(days=1), time(10), timezone.get_default_timezone()
-    )
-    slot = Slot.objects.get(desk=desk, starts_at=start, channel="in_person")
+    slot = tomorrow_at_ten()  # the next open day's
     appointment = services.appointment_book(
         slot=slot, email="maria.rossi@posta.it", name="Maria Rossi", topic=topic
     )

@@ -69,6 +69,8 @@ ROWS[("desks:agenda", None)] = only(*OPERATOR)
 ROWS[("desks:appointment_mark", erba_desk)] = post_only(*OPERATOR)
 ROWS[("desks:contact_list", None)] = only(*OPERATOR)
 ROWS[("desks:contact_create", None)] = only(*OPERATOR)
+# The superuser's export is an empty sheet: the permission, no contact scope.
+ROWS[("desks:contact_export", None)] = only(*OPERATOR)
 ROWS[("desks:contact_detail", insubria_contact)] = {**only(*OPERATOR), "superuser": 404}
 ROWS[("desks:contact_detail", milano_contact)] = {
     **only(*OPERATOR),

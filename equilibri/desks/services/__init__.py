@@ -2,6 +2,7 @@
 after the commit. One module a concern (desks, slots, appointments, contacts, articles,
 agreements, retention, …); this package names the functions the rest of the project uses."""
 
+from ..meetings import meeting_link
 from .addresses import check_plausible_email
 from .agreements import agreement_save
 from .appointments import (
@@ -17,10 +18,17 @@ from .appointments import (
     send_reminders,
 )
 from .articles import article_create, article_update
+from .calendar import (
+    ats_add_closure,
+    closed_days,
+    desk_add_closure,
+    national_holidays,
+    next_open_day,
+    patron_day_save,
+)
 from .config import booking_weeks, confirm_hours, retention_months
 from .contacts import ReferralInput, contact_follow_up_done, contact_log, notify_due_follow_ups
 from .desks import (
-    desk_add_closure,
     desk_add_operator,
     desk_remove_operator,
     desk_save,
@@ -47,10 +55,12 @@ __all__ = [
     "appointment_token",
     "article_create",
     "article_update",
+    "ats_add_closure",
     "booking_weeks",
     "check_bookable",
     "check_may_hold",
     "check_plausible_email",
+    "closed_days",
     "confirm_hours",
     "contact_follow_up_done",
     "contact_log",
@@ -59,7 +69,11 @@ __all__ = [
     "desk_remove_operator",
     "desk_save",
     "desk_set_hours",
+    "meeting_link",
+    "national_holidays",
+    "next_open_day",
     "notify_due_follow_ups",
+    "patron_day_save",
     "release_unconfirmed",
     "retention_months",
     "send_reminders",

@@ -8,7 +8,8 @@ from django.utils.formats import date_format
 from equilibri.core import mail
 
 from ..ical import appointment_ics
-from ..models import Appointment
+from ..meetings import meeting_link
+from ..models import Appointment, DeskClosure
 from .config import confirm_hours
 from .links import appointment_link
 
@@ -23,7 +24,12 @@ def _mail_appointment(appointment: Appointment, template: str, *, ics: str = "",
     mail.send(
         appointment.email,
         f"desks/mail/{template}",
-        {"appointment": appointment, "when": when_text(appointment.slot.starts_at), **context},
+        {
+            "appointment": appointment,
+            "when": when_text(appointment.slot.starts_at),
+            "meeting_link": meeting_link(appointment),
+            **context,
+        },
         attachments=[mail.Attachment("appuntamento.ics", ics, "text/calendar")] if ics else (),
     )
 
@@ -72,3 +78,15 @@ def mail_cancelled(appointment: Appointment) -> None:
 
 def mail_reminder(appointment: Appointment) -> None:
     _mail_appointment(appointment, "reminder", **_links(appointment))
+
+
+def mail_closed(appointment: Appointment, closure: DeskClosure) -> None:
+    """The desk closes on the appointment's day: it is cancelled, and the citizen may book
+    another time."""
+    _mail_appointment(
+        appointment,
+        "closed",
+        ics=appointment_ics(appointment, cancelled=True),
+        address=_address(appointment),
+        closure=closure,
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from equilibri.core import audit
 
-from ..models import Appointment, Desk, Need, Slot
+from ..models import Appointment, Channel, Desk, Need, Slot
 from .addresses import check_plausible_email
 from .appointment_mail import (
     mail_cancelled,
@@ -26,9 +26,10 @@ from .appointment_mail import (
     mail_reminder,
     when_text,
 )
+from .calendar import closed_days
 from .config import confirm_hours
 from .retention import anonymise_appointments
-from .slots import closed_days, within_hours
+from .slots import within_hours
 
 
 def check_bookable(slot: Slot, *, now: datetime | None = None) -> None:
@@ -50,6 +51,20 @@ def check_bookable(slot: Slot, *, now: datetime | None = None) -> None:
         raise ValidationError({"slot": _("Lo sportello è chiuso in quel giorno.")})
     if slot.channel not in desk.channels:
         raise ValidationError({"slot": _("Lo sportello non offre più questo canale.")})
+
+
+def check_channel_needs(slot: Slot, phone: str) -> None:
+    """Each channel needs its way to reach the citizen: a phone appointment a number to call
+    (the e-mail address every booking has; a video call's link goes to it)."""
+    if slot.channel == Channel.PHONE and not phone.strip():
+        raise ValidationError(
+            {
+                "phone": _(
+                    "Per un colloquio al telefono scrivi il numero al quale chiamarti, oppure "
+                    "scegli un orario in presenza o in videochiamata."
+                )
+            }
+        )
 
 
 def _take_seat(slot_id: int) -> None:
@@ -171,6 +186,7 @@ def _appointment_book(
         raise ValidationError(
             {"slot": _("Hai già una prenotazione in questo orario con questo indirizzo e-mail.")}
         )
+    check_channel_needs(slot, phone)
     if user is None:
         check_may_hold(desk=slot.desk, email=email, requester_ip=requester_ip)
     _take_seat(slot.pk)
@@ -235,6 +251,7 @@ def appointment_reschedule(*, appointment: Appointment, slot: Slot) -> Appointme
     if slot.desk_id != appointment.desk_id:
         raise ValidationError({"slot": _("Scegli un orario dello stesso sportello.")})
     check_bookable(slot)
+    check_channel_needs(slot, appointment.phone)
     _take_seat(slot.pk)
     _release_seat(appointment.slot_id)
     appointment.slot = slot

@@ -1,11 +1,11 @@
-"""Desks: their data, opening hours, closures and operators."""
+"""Desks: their data, opening hours and operators (closures: calendar.py)."""
 
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import time
 
 from django.db import transaction
 
-from ..models import Desk, DeskClosure, DeskOperator, OpeningHours, Slot
+from ..models import Desk, DeskOperator, OpeningHours
 from .listing import sync_listing
 
 DESK_FIELDS = ("ats", *Desk.EDITABLE_FIELDS)
@@ -36,23 +36,6 @@ def desk_set_hours(*, desk: Desk, hours: Iterable[tuple[int, time, time]], by) -
     for row in rows:
         row.save()
     sync_listing(desk)
-
-
-@transaction.atomic
-def desk_add_closure(
-    *, desk: Desk, start_date: date, end_date: date, reason: str, by
-) -> DeskClosure:
-    closure = DeskClosure(desk=desk, start_date=start_date, end_date=end_date, reason=reason)
-    closure.full_clean()
-    closure.save()
-    # Free slots in the closure disappear; booked ones stay for the operator to handle.
-    Slot.objects.filter(
-        desk=desk,
-        starts_at__date__gte=start_date,
-        starts_at__date__lte=end_date,
-        booked=0,
-    ).delete()
-    return closure
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from equilibri.core import audit
 
 from ..models import Desk, Slot, SlotTemplate
+from .calendar import closed_days
 from .config import booking_weeks
 
 
@@ -68,16 +69,6 @@ def slot_template_deactivate(*, template: SlotTemplate, by) -> None:
     Slot.objects.filter(template=template, booked=0, starts_at__gt=timezone.now()).delete()
 
 
-def closed_days(desk: Desk, first: date, last: date) -> set[date]:
-    days: set[date] = set()
-    for closure in desk.closures.filter(end_date__gte=first, start_date__lte=last):
-        day = max(closure.start_date, first)
-        while day <= min(closure.end_date, last):
-            days.add(day)
-            day += timedelta(days=1)
-    return days
-
-
 @transaction.atomic
 def slots_generate(*, desk: Desk | None = None, weeks: int | None = None, today=None) -> int:
     """Creates the slots of the active templates for the next `weeks` weeks (from tomorrow's
@@ -91,7 +82,7 @@ def slots_generate(*, desk: Desk | None = None, weeks: int | None = None, today=
     if desk is not None:
         templates = templates.filter(desk=desk)
     created: list[int] = []
-    closed: dict[int, set[date]] = {}
+    closed: dict[int, dict[date, str]] = {}
     for template in templates:
         if template.desk_id not in closed:
             closed[template.desk_id] = closed_days(template.desk, today, last)

@@ -2,7 +2,14 @@
 desks and their setup, statistics. One module a concern; urls.py finds every view here."""
 
 from .appointments import agenda, appointment_mark
-from .contacts import contact_create, contact_detail, contact_follow_up_done, contact_list, todo
+from .contacts import (
+    contact_create,
+    contact_detail,
+    contact_export,
+    contact_follow_up_done,
+    contact_list,
+    todo,
+)
 from .desks import desk_create, desk_edit, desk_list
 from .knowledge import (
     agreement_create,
@@ -28,6 +35,7 @@ __all__ = [
     "article_list",
     "contact_create",
     "contact_detail",
+    "contact_export",
     "contact_follow_up_done",
     "contact_list",
     "desk_create",

@@ -15,6 +15,7 @@ from equilibri.accounts.decorators import staff_permission_required
 
 from .. import selectors, services
 from ..forms import AgendaForm
+from ..meetings import meeting_link
 from ..models import Appointment
 
 
@@ -43,6 +44,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     )
     days: dict = {}
     for appointment in appointments:
+        appointment.meeting = meeting_link(appointment)  # type: ignore[attr-defined]
         days.setdefault(timezone.localtime(appointment.slot.starts_at).date(), []).append(
             appointment
         )

@@ -1,10 +1,12 @@
-"""The contact log and the to-do list of follow-ups."""
+"""The contact log (searched by person, exported) and the to-do list of follow-ups."""
 
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.models import User
+from equilibri.core import audit
 from equilibri.core.audit import log_personal_data_read
+from equilibri.core.exporters import Exporter, export_response
 from equilibri.core.forms import save_form
 
 from .. import selectors, services
@@ -21,18 +25,87 @@ from ..forms import ContactForm, voucher_scheme_choices
 from ..models import Appointment, Contact, Referral
 
 
-@staff_permission_required("desks.operate")
-def contact_list(request: HttpRequest) -> HttpResponse:
-    contacts = selectors.contacts_visible_to(request.user).prefetch_related("needs")
-    desk_id = request.GET.get("sportello", "")
+def _contacts_asked(request: HttpRequest) -> tuple[QuerySet[Contact], str, str]:
+    """The contacts the user may read, of the desk and the person asked (`sportello`, `q`)."""
+    contacts = (
+        selectors.contacts_visible_to(request.user)
+        .select_related("appointment")
+        .prefetch_related("needs")
+    )
+    desk_id = request.GET.get("sportello", "")[:12]
     if desk_id.isdigit():
         contacts = contacts.filter(desk_id=int(desk_id))
+    query = request.GET.get("q", "")[:100].strip()
+    return selectors.contacts_of_person(contacts, query), desk_id, query
+
+
+@staff_permission_required("desks.operate")
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts, desk_id, query = _contacts_asked(request)
     page = Paginator(contacts, 25).get_page(request.GET.get("pagina"))
     return render(
         request,
         "desks/office/contact_list.html",
-        {"page": page, "desks": selectors.desks_for_office(request.user), "desk_id": desk_id},
+        {
+            "page": page,
+            "desks": selectors.desks_for_office(request.user),
+            "desk_id": desk_id,
+            "q": query,
+            "query": request.GET.urlencode(),
+        },
     )
+
+
+@staff_permission_required("desks.operate")
+def contact_export(request: HttpRequest) -> HttpResponse:
+    """The contacts listed (same desk and person) as a spreadsheet; the export is a read of
+    their personal data, logged like opening each one."""
+    contacts, _desk_id, _query = _contacts_asked(request)
+    contacts = contacts.prefetch_related("referrals")
+    audit.log_bulk(
+        Contact,
+        contacts.values_list("pk", flat=True),
+        LogEntry.Action.ACCESS,
+        fields=["citizen_name", "citizen_email", "answer", "employer_text"],
+        actor=request.user,
+        data={"purpose": "contact log export"},
+    )
+
+    def rows():
+        for contact in contacts.iterator(chunk_size=500):
+            yield [
+                contact.contacted_at,
+                contact.desk.name,
+                contact.get_channel_display(),
+                contact.citizen_name,
+                contact.citizen_email,
+                contact.get_gender_display(),
+                contact.get_age_band_display(),
+                "; ".join(need.name for need in contact.needs.all()),
+                "; ".join(referral.label for referral in contact.referrals.all()),
+                contact.answer,
+                contact.follow_up_due,
+            ]
+
+    exporter = Exporter(
+        name="contatti-sportelli",
+        title=_("Registro dei contatti"),
+        headers=[
+            _("Data e ora"),
+            _("Sportello"),
+            _("Canale"),
+            _("Nome"),
+            _("E-mail"),
+            _("Genere"),
+            _("Fascia d'età"),
+            _("Bisogni"),
+            _("Invii"),
+            _("Risposta data"),
+            _("Ricontattare entro"),
+        ],
+        rows=rows,
+    )
+    return export_response(request, exporter, request.GET.get("formato", "xlsx"))
 
 
 @staff_permission_required("desks.operate")

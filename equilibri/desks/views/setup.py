@@ -1,6 +1,8 @@
-"""One desk's setup page: hours, closures, slot templates and operators."""
+"""One desk's setup page: hours, closures and patron saint's feast, slot templates and
+operators."""
 
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.models import User
+from equilibri.accounts.roles import Role, ats_ids_for, has_role
 from equilibri.core.forms import save_form
 
 from .. import selectors, services
-from ..forms import ClosureForm, HoursForm, OperatorAddForm, SlotTemplateForm
-from ..models import Desk, DeskOperator
+from ..forms import ClosureForm, HoursForm, OperatorAddForm, PatronDayForm, SlotTemplateForm
+from ..models import Desk, DeskOperator, PatronDay
 
 # The setup page shows four forms and three buttons, each posting its `action`. One function an
 # action: it takes the desk and the form's cleaned data (the POST itself for a button), calls the
@@ -31,9 +34,33 @@ def _set_hours(request: HttpRequest, desk: Desk, data: Mapping[str, Any]) -> str
     return _("Orari salvati.")
 
 
+def _closes_whole_ats(request: HttpRequest, desk: Desk) -> bool:
+    return has_role(request.user, Role.SUPERUSER) or desk.ats_id in ats_ids_for(
+        request.user, Role.ATS_OPERATOR
+    )
+
+
 def _add_closure(request: HttpRequest, desk: Desk, data: Mapping[str, Any]) -> str:
-    services.desk_add_closure(desk=desk, by=request.user, **data)
-    return _("Chiusura aggiunta: le fasce libere di quei giorni sono state tolte.")
+    period = {name: data[name] for name in ("start_date", "end_date", "reason")}
+    if data.get("whole_ats") and _closes_whole_ats(request, desk):
+        closures, cancelled = services.ats_add_closure(ats=desk.ats, by=request.user, **period)
+        done = _("Chiusura aggiunta a %(count)s sportelli dell'ATS.") % {"count": len(closures)}
+    else:
+        _closure, cancelled = services.desk_add_closure(desk=desk, by=request.user, **period)
+        done = _("Chiusura aggiunta: le fasce libere di quei giorni sono state tolte.")
+    if cancelled:
+        done += " " + _(
+            "Appuntamenti annullati: %(count)s; ogni persona ha ricevuto un'e-mail per "
+            "prenotare un altro orario."
+        ) % {"count": len(cancelled)}
+    return done
+
+
+def _set_patron_day(request: HttpRequest, desk: Desk, data: Mapping[str, Any]) -> str:
+    services.patron_day_save(
+        desk=desk, month=data["month"], day=data["day"], saint=data["saint"], by=request.user
+    )
+    return _("Festa patronale salvata: lo sportello è chiuso in quel giorno ogni anno.")
 
 
 def _add_template(request: HttpRequest, desk: Desk, data: Mapping[str, Any]) -> str:
@@ -70,6 +97,7 @@ def _remove_operator(request: HttpRequest, desk: Desk, data: Mapping[str, Any]) 
 SETUP_FORM_ACTIONS: dict[str, SetupAction] = {
     "hours": _set_hours,
     "closure": _add_closure,
+    "patron": _set_patron_day,
     "template": _add_template,
     "operator": _add_operator,
 }
@@ -92,10 +120,20 @@ def _setup_forms(request: HttpRequest, desk: Desk, action: str) -> dict[str, Bas
     )
     return {
         "hours": HoursForm(posted("hours"), initial={"hours": hours_text}, auto_id="hours-%s"),
-        "closure": ClosureForm(posted("closure"), auto_id="closure-%s"),
+        "closure": ClosureForm(
+            posted("closure"), whole_ats=_closes_whole_ats(request, desk), auto_id="closure-%s"
+        ),
+        "patron": PatronDayForm(
+            posted("patron"), initial=_patron_initial(desk), auto_id="patron-%s"
+        ),
         "template": SlotTemplateForm(posted("template"), desk=desk, auto_id="template-%s"),
         "operator": OperatorAddForm(posted("operator"), auto_id="operator-%s"),
     }
+
+
+def _patron_initial(desk: Desk) -> dict[str, Any]:
+    patron = PatronDay.objects.filter(comune_id=desk.comune_id).first()
+    return {"day": patron.day, "month": patron.month, "saint": patron.saint} if patron else {}
 
 
 @staff_permission_required("desks.manage")
@@ -127,6 +165,13 @@ def desk_setup(request: HttpRequest, pk: int) -> HttpResponse:
             "templates": desk.slot_templates.filter(active=True).select_related("operator"),
             "operators": desk.operators.select_related("user"),
             "closures": desk.closures.filter(end_date__gte=timezone.localdate()),
+            "holidays": dict(
+                sorted(
+                    services.closed_days(
+                        desk, timezone.localdate(), timezone.localdate() + timedelta(days=92)
+                    ).items()
+                )
+            ),
             "upcoming_slots": desk.slots.filter(starts_at__gte=timezone.now()).count(),
         },
     )

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,7 +67,11 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @staff_permission_required("desks.stats")
 def stats_export(request: HttpRequest) -> HttpResponse:
-    _form, data = _stats_for(request)
+    form, data = _stats_for(request)
+    if form.is_bound and not form.is_valid():
+        # A spreadsheet of another period than the one asked would mislead: say what is wrong.
+        problems = [message for messages in form.errors.values() for message in messages]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     titles = _stat_titles()
 
     def rows():
