@@ -107,6 +107,10 @@ def _worker(first: str, last: str) -> User:
     return user
 
 
+DEMO_DEBTOR_IBAN = "IT60X0542811101000000123456"
+DEMO_DEBTOR_BIC = "BCITITMM"
+
+
 def _scheme(action: Action, title: str, budget: Decimal, today: datetime.date, **extra) -> Scheme:
     scheme, _created = Scheme.objects.get_or_create(
         action=action,
@@ -132,6 +136,11 @@ def _scheme(action: Action, title: str, budget: Decimal, today: datetime.date, *
             "expenses_until": today + datetime.timedelta(days=160),
             "required_documents": "",
             "declarations": DECLARATIONS,
+            # The paying ATS's account for the SEPA file: the well-known Italian example IBAN
+            # (valid check digits, no real account) and a BIC of the right form.
+            "debtor_name": action.project.plan.ats.official_name[:70],
+            "debtor_iban": DEMO_DEBTOR_IBAN,
+            "debtor_bic": DEMO_DEBTOR_BIC,
             **extra,
         },
     )

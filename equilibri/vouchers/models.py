@@ -89,6 +89,11 @@ class Scheme(models.Model):
         help_text=_("Una per riga: chi presenta la domanda deve confermarle tutte."),
     )
     is_published = models.BooleanField(_("pubblicato"), default=True)
+    # Who pays the reimbursements (the ATS or the lead partner): the debtor of the SEPA credit
+    # transfer file of each payment batch (exporters.batch_sepa_xml).
+    debtor_name = models.CharField(_("ente che paga i rimborsi"), max_length=70, blank=True)
+    debtor_iban = identifiers.IbanField(_("IBAN dell'ente che paga"), max_length=34, blank=True)
+    debtor_bic = models.CharField(_("BIC dell'ente che paga"), max_length=11, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -118,6 +123,9 @@ class Scheme(models.Model):
         "required_documents",
         "declarations",
         "is_published",
+        "debtor_name",
+        "debtor_iban",
+        "debtor_bic",
     )
 
     class Meta:

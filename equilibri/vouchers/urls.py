@@ -25,4 +25,5 @@ urlpatterns = [
     path("lotti/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("lotti/<int:pk>/export.csv", views.batch_export, {"fmt": "csv"}, name="batch_csv"),
     path("lotti/<int:pk>/export.xlsx", views.batch_export, {"fmt": "xlsx"}, name="batch_xlsx"),
+    path("lotti/<int:pk>/sepa.xml", views.batch_sepa, name="batch_sepa"),
 ]

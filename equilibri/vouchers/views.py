@@ -112,6 +112,7 @@ def staff_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batches": scheme.batches.all(),
             "manages": services.is_manager(request.user, scheme),
             "batch_form": BatchForm(),
+            "payment_warnings": services.payment_warnings(scheme, services.ready_to_pay(scheme)),
         },
     )
 
@@ -390,6 +391,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "payments": batch.payments.select_related("application"),
             "form": form,
             "manages": manages and batch.state == PaymentBatch.State.OPEN,
+            "warnings": services.payment_warnings(
+                batch.scheme, [payment.application for payment in batch.payments.all()]
+            ),
         },
     )
 
@@ -398,3 +402,14 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=pk)
     return exporters.batch_response(request, batch, fmt)
+
+
+@staff_permission_required("vouchers.read")
+def batch_sepa(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=pk)
+    try:
+        return exporters.batch_sepa_response(batch)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("vouchers:batch_detail", batch.pk)

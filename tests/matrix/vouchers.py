@@ -165,6 +165,8 @@ ROWS = {
     ("vouchers:batch_csv", tradate_batch): only(*READERS),
     ("vouchers:batch_csv", milano_batch): scoped("regional_viewer", "superuser"),
     ("vouchers:batch_xlsx", tradate_batch): only(*READERS),
+    ("vouchers:batch_sepa", tradate_batch): only(*READERS),
+    ("vouchers:batch_sepa", milano_batch): scoped("regional_viewer", "superuser"),
 }
 
 assert all(set(expected) == set(ALL) for expected in ROWS.values())

@@ -35,7 +35,14 @@ from .checks import (
 )
 from .expenses import attachment_add, attachment_remove, expense_add, expense_remove
 from .notifications import integration_reminders_send
-from .payments import batch_create, batch_mark_paid, indicator_feed
+from .payments import (
+    batch_create,
+    batch_mark_paid,
+    iban_compact,
+    indicator_feed,
+    payment_warnings,
+    ready_to_pay,
+)
 from .permissions import EDITABLE, is_manager
 from .retention import ANONYMISED, anonymise_expired, application_anonymise, retention_years
 from .review import (
@@ -93,10 +100,13 @@ __all__ = [
     "family_member_add",
     "family_member_remove",
     "granted_this_year",
+    "iban_compact",
     "indicator_feed",
     "integration_reminders_send",
     "is_manager",
     "max_upload_bytes",
+    "payment_warnings",
+    "ready_to_pay",
     "receipt_key",
     "retention_years",
     "scheme_create",

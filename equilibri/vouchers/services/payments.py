@@ -2,13 +2,18 @@
 (in full or in part); the paid totals feed the action's monitoring indicators."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 
 from equilibri.core import identifiers
 from equilibri.plans.models import Action
@@ -21,6 +26,64 @@ from .permissions import require_manager
 from .transitions import change_state, locked
 
 AppState = VoucherApplication.State
+PAYABLE = (AppState.APPROVED, AppState.PARTLY_APPROVED)
+
+
+def iban_compact(value: str) -> str | None:
+    """The IBAN checked (country format and check digits) by schwifty, in its compact form;
+    None when it is not a valid IBAN."""
+    try:
+        return IBAN(value).compact
+    except SchwiftyException:
+        return None
+
+
+def ready_to_pay(scheme: Scheme):
+    """The approved applications of the scheme not yet in a batch, in order of submission."""
+    return VoucherApplication.objects.filter(
+        scheme=scheme, state__in=PAYABLE, payment__isnull=True
+    ).order_by("submitted_at", "pk")
+
+
+def payment_warnings(scheme: Scheme, focus: Iterable[VoucherApplication]) -> list[str]:
+    """Warnings on the applications of `focus` (a batch's, or those about to be put in one): an
+    IBAN or a codice fiscale shared with another application of the scheme that is paid, in a
+    batch or ready to pay. Two people reimbursed on one account, or one person twice, may be
+    right (a couple's joint account) but must be looked at before the bank order leaves."""
+    focus_ids = {application.pk for application in focus}
+    if not focus_ids:
+        return []
+    others = VoucherApplication.objects.filter(scheme=scheme).filter(
+        Q(state__in=(*PAYABLE, AppState.PAID)) | Q(payment__isnull=False)
+    )
+    by_iban: dict[str, set[int]] = defaultdict(set)
+    by_code: dict[str, set[int]] = defaultdict(set)
+    for pk, iban, code in others.values_list("pk", "iban", "fiscal_code").order_by("pk"):
+        if iban:
+            by_iban[iban_compact(iban) or identifiers.normalise_iban(iban)].add(pk)
+        if code:
+            by_code[code.upper()].add(pk)
+    warnings = []
+    for iban, ids in sorted(by_iban.items()):
+        if len(ids) > 1 and ids & focus_ids:
+            warnings.append(
+                _("Lo stesso IBAN %(iban)s è indicato in %(count)s domande: %(list)s.")
+                % {"iban": iban, "count": len(ids), "list": _numbers(ids)}
+            )
+    for code, ids in sorted(by_code.items()):
+        if len(ids) > 1 and ids & focus_ids:
+            warnings.append(
+                _(
+                    "Lo stesso codice fiscale %(code)s ha %(count)s domande pagate o da pagare: "
+                    "%(list)s."
+                )
+                % {"code": code, "count": len(ids), "list": _numbers(ids)}
+            )
+    return warnings
+
+
+def _numbers(ids: set[int]) -> str:
+    return ", ".join(f"n. {pk}" for pk in sorted(ids))
 
 
 @transaction.atomic
@@ -29,19 +92,10 @@ def batch_create(*, scheme: Scheme, title: str, by) -> PaymentBatch:
     require_manager(scheme, by)
     if not title.strip():
         raise field_error("title", _("Dai un titolo al lotto, ad esempio «Rimborsi di novembre»."))
-    ready_qs = (
-        VoucherApplication.objects.select_for_update(of=("self",))
-        .filter(
-            scheme=scheme,
-            state__in=[AppState.APPROVED, AppState.PARTLY_APPROVED],
-            payment__isnull=True,
-        )
-        .order_by("submitted_at", "pk")
-    )
-    ready = list(ready_qs)
+    ready = list(ready_to_pay(scheme).select_for_update(of=("self",)))
     if not ready:
         raise ValidationError(_("Nessuna domanda approvata da pagare."))
-    invalid = [a for a in ready if not identifiers.is_iban(a.iban)]
+    invalid = [a for a in ready if iban_compact(a.iban) is None]
     if invalid:
         raise ValidationError(
             _("IBAN non valido nelle domande: %(list)s. Chiedi un'integrazione prima di pagarle.")
@@ -53,7 +107,7 @@ def batch_create(*, scheme: Scheme, title: str, by) -> PaymentBatch:
             batch=batch,
             application=application,
             amount=application.approved_amount,
-            iban=identifiers.normalise_iban(application.iban),
+            iban=iban_compact(application.iban) or "",  # checked valid above
             payee=application.full_name,
         )
     return batch

@@ -9,6 +9,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from schwifty import BIC
+from schwifty.exceptions import SchwiftyException
 
 from equilibri.accounts.roles import Role, object_ids_for
 from equilibri.core.categories import CATEGORY_LABELS
@@ -48,6 +50,11 @@ def _check_scheme(scheme: Scheme) -> None:
         and scheme.child_max_age < scheme.child_min_age
     ):
         errors["child_max_age"] = [_("L'età massima deve essere almeno quella minima.")]
+    if scheme.debtor_bic:
+        try:
+            scheme.debtor_bic = str(BIC(scheme.debtor_bic.strip()))
+        except SchwiftyException:
+            errors["debtor_bic"] = [_("Il BIC non è valido (8 o 11 caratteri, es. BCITITMM).")]
     unknown = [c for c in scheme.categories or [] if c not in CATEGORY_LABELS]
     if unknown:
         errors["categories"] = [_("Categorie sconosciute: %(c)s.") % {"c": ", ".join(unknown)}]
