@@ -164,6 +164,7 @@ def main() -> None:
     p.add_argument("--postgres", action="store_true")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--show", action="append", help="print how the search reads this text")
     args = p.parse_args()
     with open(BENCH_DIR / "quality" / "queries.toml", "rb") as f:
         queries = tomllib.load(f)["q"]
@@ -180,6 +181,10 @@ def main() -> None:
             f" {len(facts)}, {len(queries)} queries ({sum(bool(q.get('empty')) for q in queries)}"
             f" whose answer is nothing); engine {Path(search.__file__).parent}"
         )
+        for text in args.show or ():
+            planned = search.plan(search.SearchQuery(text=text))
+            print(f"  {text!r}: units {planned.units} weights {planned.weights}")
+            print(f"    chips {[c.label for c in planned.chips]} suggestion {planned.suggestion}")
         result = evaluate(queries, facts, args.verbose)
     print(
         f"nDCG@10 {result['ndcg10']:.3f}  P@5 {result['p5']:.3f}  junk in top 5"

@@ -71,11 +71,11 @@ def _meaning_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
 
 
 def query_units(text: str, corrections: dict[str, str] | None = None) -> list[Unit]:
-    """The query's concepts, each a tuple of alternative phrases (tuples of words): the words
-    (fillers dropped), the vocabulary files' phrases read longest first, a corrected word
+    """The query's concepts, each a tuple of alternative phrases (tuples of words): the
+    vocabulary files' phrases read longest first, the other words but fillers, a corrected word
     standing for itself and its correction. Repeated concepts count once."""
     fillers = lexicon().fillers
-    ws = [w for w in words(text) if w not in fillers][:12]
+    ws = words(text)[:16]
     fixed = [(corrections or {}).get(w, w) for w in ws]
     ss = [stem(w) for w in fixed]
     index = _meaning_index()
@@ -89,7 +89,8 @@ def query_units(text: str, corrections: dict[str, str] | None = None) -> list[Un
                 break
         if size == 1 and fixed[i] != ws[i]:
             phrases = ((ws[i],), *phrases)
-        if phrases not in units:
+        # A filler alone says nothing of the service; in a phrase ("dopo scuola") it does.
+        if (size > 1 or ws[i] not in fillers) and phrases not in units:
             units.append(phrases)
         i += size
     return units[:8]

@@ -30,8 +30,11 @@ from equilibri.core.text import fold
 from .lexicon import STOPWORDS, lexicon, stem
 
 CHECK_EVERY_S = 60.0
-SHORT_WORD = 5  # letters of a stem up to which one edit is allowed, two beyond
-MIN_LENGTH = 4  # shorter words are never corrected
+# Letters of a word up to which one edit is allowed, two beyond: a real word of eight letters
+# is often two edits from another ("oratorio", "orario"), a typo rarely makes two in a short one.
+SHORT_WORD = 8
+MIN_LENGTH = 5  # shorter words are never corrected ("cosa" is not a typo of "casa")
+MIN_DOCS = 2  # a correction is a word of at least this many services (a frequent term)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -128,14 +131,17 @@ def correction(word: str, vocab: Vocabulary) -> str | None:
     if known(word, vocab):
         return None
     own = stem(word)
-    limit = 1 if len(own) <= SHORT_WORD else 2
+    limit = 1 if len(word) <= SHORT_WORD else 2
+    min_docs = MIN_DOCS if vocab.total >= 50 else 1
     best: tuple[int, int, str] | None = None  # (distance, -docs, word)
     for candidate, distance, _i in process.extract(
         own, vocab.stems, scorer=Levenshtein.distance, score_cutoff=limit, limit=20
     ):
         # A stem of two letters or one is never a correction (a word of four letters or more
         # whose stem is that short is an abbreviation or a number of the index).
-        if len(candidate) < 3:
+        if len(candidate) < 3 or vocab.docs[candidate] < min_docs:
+            continue
+        if distance > 1 and candidate[:3] != own[:3]:  # two edits: only past a sure start
             continue
         if not vocab.surfaces:
             vocab.surfaces.update(_read_surfaces(vocab.words))
@@ -147,7 +153,7 @@ def correction(word: str, vocab: Vocabulary) -> str | None:
     for candidate, distance, _i in process.extract(
         word, vocab.word_list, scorer=Levenshtein.distance, score_cutoff=limit, limit=5
     ):
-        if len(candidate) >= MIN_LENGTH:
+        if len(candidate) >= MIN_LENGTH and (distance <= 1 or candidate[:3] == word[:3]):
             key = (int(distance), 0, candidate)
             best = key if best is None or key[:1] < best[:1] else best
     return best[2] if best else None
