@@ -1,11 +1,11 @@
 """Journeys through the help desks, as the people who make them: a citizen who has never used
-the platform finds the nearest desk to Erba, books tomorrow's 10:00, confirms through the link
-in the e-mail, gets the iCal file and cancels with the link; a desk operator logs a contact with
-a knowledge article and a referral to a catalogue service and finds it in the statistics.
+the platform finds the nearest desk to Erba, books 10:00 on its next open day, confirms through
+the link in the e-mail, gets the iCal file and cancels with the link; a desk operator logs a
+contact with a knowledge article and a referral to a catalogue service and finds it in the
+statistics.
 axe-core checks every page on the way, and the public pages of the help desks."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
+
+from equilibri.desks import services
+from equilibri.desks.models import Desk
 
 from .conftest import (
     DEMO_PASSWORD,
@@ -76,8 +79,9 @@ def test_citizen_books_tomorrow_at_ten_and_cancels_with_the_link(page, demo_data
     expect(page.get_by_role("heading", level=1)).to_have_text("Prenota un colloquio")
     assert_no_axe_violations(page)
 
-    # Tomorrow's group, not the first one: before 10:00 today's 10:00 is still free.
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    # The next open day's group (tomorrow unless it is a holiday), not the first one: before
+    # 10:00 today's 10:00 is still free.
+    tomorrow = services.next_open_day(Desk.objects.get(name=ERBA), timezone.localdate())
     with translation.override("it"):
         day = date_format(tomorrow, "l j F Y")
     slot_select = page.get_by_label("Giorno e ora")
@@ -182,4 +186,38 @@ def test_operator_logs_a_contact_and_sees_it_in_the_statistics(page, demo_data, 
     targets = page.locator("#table-referral_targets")
     expect(targets).to_contain_text(service.name)
     expect(page.locator("#table-by_need")).to_contain_text("Congedi e permessi")
+    assert_no_axe_violations(page)
+
+
+def test_citizen_books_a_video_call_and_gets_its_link(page, demo_data, live_server):
+    """A video appointment: the booking needs no phone, and the confirmation e-mail, its .ics
+    and the operator's agenda carry the call's own link."""
+    mail.outbox.clear()
+    desk = Desk.objects.get(name=ERBA)
+    open_page(page, live_server.url + reverse("desks_public:book", args=[desk.pk]))
+    slot_select = page.get_by_label("Giorno e ora")
+    option = slot_select.locator("option", has_text="Videochiamata").first
+    slot_select.select_option(value=option.get_attribute("value"))
+    page.get_by_label("Nome e cognome").fill("Elena Conti")
+    page.get_by_label("E-mail").fill("elena.conti@posta.it")
+    page.get_by_label("Di cosa vuoi parlare").fill("Lavoro agile.")
+    page.locator("label[for=booking-privacy]").click()
+    page.get_by_role("button", name="Prenota").click()
+    expect(page.locator(".alert-success, [role=alert]").first).to_contain_text(
+        "elena.conti@posta.it"
+    )
+    open_page(page, live_server.url + link_in(mail.outbox[0].body, "/conferma/"))
+    page.get_by_role("button", name="Conferma la prenotazione").click()
+    expect(page.locator("main")).to_contain_text("Prenotazione confermata")
+    confirmed = mail.outbox[-1]
+    meeting = re.search(r"https://meet\.example\.org/\S+", confirmed.body)
+    assert meeting, confirmed.body
+    assert meeting.group(0) in confirmed.attachments[0][1].replace("\r\n ", "")
+
+    appointment = desk.appointments.get(email="elena.conti@posta.it")
+    day = timezone.localtime(appointment.slot.starts_at).date()
+    sign_in(page, live_server, "sportello.erba")
+    open_page(page, live_server.url + reverse("desks:agenda") + f"?giorno={day.isoformat()}")
+    link = page.get_by_role("link", name="Apri la videochiamata")
+    expect(link).to_have_attribute("href", meeting.group(0))
     assert_no_axe_violations(page)
