@@ -66,6 +66,15 @@ LIST_FIELDS = {
     "languages": ["code", "name"],
     "cost_options": ["option", "amount", "amount_description", "valid_from", "valid_to"],
 }
+# The model of each list of LIST_FIELDS.
+LIST_MODELS: dict[str, Any] = {
+    "schedules": Schedule,
+    "closures": Closure,
+    "phones": Phone,
+    "contacts": Contact,
+    "languages": Language,
+    "cost_options": CostOption,
+}
 # A change to a service in these states is written in place; in the others (published, stale,
 # hidden: what the public sees, or saw) it waits as a revision for the ATS operator. The same
 # rule for a provider's edit (`service_save`) and an HSDS import (`revisions_import`).
@@ -162,6 +171,22 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def with_defaults(key: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A list row as it will be stored: what the form leaves out takes the model's default (a
+    phone is a voice line), a language its code in lower case and its name. The moderation diff
+    compares rows through this, so a row saved again unchanged is not a change."""
+    model = LIST_MODELS[key]
+    row = dict(row)
+    for name, value in list(row.items()):
+        model_field = model._meta.get_field(name)
+        if value in (None, "") and model_field.has_default():
+            row[name] = model_field.get_default()
+    if key == "languages":
+        row["code"] = str(row.get("code") or "").lower()
+        row["name"] = row.get("name") or LANGUAGE_NAMES.get(row["code"], row["code"])
+    return row
+
+
 def _row_kwargs(key: str, row: dict[str, Any]) -> dict[str, Any]:
     kwargs = {}
     for f in LIST_FIELDS[key]:
@@ -240,14 +265,7 @@ def _apply_data(service: Service, data: dict[str, Any]) -> None:
         _check(loc, exclude=["organisation"], label=_("Sede %(n)s: ") % {"n": n})
         locations.append(loc)
     rows: dict[str, list] = {}
-    models_by_key: dict[str, Any] = {
-        "schedules": Schedule,
-        "closures": Closure,
-        "phones": Phone,
-        "contacts": Contact,
-        "languages": Language,
-        "cost_options": CostOption,
-    }
+    models_by_key = LIST_MODELS
     labels = {
         "schedules": _("Orario"),
         "closures": _("Chiusura"),
@@ -259,16 +277,7 @@ def _apply_data(service: Service, data: dict[str, Any]) -> None:
     for key, model in models_by_key.items():
         rows[key] = []
         for n, row in enumerate(data.get(key) or [], start=1):
-            kwargs = _row_kwargs(key, row)
-            for name, value in list(kwargs.items()):
-                model_field = model._meta.get_field(name)
-                if value in (None, "") and model_field.has_default():
-                    kwargs[name] = model_field.get_default()
-            if key == "languages":
-                kwargs["code"] = str(kwargs["code"]).lower()
-                kwargs["name"] = kwargs["name"] or LANGUAGE_NAMES.get(
-                    kwargs["code"], kwargs["code"]
-                )
+            kwargs = with_defaults(key, _row_kwargs(key, row))
             obj = model(service=service, **kwargs)
             _check(obj, exclude=["service", "location"], label=f"{labels[key]} {n}: ")
             rows[key].append(obj)

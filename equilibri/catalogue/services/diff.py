@@ -8,10 +8,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from equilibri.core.identifiers import normalise_phone
 from equilibri.territory.models import Comune
 
 from ..models import CostOption, Phone, Schedule, Service, TaxonomyTerm
-from .data import LIST_FIELDS, SCALAR_FIELDS
+from .data import LIST_FIELDS, SCALAR_FIELDS, with_defaults
 
 
 @dataclass
@@ -19,10 +20,35 @@ class DiffRow:
     label: str
     before: str
     after: str
+    # For a list: whether its values are the same, whatever their order and rows' ids.
+    same_values: bool | None = None
 
     @property
     def changed(self) -> bool:
+        if self.same_values is not None:
+            return not self.same_values
         return self.before != self.after
+
+
+def _comparable(key: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A list row by its values as they will be stored (data.with_defaults), a phone number
+    written in E.164 however it was typed."""
+    row = with_defaults(key, {f: row.get(f) for f in LIST_FIELDS[key]})
+    if key == "phones":
+        row["number"] = normalise_phone(row.get("number") or "")
+    if key == "contacts" and row.get("phone"):
+        row["phone"] = normalise_phone(row["phone"])
+    return row
+
+
+def _list_row(label: str, key: str, before: list[dict], after: list[dict]) -> DiffRow:
+    """A list compared as a set of values: rows re-created with equal values, or listed in
+    another order, are no change."""
+    b_rows = [_describe_row(key, _comparable(key, r)) for r in before]
+    a_rows = [_describe_row(key, _comparable(key, r)) for r in after]
+    same = sorted(b_rows) == sorted(a_rows)
+    b_text = "\n".join(b_rows)
+    return DiffRow(label, b_text, b_text if same else "\n".join(a_rows), same_values=same)
 
 
 def _describe_row(key: str, row: dict[str, Any]) -> str:
@@ -93,7 +119,10 @@ def data_diff(before: dict[str, Any], after: dict[str, Any]) -> list[DiffRow]:
         "cost_options": _("Costi"),
     }
     for key, text in list_labels.items():
-        b_rows = [_describe_row(key, r) for r in before.get(key) or []]
-        a_rows = [_describe_row(key, r) for r in after.get(key) or []]
-        rows.append(DiffRow(str(text), "\n".join(b_rows), "\n".join(a_rows)))
+        if key == "locations":  # rows of their own: a location is more than its values
+            b_rows = [_describe_row(key, r) for r in before.get(key) or []]
+            a_rows = [_describe_row(key, r) for r in after.get(key) or []]
+            rows.append(DiffRow(str(text), "\n".join(b_rows), "\n".join(a_rows)))
+        else:
+            rows.append(_list_row(str(text), key, before.get(key) or [], after.get(key) or []))
     return rows
