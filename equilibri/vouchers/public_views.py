@@ -96,7 +96,11 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     applications = selectors.applications_of(request.user).order_by("-created_at")
-    return render(request, "vouchers/my_applications.html", {"applications": applications})
+    # Each with its headline figure, labelled by what it means in the application's state.
+    rows = [
+        (application, services.application_figures(application)[-1]) for application in applications
+    ]
+    return render(request, "vouchers/my_applications.html", {"rows": rows})
 
 
 def _own(request, pk: int) -> VoucherApplication:
@@ -114,6 +118,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": application.events.select_related("by"),
             "expenses": application.expenses.all(),
             "editable": application.state in services.EDITABLE,
+            "figures": services.application_figures(application),
         },
     )
 

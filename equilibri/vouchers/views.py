@@ -160,6 +160,7 @@ def _review_context(request, application: VoucherApplication, **forms) -> dict:
         "expenses": application.expenses.all(),
         "attachments": application.attachments.all(),
         "family": application.family.all(),
+        "figures": services.application_figures(application),
         "manages": manages,
         "checklist_form": forms.get("checklist_form")
         or ChecklistForm(documents=_documents(application)),

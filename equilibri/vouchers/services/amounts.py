@@ -3,9 +3,11 @@ what a family already has from a scheme this year."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Scheme, VoucherApplication
 
@@ -90,3 +92,35 @@ def application_amount(application: VoucherApplication) -> AmountResult:
     return compute_amount(
         AmountRule.of(application.scheme), total, granted_this_year=granted_this_year(application)
     )
+
+
+class Figure(NamedTuple):
+    label: str
+    amount: Decimal
+
+
+def application_figures(application: VoucherApplication) -> list[Figure]:
+    """The amounts to show for the application, each labelled by what it means in its state
+    (the last one is the headline): a draft shows the contribution computed from its receipts
+    now (its requested amount is set only when it is sent), an application waiting for budget
+    shows what could be approved, not an approval, and a rejected one no approved figure."""
+    state = application.state
+    requested = Figure(_("Contributo richiesto"), application.requested_amount)
+    if state in (AppState.DRAFT, AppState.INTEGRATION_REQUESTED):
+        computed = application_amount(application).amount
+        return [Figure(_("Contributo calcolato dalle spese"), computed)]
+    if state == AppState.WAITING:
+        return [
+            requested,
+            Figure(_("Approvabile, in attesa di budget"), application.approved_amount),
+        ]
+    if state == AppState.APPROVED:
+        return [Figure(_("Contributo approvato"), application.approved_amount)]
+    if state == AppState.PARTLY_APPROVED:
+        return [requested, Figure(_("Contributo approvato in parte"), application.approved_amount)]
+    if state == AppState.PAID:
+        return [
+            Figure(_("Contributo approvato"), application.approved_amount),
+            Figure(_("Contributo pagato"), application.paid_amount),
+        ]
+    return [requested]  # sent, confirmed by the employer, rejected
