@@ -363,37 +363,22 @@ def _desks() -> None:
             ]
             + [OpeningHours(desk=desk, weekday=w, opens=time(14), closes=time(17)) for w in (1, 3)]
         )
-        for w in weekdays:
-            SlotTemplate.objects.create(
-                desk=desk,
-                weekday=w,
-                start_time=time(9),
-                end_time=time(12),
-                duration_minutes=30,
-                channel="in_person",
-                capacity=1,
-            )
-        for w in (1, 3):
-            SlotTemplate.objects.create(
-                desk=desk,
-                weekday=w,
-                start_time=time(14),
-                end_time=time(16),
-                duration_minutes=30,
-                channel="phone",
-                capacity=1,
-            )
+        # Mornings in person every open day; Tuesday and Thursday afternoons on the phone, then
+        # (where the desk offers it) on video.
+        blocks = [(w, time(9), time(12), "in_person") for w in weekdays]
+        blocks += [(w, time(14), time(16), "phone") for w in (1, 3)]
         if desk.offers_video:
-            for w in (1, 3):
-                SlotTemplate.objects.create(
-                    desk=desk,
-                    weekday=w,
-                    start_time=time(16),
-                    end_time=time(17),
-                    duration_minutes=30,
-                    channel="video",
-                    capacity=1,
-                )
+            blocks += [(w, time(16), time(17), "video") for w in (1, 3)]
+        for weekday, start, end, channel in blocks:
+            SlotTemplate.objects.create(
+                desk=desk,
+                weekday=weekday,
+                start_time=start,
+                end_time=end,
+                duration_minutes=30,
+                channel=channel,
+                capacity=1,
+            )
         services.sync_listing(desk)
 
 
