@@ -268,25 +268,31 @@ def _age(r: _Reader, i: int) -> _Hit:
     return end, "age", n, label, "eta", str(n)
 
 
-def _month(r: _Reader, i: int) -> _Hit:
-    lead = r.prefix(i, _BEFORE_MONTH)
+def _named(r: _Reader, i: int, lead: int, names: dict[str, int]) -> tuple[int, int] | None:
+    """(end, value) of a name of `names` after the `lead` words at i, or at i itself."""
     for skip in (lead, 0):
-        if i + skip < len(r.words) and r.words[i + skip] in MONTHS:
-            month = MONTHS[r.words[i + skip]]
-            label = _("Mese: %(name)s") % {"name": MONTH_NAMES[month]}
-            return i + skip + 1, "month", month, label, "mese", str(month)
+        if i + skip < len(r.words) and r.words[i + skip] in names:
+            return i + skip + 1, names[r.words[i + skip]]
     return None
+
+
+def _month(r: _Reader, i: int) -> _Hit:
+    found = _named(r, i, r.prefix(i, _BEFORE_MONTH), MONTHS)
+    if found is None:
+        return None
+    end, month = found
+    label = _("Mese: %(name)s") % {"name": MONTH_NAMES[month]}
+    return end, "month", month, label, "mese", str(month)
 
 
 def _weekday(r: _Reader, i: int) -> _Hit:
     lead = 1 if r.words[i] in _OPEN else 0
-    lead += r.prefix(i + lead, _BEFORE_WEEKDAY)
-    for skip in (lead, 0):
-        if i + skip < len(r.words) and r.words[i + skip] in WEEKDAYS:
-            day = WEEKDAYS[r.words[i + skip]]
-            label = _("Aperto: %(day)s") % {"day": WEEKDAY_NAMES[day]}
-            return i + skip + 1, "weekday", day, label, "giorno_settimana", str(day)
-    return None
+    found = _named(r, i, lead + r.prefix(i + lead, _BEFORE_WEEKDAY), WEEKDAYS)
+    if found is None:
+        return None
+    end, day = found
+    label = _("Aperto: %(day)s") % {"day": WEEKDAY_NAMES[day]}
+    return end, "weekday", day, label, "giorno_settimana", str(day)
 
 
 def _cost(r: _Reader, i: int) -> _Hit:
