@@ -232,6 +232,7 @@ class VoucherApplication(models.Model):
     integration_deadline = models.DateField(_("integrare entro il"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
     employer_confirmed_at = models.DateTimeField(null=True, blank=True)
+    employer_denied_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(_("pagata il"), null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -306,7 +306,8 @@ def attestation_list(request: HttpRequest) -> HttpResponse:
     pending = [
         a for a in applications if a.state == AppState.SUBMITTED and not a.employer_confirmed_at
     ]
-    done = [a for a in applications if a not in pending]
+    # Only the attestation's own status: the employer has no business with the outcome.
+    done = [(a, services.attestation_status(a)) for a in applications if a not in pending]
     return render(
         request, "vouchers/staff/attestation_list.html", {"pending": pending, "done": done[:50]}
     )
@@ -336,7 +337,12 @@ def attestation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "vouchers/staff/attestation_detail.html",
-        {"application": application, "form": form, "pending": pending},
+        {
+            "application": application,
+            "form": form,
+            "pending": pending,
+            "status": services.attestation_status(application),
+        },
     )
 
 

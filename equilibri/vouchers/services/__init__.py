@@ -24,7 +24,7 @@ from .applications import (
     family_member_add,
     family_member_remove,
 )
-from .attestation import application_attest
+from .attestation import application_attest, attestation_status
 from .checks import (
     DEFAULT_MAX_UPLOAD_BYTES,
     check_amount,
@@ -89,6 +89,7 @@ __all__ = [
     "application_update",
     "attachment_add",
     "attachment_remove",
+    "attestation_status",
     "batch_create",
     "batch_mark_paid",
     "check_amount",

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import selectors
@@ -29,8 +30,29 @@ def application_attest(
     else:
         if not note.strip():
             raise field_error("note", _("Spiega perché il rapporto di lavoro non è confermato."))
+        application.employer_denied_at = timezone.now()
         application.decision_reason = _(
             "Il datore di lavoro non conferma il rapporto di lavoro: %(note)s"
         ) % {"note": note.strip()}
         change_state(application, AppState.REJECTED, by, application.decision_reason)
     return application
+
+
+def attestation_status(application: VoucherApplication) -> str:
+    """What the employer sees of an application: only where its own attestation stands, never
+    the application's outcome (approved, paid, rejected) nor its amounts."""
+    if application.employer_confirmed_at:
+        answer, when = (
+            _("Rapporto di lavoro confermato il %(date)s"),
+            application.employer_confirmed_at,
+        )
+    elif application.employer_denied_at:
+        answer, when = (
+            _("Rapporto di lavoro non confermato il %(date)s"),
+            application.employer_denied_at,
+        )
+    elif application.state == AppState.SUBMITTED:
+        return _("Da confermare")
+    else:
+        return _("Non più da confermare")
+    return answer % {"date": date_format(timezone.localtime(when), "SHORT_DATE_FORMAT")}
