@@ -309,3 +309,14 @@ def test_a_budget_line_of_a_submitted_application_cannot_be_deleted(
     client.post(url)
     assert ready_application.budget_lines.filter(pk=line.pk).exists()
     assert org("L'Arca Coop. Soc.")  # the lead is unchanged
+
+
+def test_a_form_posting_the_deadline_back_to_the_minute_is_no_change(open_call, user_of):
+    """The form shows dates to the minute: posting one back unchanged moves nothing."""
+    truncated = open_call.closes_at.replace(second=0, microsecond=0)
+    assert truncated <= open_call.closes_at
+    services.call_update(
+        call=open_call, by=user_of("operatore.insubria"), closes_at=truncated, reason=""
+    )
+    open_call.refresh_from_db()
+    assert not CallChange.objects.filter(call=open_call).exists()

@@ -103,6 +103,9 @@ def call_update(*, call: Call, by, reason: str = "", **fields) -> Call:
     changed = [
         name for name in CALL_FIELDS if display_value(old, name) != display_value(call, name)
     ]
+    # A date posted back unchanged by the form (to the minute) keeps its stored seconds.
+    for name in set(fields) - set(changed):
+        setattr(call, name, getattr(old, name))
     if changed and call.is_published:
         reason = require_reason(call, reason)
         check_window_extends(old, call)
