@@ -729,9 +729,9 @@ def _data(spec: dict) -> dict:
         "application_process": spec.get(
             "application", "Telefona o scrivi per un primo colloquio gratuito."
         ),
-        "fees_description": "; ".join(
-            f"{'€ ' + a + ' ' if a else ''}{d}".strip() for _o, a, d in spec.get("costs", [])
-        ),
+        # The cost options carry amount and description: a fees text repeating them would print
+        # the same cost twice on the service page.
+        "fees_description": "",
         "eligibility_description": spec.get("eligibility", ""),
         "minimum_age": ages[0],
         "maximum_age": ages[1],

@@ -143,7 +143,7 @@ def test_worker_applies_employer_confirms_manager_approves_part_and_pays(
     documents.get_by_role("button", name="Allega il documento").click()
     expect(page.get_by_text("Documento allegato.")).to_be_visible()
     # The computed amount, before sending: 50% of 360 € = 180 €.
-    expect(page.locator("#amount")).to_contain_text("180,00 €")
+    expect(page.locator("#amount")).to_contain_text("€ 180,00")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Invia la domanda").click()
     expect(page.get_by_text("Domanda inviata")).to_be_visible()

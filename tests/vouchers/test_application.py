@@ -67,7 +67,7 @@ def test_a_complete_draft_shows_the_amount_and_is_sent(
     client = _client(application.applicant)
     page = client.get(reverse("vouchers_public:application_edit", args=[application.pk]))
     assert page.status_code == 200
-    assert "150,00 €" in page.content.decode() or "150.00 €" in page.content.decode()
+    assert "€ 150,00" in page.content.decode()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("vouchers_public:application_submit", args=[application.pk]))
@@ -229,4 +229,4 @@ def test_public_pages_list_the_scheme(client, scheme):
     response = client.get(reverse("vouchers_public:scheme_list"))
     assert scheme.title in response.content.decode()
     detail = client.get(reverse("vouchers_public:scheme_detail", args=[scheme.pk]))
-    assert "al massimo 400" in detail.content.decode()
+    assert "al massimo € 400,00 per domanda" in detail.content.decode()

@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from equilibri.accounts.roles import Role, has_role
+from equilibri.core.money import format_money, format_number
 
 from ..models import Action, Project, TerritorialPlan
 from ..selectors import plans_managed_by
@@ -22,14 +22,13 @@ HUNDRED = Decimal(100)
 
 
 def euro(amount: Decimal) -> str:
-    """€ 1.234,56 (grouping and decimal separator of the active language)."""
-    return "€ " + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    """€ 1.234,56 (the platform's one money format, core.money)."""
+    return format_money(amount)
 
 
 def percent(value: Decimal) -> str:
-    return number_format(
-        value.normalize() if value == value.to_integral() else value, use_l10n=True
-    )
+    """The number of a percentage, without the sign (messages write "%(percent)s%%")."""
+    return format_number(value)
 
 
 def require_manager(by, plan: TerritorialPlan) -> None:
