@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from equilibri.core import identifiers
 
+# The mistake reports' history lives in its own module; re-exported for Django and callers.
+from .report_models import MistakeReportEntry  # noqa: F401
+
 # Deterministic HSDS ids for objects that live in other apps (organisations, comuni).
 HSDS_NAMESPACE = uuid.UUID("6f0d2f3c-5b1a-4c55-9a39-0b6f1f2d7e10")
 
@@ -160,6 +163,10 @@ class Service(HsdsObject):
         blank=True,
         help_text=_("L'ultima nota dell'operatore ATS che ha esaminato il servizio."),
     )
+    # The HSDS service object as an import was given it (nested, with its ids), so that export
+    # gives back what we do not model (required documents, funding, programs, RFC 5545 fields,
+    # fractional ages ...). Our columns stay the source of the search and the pages.
+    hsds_source = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("servizio")
@@ -462,11 +469,19 @@ class CostOption(HsdsObject):
 
 
 class MistakeReport(models.Model):
-    """A citizen's "report a mistake" on a service page; it reaches the ATS operators."""
+    """A citizen's "report a mistake" on a service page; it reaches the ATS operators, who reply,
+    forward it to the provider and close it (its history: report_models.MistakeReportEntry)."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("Nuova")
+        FORWARDED = "forwarded", _("Inoltrata all'ente")
+        FIXED = "fixed", _("Corretta")
+        REJECTED = "rejected", _("Respinta")
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="mistake_reports")
     message = models.TextField(_("che cosa non va"), max_length=2000)
     email = identifiers.EmailField(_("la tua e-mail (facoltativa)"), blank=True)
+    state = models.CharField(_("stato"), max_length=10, choices=State.choices, default=State.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
@@ -480,6 +495,10 @@ class MistakeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.NEW, self.State.FORWARDED)
 
 
 class CatalogueVersion(models.Model):

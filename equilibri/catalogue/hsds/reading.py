@@ -218,6 +218,9 @@ def parse_json(raw: bytes, limits: Limits) -> Any:
     except UnicodeDecodeError:
         raise Refused(_("Il file non è un JSON in UTF-8 né un pacchetto zip di CSV.")) from None
     except json.JSONDecodeError as exc:
+        lines = _json_lines(raw) if exc.msg == "Extra data" else None
+        if lines is not None:
+            return lines
         raise Refused(
             _(
                 "Il file non è un JSON valido né un pacchetto zip di CSV: errore alla riga "
@@ -228,6 +231,16 @@ def parse_json(raw: bytes, limits: Limits) -> Any:
     except (ValueError, RecursionError):
         # Not reached after check_json; kept so that no document can end in a server error.
         raise Refused(_("Il file JSON supera i limiti di lettura.")) from None
+
+
+def _json_lines(raw: bytes) -> list[Any] | None:
+    """NDJSON (one JSON value a line) as the list of its values; None if a line is no JSON.
+    The whole was measured by `check_json`: no line is deeper or longer than it."""
+    try:
+        text = raw.decode("utf-8-sig")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
 
 
 # --- Tabular Data Package ---------------------------------------------------------------------

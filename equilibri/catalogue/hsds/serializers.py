@@ -27,6 +27,7 @@ from ..models import (
     hsds_organisation_id,
 )
 from ..search import PUBLIC_REVIEW_STATES, PUBLIC_STATUSES
+from . import lossless
 
 BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 ORG_KIND_LABELS = dict(Organisation.Kind.choices)
@@ -438,7 +439,7 @@ def service_full(s: Service, parents: dict[int, uuid.UUID]) -> dict[str, Any]:
             "attributes": attributes,
         }
     )
-    return {k: v for k, v in data.items() if v not in (None, "")}
+    return lossless.as_given(s, {k: v for k, v in data.items() if v not in (None, "")})
 
 
 def service_at_location(sal: ServiceAtLocation, s: Service, *, full: bool = True) -> dict:

@@ -187,16 +187,6 @@ def _join(*parts: Any) -> str:
     return ", ".join(str(p).strip() for p in parts if p and str(p).strip())
 
 
-def _age(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        age = int(float(value))
-    except (TypeError, ValueError):
-        return None
-    return max(0, min(age, 32767))
-
-
 def _plain(obj: Any) -> Any:
     """The object without our SRC keys (the official schemas allow extra keys, but this keeps
     error messages clean)."""

@@ -259,11 +259,12 @@ class PlacePlanner(FieldChecks):
                     self.err(x, "valid_to", _("La fine della chiusura precede l'inizio."))
                 out_c.append((xid, loc, start, end, str(x.get("notes") or "")[:200]))
                 continue
-            if str(x.get("freq") or "WEEKLY").upper() != "WEEKLY":
-                self.err(x, "freq", _("Sono accettati solo orari settimanali (freq WEEKLY)."))
-                continue
             days = [d.strip().upper() for d in str(x.get("byday") or "").split(",") if d.strip()]
-            if not days or any(d[-2:] not in BYDAY for d in days):
+            if str(x.get("freq") or "WEEKLY").upper() != "WEEKLY" or not days:
+                # Not a weekly slot (a monthly one, a dtstart with a count ...): our rows hold
+                # weekly hours only; the service's HSDS object keeps it as given.
+                continue
+            if any(d[-2:] not in BYDAY for d in days):
                 self.err(
                     x, "byday", _("Indica i giorni della settimana (MO, TU, WE, TH, FR, SA, SU).")
                 )
@@ -271,8 +272,10 @@ class PlacePlanner(FieldChecks):
             opens, closes = self.time_of(x, "opens_at"), self.time_of(x, "closes_at")
             if opens is None or closes is None:
                 continue
-            if opens >= closes:
-                self.err(x, "closes_at", _("L'orario di chiusura deve seguire quello di apertura."))
+            if opens == closes:
+                # A 24-hour slot (or an empty one): kept as given in the HSDS object only.
+                continue
+            # opens_at after closes_at is an overnight slot (20:00 to 08:00): HSDS allows it.
             valid_from, valid_to = self.date_of(x, "valid_from"), self.date_of(x, "valid_to")
             if valid_from and valid_to and valid_from > valid_to:
                 self.err(x, "valid_to", _("La fine della validità precede l'inizio."))

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from equilibri.core import identifiers
 
 from ...models import Contact, CostOption, Language, Service, TaxonomyTerm
-from .checks import _age, _join, _path_field, _term_id, _validator, _walk
+from ..lossless import age
+from .checks import _join, _path_field, _plain, _term_id, _validator, _walk
 from .places import PlacePlanner
 from .plans import Hex, ServicePlan, _dashed, _hex
 from .read import SRC, Bundle
@@ -43,6 +44,7 @@ class Planner(PlacePlanner):
         self.action_ats = dict(Action.objects.values_list("pk", "project__plan__ats_id"))
         self.bundle_terms: dict[str, dict] = {}
         self.services: list[dict] = []
+        self.as_given = True
 
     # -- services --
 
@@ -79,11 +81,12 @@ class Planner(PlacePlanner):
             "application_process": str(s.get("application_process") or ""),
             "fees_description": str(s.get("fees_description") or s.get("fees") or ""),
             "eligibility_description": str(s.get("eligibility_description") or ""),
-            "minimum_age": _age(s.get("minimum_age")),
-            "maximum_age": _age(s.get("maximum_age")),
+            "minimum_age": age(s.get("minimum_age")),
+            "maximum_age": age(s.get("maximum_age")),
             "wait_time": self.text(s, "wait_time", Service, "wait_time"),
             "eligible_project_id": None,
             "funding_action_id": None,
+            "hsds_source": _plain(s) if self.as_given else None,
         }
         if (
             fields["minimum_age"] is not None
@@ -302,6 +305,7 @@ class Planner(PlacePlanner):
         self.bundle_orgs = bundle.organizations
         self.bundle_terms = bundle.terms
         self.services = bundle.services
+        self.as_given = bundle.as_given
         plans = []
         for s in bundle.services:
             plan = self.service(s)

@@ -31,7 +31,10 @@ SERVICE_FIELDS = [
     "wait_time",
     "eligible_project_id",
     "funding_action_id",
+    # The service as given (see Service.hsds_source): compared in `ServicePlan.differs`.
+    "hsds_source",
 ]
+COMPARED_FIELDS = SERVICE_FIELDS[:-1]
 LOCATION_FIELDS = [
     "organisation_id",
     "kind",
@@ -65,7 +68,7 @@ class ServicePlan:
 
     def key(self) -> tuple:
         return (
-            tuple(self.fields[f] for f in SERVICE_FIELDS),
+            tuple(self.fields[f] for f in COMPARED_FIELDS),
             self.terms,
             self.comuni,
             *(
@@ -81,6 +84,15 @@ class ServicePlan:
                 )
             ),
         )
+
+    def differs(self, old: "ServicePlan") -> bool:
+        """Whether the plan changes the service `old` plans: a column or row of ours, or the
+        HSDS object it was imported with. A service made in the catalogue has none: its own
+        export imported again changes nothing."""
+        if old.key() != self.key():
+            return True
+        source = old.fields["hsds_source"]
+        return source is not None and source != self.fields["hsds_source"]
 
 
 @dataclass

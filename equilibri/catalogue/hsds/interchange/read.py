@@ -41,6 +41,9 @@ class Bundle:
     services: list[dict] = field(default_factory=list)
     organizations: dict[str, dict] = field(default_factory=dict)
     terms: dict[str, dict] = field(default_factory=dict)
+    # Whether the services are the objects as given (JSON), to be kept whole; the CSVs put back
+    # together have the tables' keys and empty cells, not what the publisher wrote.
+    as_given: bool = True
 
 
 def _size_of(source: Any) -> int | None:
@@ -95,13 +98,63 @@ def _tag_items(items: list, src_file: str, path: str) -> None:
             item.setdefault(SRC, f"{src_file}|{path}[{i}]")
 
 
+# The HSDS objects a file may hold alone (organizations.json, taxonomy_terms.json ...), each
+# told by its file's name or by the fields only it has (the official schemas' required ones
+# first: a service has `status`, a location `location_type`).
+OBJECT_FILES = (
+    "services",
+    "organizations",
+    "taxonomies",
+    "taxonomy_terms",
+    "locations",
+    "service_at_locations",
+)
+_TELLING_FIELDS = (
+    ("services", ("status",)),
+    ("locations", ("location_type",)),
+    ("service_at_locations", ("service_id", "location_id")),
+    ("taxonomy_terms", ("code", "taxonomy", "taxonomy_id", "parent_id", "term_uri")),
+    ("taxonomies", ("version",)),
+)
+
+
+def object_kind(items: list, name: str) -> str:
+    """Which HSDS object the list holds: by the file's name, else by its first object's
+    fields (an object with a name and nothing telling is an organization)."""
+    stem = Path(name).stem.lower().replace("-", "_")
+    if stem in OBJECT_FILES:
+        return stem
+    first = next((item for item in items if isinstance(item, dict)), {})
+    for kind, fields in _TELLING_FIELDS:
+        if kind == "service_at_locations":
+            if all(f in first for f in fields) and "status" not in first:
+                return kind
+        elif any(f in first for f in fields):
+            return kind
+    # An organization has a name (the schema requires it); anything else is left to the
+    # services' checks, which say what a service needs.
+    return "organizations" if "name" in first else "services"
+
+
 def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
     bundle = Bundle()
     services: list = []
     orgs: list = []
     terms: list = []
+    others: dict[str, int] = {}
+    if isinstance(data, dict) and not _is_bundle(data):
+        data = [data] if object_kind([data], name) != "services" else data
     if isinstance(data, list):
-        services = data
+        kind = object_kind(data, name)
+        if kind == "services":
+            services = data
+        elif kind == "organizations":
+            orgs = data
+            services = _services_of(data)
+        elif kind == "taxonomy_terms":
+            terms = data
+        if kind != "services":
+            others[kind] = len(data)
     elif isinstance(data, dict):
         if isinstance(data.get("contents"), list):  # an API page
             services = data["contents"]
@@ -113,11 +166,19 @@ def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
             terms = data.get("taxonomy_terms") or []
         elif isinstance(data.get("services"), list):  # one organization with its services
             orgs = [data]
-            services = data["services"]
-            for s in services:
-                if isinstance(s, dict):
-                    s.setdefault("organization_id", data.get("id"))
-    if not services and not report.errors:
+            services = _services_of(orgs)
+    if not services and others and not report.errors:
+        report.error(
+            f"{name}|",
+            "",
+            _(
+                "Il file contiene %(count)s oggetti HSDS '%(kind)s' e nessun servizio: "
+                "importali insieme ai servizi che li usano (un elenco di servizi completi, "
+                "un'esportazione o il pacchetto tabellare)."
+            )
+            % {"count": sum(others.values()), "kind": ", ".join(others)},
+        )
+    elif not services and not report.errors:
         report.error(
             f"{name}|",
             "",
@@ -147,6 +208,27 @@ def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
         if isinstance(term, dict) and term.get("id"):
             bundle.terms[str(term["id"])] = term
     return bundle
+
+
+def _is_bundle(data: dict) -> bool:
+    """An API page, a service, our export or an organization with its services."""
+    return (
+        isinstance(data.get("contents"), list)
+        or ("status" in data and "name" in data)
+        or isinstance(data.get("services"), list)
+    )
+
+
+def _services_of(orgs: list) -> list:
+    """The services nested in organizations (organization_full), each told its organization."""
+    services = []
+    for org in orgs:
+        if isinstance(org, dict) and isinstance(org.get("services"), list):
+            for s in org["services"]:
+                if isinstance(s, dict):
+                    s.setdefault("organization_id", org.get("id"))
+                services.append(s)
+    return services
 
 
 @cache
@@ -267,7 +349,7 @@ def read_tabular(files: dict[str, str], report: ImportReport) -> Bundle:
             contact["phones"] = contact_phones.get(str(contact.get("id")), [])
         s["attributes"] = attributes.get(sid, [])
         services.append(s)
-    bundle = Bundle(services=services)
+    bundle = Bundle(services=services, as_given=False)
     identifiers = by("organization_identifiers.csv", "organization_id")
     for org in t.get("organizations.csv", []):
         org["organization_identifiers"] = identifiers.get(str(org.get("id")), [])

@@ -129,7 +129,7 @@ def _decide(
                 "Il servizio %(id)s è di %(org)s: un'importazione non lo sposta a un'altra "
                 "organizzazione."
             ) % {"id": _dashed(p.uuid), "org": planner.org_names.get(owner, owner)}
-        elif old.listed_object and old.plan.key() != p.key():
+        elif old.listed_object and p.differs(old.plan):
             refused[p.uuid] = _(
                 "Il servizio %(id)s è gestito automaticamente da un'altra sezione (es. lo "
                 "sportello): un'importazione non lo modifica."
@@ -164,7 +164,7 @@ def _decide(
             old is not None
             and old.review_state not in IN_PLACE_STATES
             and old.plan.fields["organisation_id"] not in scope.live
-            and (old.plan.key() != p.key() or any(lid in protected for _u, lid, _d in p.sals))
+            and (p.differs(old.plan) or any(lid in protected for _u, lid, _d in p.sals))
         ):
             moderated[old.pk] = p
         else:
@@ -283,7 +283,7 @@ def _clashes(
     rewritten = {
         existing[p.uuid].pk
         for p in decision.plans
-        if p.uuid in existing and existing[p.uuid].plan.key() != p.key()
+        if p.uuid in existing and p.differs(existing[p.uuid].plan)
     }
     relocated = {
         existing_locations[lid][0]

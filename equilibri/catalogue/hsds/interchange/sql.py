@@ -3,6 +3,7 @@ read by uuid in batches, and `_Table`'s INSERT / UPDATE / DELETE with Django's a
 (COPY on PostgreSQL).
 """
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import cache
@@ -179,9 +180,17 @@ def _adapter(kind: str, f: Any):
         return cache(ops.adapt_datefield_value)
     if kind == "TimeField":
         return cache(ops.adapt_timefield_value)
+    if kind == "JSONField":
+        return _json
     if kind == "DecimalField":
         return cache(lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
     return _identity
+
+
+def _json(value: Any) -> str:
+    # Text, which both SQLite's JSON column and PostgreSQL's jsonb (in COPY and in UPDATE)
+    # take as it is.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _identity(value: Any) -> Any:

@@ -99,7 +99,7 @@ def _write(
 
     # Services.
     new = [p for p in plans if p.uuid not in existing]
-    changed = [p for p in plans if p.uuid in existing and existing[p.uuid][1].key() != p.key()]
+    changed = [p for p in plans if p.uuid in existing and p.differs(existing[p.uuid][1])]
     report.services.created = len(new)
     report.services.updated = len(changed)
     report.services.unchanged = len(plans) - len(new) - len(changed)
