@@ -4,6 +4,8 @@ approve / reject with a note, field-by-field diff of edits) and handle mistake r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,10 +16,12 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import staff_permission_required
 from equilibri.accounts.roles import Role, has_role
+from equilibri.core.forms import apply_errors
 
 from . import selectors, services
 from .forms import NoteForm, ServiceEditor
 from .models import MistakeReport, Service, ServiceRevision
+from .report_forms import REPORT_ACTIONS
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -308,7 +312,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("stato") == "tutte"
     qs = selectors.mistake_reports_handled_by(request.user)
     if not show_all:
-        qs = qs.filter(handled_at__isnull=True)
+        qs = qs.filter(state__in=[MistakeReport.State.NEW, MistakeReport.State.FORWARDED])
     page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("pagina"))
     return render(
         request,
@@ -317,12 +321,39 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+# What each action of a report's page runs, with its message on success.
+_REPORT_SERVICES: dict[str, tuple[Callable[..., object], str]] = {
+    "note": (services.mistake_report_note, _("Nota aggiunta.")),
+    "reply": (services.mistake_report_reply, _("Risposta inviata a chi ha segnalato.")),
+    "forward": (services.mistake_report_forward, _("Segnalazione inoltrata all'ente.")),
+    "state": (services.mistake_report_set_state, _("Stato della segnalazione aggiornato.")),
+}
+
+
 @staff_permission_required("services.moderate")
-def report_handle(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mistake report with its history; its forms reply, forward, note and change state."""
     report: MistakeReport = get_object_or_404(
         selectors.mistake_reports_handled_by(request.user), pk=pk
     )
-    services.mistake_report_handle(report=report, by=request.user)
-    messages.success(request, _("Segnalazione segnata come gestita."))
-    return redirect("catalogue:reports")
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        name: form_class(request.POST if name == action else None, prefix=name)
+        for name, form_class in REPORT_ACTIONS.items()
+    }
+    if action in forms and forms[action].is_valid():
+        service, success = _REPORT_SERVICES[action]
+        try:
+            service(report=report, by=request.user, **forms[action].cleaned_data)
+        except ValidationError as error:
+            apply_errors(forms[action], error)
+        else:
+            messages.success(request, success)
+            return redirect("catalogue:report_detail", report.pk)
+    elif request.method == "POST" and action not in forms:
+        messages.error(request, _("Scegli che cosa fare della segnalazione."))
+    return render(
+        request,
+        "services/reserved/report_detail.html",
+        {"report": report, "entries": report.entries.select_related("by"), "forms": forms},
+    )

@@ -259,8 +259,9 @@ ROWS: dict = {
     ("catalogue_public:report_mistake", services.milano_service): row(400, 400),
     ("catalogue:create", None): row(302, 403, provider_operator=200, superuser=200),
     ("catalogue:hsds_import", None): row(302, 403, ats_operator=200, superuser=200),
-    ("catalogue:report_handle", milano_mistake_report): row(
-        302, 403, ats_operator=404, superuser=302
+    # No action chosen: the superuser gets the report's page back with the hint.
+    ("catalogue:report_detail", milano_mistake_report): row(
+        302, 403, ats_operator=404, superuser=200
     ),
     ("catalogue:revision_review", services.milano_revision): row(
         302, 403, ats_operator=404, superuser=200

@@ -2,7 +2,7 @@
 (providers edit their organisation's services, ATS operators moderate their ATS)."""
 
 from equilibri.catalogue.demo import demo_uuid
-from equilibri.catalogue.models import Service, ServiceRevision
+from equilibri.catalogue.models import MistakeReport, Service, ServiceRevision
 
 from .helpers import ALL, only, public
 
@@ -31,6 +31,14 @@ def milano_revision() -> int:
     return ServiceRevision.objects.get(service__uuid=demo_uuid("milano-social-point-corvetto")).pk
 
 
+def insubria_report() -> int:
+    return MistakeReport.objects.create(service_id=insubria_pk(), message="Orari errati").pk
+
+
+def milano_report() -> int:
+    return MistakeReport.objects.create(service_id=milano_pk(), message="Orari errati").pk
+
+
 def any_pk() -> int:
     return 1
 
@@ -50,7 +58,10 @@ ROWS[("catalogue:index", None)] = only("provider_operator", "ats_operator", "sup
 ROWS[("catalogue:create", None)] = only("provider_operator", "superuser")
 ROWS[("catalogue:queue", None)] = only("ats_operator", "superuser")
 ROWS[("catalogue:reports", None)] = only("ats_operator", "superuser")
-ROWS[("catalogue:report_handle", any_pk)] = POST_ONLY
+ROWS[("catalogue:report_detail", insubria_report)] = only("ats_operator", "superuser")
+ROWS[("catalogue:report_detail", milano_report)] = only("ats_operator", "superuser") | {
+    "ats_operator": 404
+}
 ROWS[("catalogue:detail", insubria_pk)] = only("provider_operator", "ats_operator", "superuser")
 ROWS[("catalogue:detail", milano_pk)] = only("provider_operator", "ats_operator", "superuser") | {
     "provider_operator": 404,

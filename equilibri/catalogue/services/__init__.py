@@ -33,7 +33,13 @@ from .data import (
 )
 from .diff import DiffRow, data_diff
 from .listings import listing_remove, listing_upsert
-from .mistake_reports import mistake_report_create, mistake_report_handle
+from .mistake_reports import (
+    mistake_report_create,
+    mistake_report_forward,
+    mistake_report_note,
+    mistake_report_reply,
+    mistake_report_set_state,
+)
 from .moderation import _publish, service_approve, service_hide, service_reject
 from .notifications import ats_operator_emails, provider_emails
 from .providers import service_confirm, service_create, service_save, service_submit
@@ -65,7 +71,10 @@ __all__ = [
     "listing_remove",
     "listing_upsert",
     "mistake_report_create",
-    "mistake_report_handle",
+    "mistake_report_forward",
+    "mistake_report_note",
+    "mistake_report_reply",
+    "mistake_report_set_state",
     "provider_emails",
     "revision_approve",
     "revision_reject",
