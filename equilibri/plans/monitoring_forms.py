@@ -86,6 +86,10 @@ class ExpenditureForm(forms.Form):
     def __init__(self, *args, report: MonitoringReport, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = Action.objects.filter(project_id=report.project_id)  # type: ignore[attr-defined]
+        # The fields belong to the report's form on the page (monitoring_report_edit.html): adding
+        # an expenditure posts the narrative and indicators typed so far, saved first.
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "report-form"
 
 
 class ReturnForm(forms.Form):

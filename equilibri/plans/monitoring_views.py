@@ -122,64 +122,77 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("monitoring:report_detail", report.pk)
     indicators = services.report_indicators(report)
     form = ReportForm(request.POST or None, report=report, indicators=indicators)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _save_draft(request, report, form):
+        if "invia" not in request.POST:
+            messages.success(request, _("Bozza salvata."))
+            return redirect("monitoring:report_edit", report.pk)
         try:
-            services.report_save(
-                report=report,
-                narrative=form.cleaned_data["narrative"],
-                values=form.values(),
-                by=request.user,
-            )
+            services.report_submit(report=report, by=request.user)
         except ValidationError as error:
+            # The draft is saved; say what is missing.
             apply_errors(form, error)
         else:
-            if "invia" not in request.POST:
-                messages.success(request, _("Bozza salvata."))
-                return redirect("monitoring:report_edit", report.pk)
-            try:
-                services.report_submit(report=report, by=request.user)
-            except ValidationError as error:
-                # The draft is saved; say what is missing.
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Relazione inviata all'ATS per la validazione."))
-                return redirect("monitoring:report_detail", report.pk)
+            messages.success(request, _("Relazione inviata all'ATS per la validazione."))
+            return redirect("monitoring:report_detail", report.pk)
     context = _report_context(request, report)
     context.update({"form": form, "expenditure_form": ExpenditureForm(report=report)})
     return render(request, "plans/monitoring_report_edit.html", context)
+
+
+def _save_draft(request: HttpRequest, report: MonitoringReport, form: ReportForm) -> bool:
+    """The narrative and indicator values of a posted report form saved as the draft; False
+    (the errors on the form) when the form is not valid or the service refuses it."""
+    if not form.is_valid():
+        return False
+    try:
+        services.report_save(
+            report=report,
+            narrative=form.cleaned_data["narrative"],
+            values=form.values(),
+            by=request.user,
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    return True
 
 
 @staff_permission_required("plans.read")
 @require_POST
 def expenditure_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(services.reports_filed_by(request.user), pk=pk)
-    form = ExpenditureForm(request.POST, request.FILES, report=report)
-    added = save_form(
-        request,
-        form,
-        lambda data: services.expenditure_add(
-            report=report,
-            action=data["action"],
-            description=data["description"],
-            amount=data["amount"],
-            document=data.get("document"),
-            self_declared=data["self_declared"],
-            by=request.user,
-        ),
+    indicators = services.report_indicators(report)
+    # The page posts the draft with the expenditure (one form): what was typed is saved first.
+    # A post without the draft's fields (an older page) adds the expenditure alone.
+    has_draft = "narrative" in request.POST and report.state in services.EDITABLE_STATES
+    report_form = ReportForm(
+        request.POST if has_draft else None, report=report, indicators=indicators
     )
+    form = ExpenditureForm(request.POST, request.FILES, report=report)
+    added = None
+    if not has_draft or _save_draft(request, report, report_form):
+        added = save_form(
+            request,
+            form,
+            lambda data: services.expenditure_add(
+                report=report,
+                action=data["action"],
+                description=data["description"],
+                amount=data["amount"],
+                document=data.get("document"),
+                self_declared=data["self_declared"],
+                by=request.user,
+            ),
+        )
     if added is not None:
-        messages.success(request, _("Spesa aggiunta."))
+        messages.success(
+            request, _("Bozza salvata e spesa aggiunta." if has_draft else "Spesa aggiunta.")
+        )
         return redirect("monitoring:report_edit", report.pk)
     if report.state not in services.EDITABLE_STATES:
         return redirect("monitoring:report_detail", report.pk)
     context = _report_context(request, report)
-    indicators = services.report_indicators(report)
-    context.update(
-        {
-            "form": ReportForm(report=report, indicators=indicators),
-            "expenditure_form": form,
-        }
-    )
+    context.update({"form": report_form, "expenditure_form": form})
     return render(request, "plans/monitoring_report_edit.html", context, status=400)
 
 

@@ -232,3 +232,41 @@ def test_report_pages_render_for_readers(login, report_of):
         response = login(persona).get(reverse("monitoring:report_detail", args=[report.pk]))
         assert response.status_code == 200
         assert "Validata" in response.text
+
+
+def test_adding_an_expenditure_keeps_what_was_typed(login, report_of, tradate):
+    """The page is one form: "Aggiungi la spesa" posts the narrative and the indicators too,
+    and they are saved as the draft before the expenditure is added."""
+    report = report_of(R.DRAFT)
+    lead = login("alleanza.tradate")
+    page = lead.get(reverse("monitoring:report_edit", args=[report.pk])).text
+    assert 'id="report-form"' in page and 'form="report-form"' in page
+    assert "core/unsaved.js" in page and "data-unsaved-warning" in page
+    data = form_data(report, narrative="Scritto prima di aggiungere la spesa.")
+    response = lead.post(
+        reverse("monitoring:expenditure_add", args=[report.pk]),
+        {
+            **data,
+            "action": tradate.actions.first().pk,
+            "description": "Fattura ludoteca",
+            "amount": "80.50",
+            "self_declared": "on",
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.narrative == "Scritto prima di aggiungere la spesa."
+    first = services.report_indicators(report).first()
+    assert report.values.get(indicator=first).value == 10
+    assert report.expenditures.get(description="Fattura ludoteca").amount == Decimal("80.50")
+
+
+def test_a_refused_expenditure_shows_the_typed_narrative_again(login, report_of, tradate):
+    report = report_of(R.DRAFT)
+    response = login("alleanza.tradate").post(
+        reverse("monitoring:expenditure_add", args=[report.pk]),
+        {**form_data(report, narrative="Testo da non perdere."), "description": "Senza importo"},
+    )
+    assert response.status_code == 400
+    assert "Testo da non perdere." in response.text
+    assert not report.expenditures.filter(description="Senza importo").exists()
