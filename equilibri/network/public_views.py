@@ -128,7 +128,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def alliance_list(request: HttpRequest) -> HttpResponse:
     alliances = selectors.public_alliances()
     ats_code = request.GET.get("ats", "")
-    if ats_code.isdigit():
+    # ASCII digits that fit a database integer (a longer number overflows the query: a 500).
+    if ats_code.isascii() and ats_code.isdigit() and len(ats_code) <= 9:
         alliances = alliances.filter(ats_id=int(ats_code))
     page = Paginator(alliances, 25).get_page(request.GET.get("pagina"))
     return render(request, "network/public/alliance_list.html", {"page": page})
