@@ -122,6 +122,8 @@ MIDDLEWARE = [
     # and the other middleware below; anonymous cached pages never reach it).
     "equilibri.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An empty 405 (GET on a form's address) becomes a page in the site's layout.
+    "equilibri.core.middleware.MethodNotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -3,6 +3,8 @@ import time
 
 from django.utils.cache import patch_cache_control
 
+from .views import method_not_allowed
+
 logger = logging.getLogger("equilibri.request")
 
 
@@ -52,4 +54,25 @@ class PrivateCacheMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in and "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class MethodNotAllowedMiddleware:
+    """A 405 without a body (Django's `require_POST` and class views answer so) becomes a page in
+    the site's layout: someone who opens a form's address from a link or a bookmark reads what
+    to do instead of a blank page. Answers with a body of their own, and the APIs (whose clients
+    read the status and `Allow`, not a page), are kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not getattr(response, "streaming", False)
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            return method_not_allowed(request, response.get("Allow", ""))
         return response

@@ -65,6 +65,22 @@ def bad_request(request, exception=None):
     )
 
 
+def method_not_allowed(request, allowed: str) -> HttpResponse:
+    """A page for a link opened on an address that only takes a form (e.g. a bookmarked "report
+    a mistake"): what happened and where to go, in the site's layout, with the `Allow` header."""
+    response = _error(
+        request,
+        405,
+        _("Azione non disponibile da un link"),
+        _(
+            "Questo indirizzo esegue un'azione e si usa solo dal suo modulo. Torna alla pagina "
+            "precedente e usa il pulsante."
+        ),
+    )
+    response["Allow"] = allowed
+    return response
+
+
 def permission_denied(request, exception=None):
     return _error(
         request,
