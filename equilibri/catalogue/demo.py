@@ -12,12 +12,13 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from equilibri.accounts.models import User
 from equilibri.network.models import Organisation
 from equilibri.plans.models import Project
 from equilibri.territory.models import Comune
 
 from . import indexing
-from .models import HSDS_NAMESPACE, Service, ServiceRevision
+from .models import HSDS_NAMESPACE, MistakeReport, MistakeReportEntry, Service, ServiceRevision
 from .services import _apply_data, _publish, service_data
 
 TRADATE_PROJECT = "Ancora... ELAVOROEFAMIGLIA"
@@ -787,7 +788,41 @@ def load() -> None:
         ids.append(service.pk)
     # A few services in other states, for the moderation and stale-review demos.
     _extra_states(now)
+    _mistake_reports()
     indexing.reindex_services(ids)
+
+
+def _mistake_reports() -> None:
+    """Two citizens' reports for the ATS Insubria operator: one new, one already forwarded to
+    the provider with a reply and a note (services/mistake_reports.py)."""
+    operator = User.objects.filter(email="operatore.insubria@demo.equilibri.it").first()
+    specs = [
+        ("tradate-pre-scuola", "Il numero di telefono non risponde mai.", "", []),
+        (
+            "tradate-post-scuola",
+            "L'orario del venerdì è cambiato: ora si chiude alle 17.",
+            "genitore@example.org",
+            [
+                (MistakeReportEntry.Kind.REPLY, "Grazie, lo chiediamo all'ente.", "new"),
+                (MistakeReportEntry.Kind.FORWARD, "Potete verificare l'orario?", "forwarded"),
+                (MistakeReportEntry.Kind.NOTE, "L'ente conferma: correggerà la scheda.", ""),
+            ],
+        ),
+    ]
+    for slug, message, email, entries in specs:
+        service = Service.objects.filter(uuid=demo_uuid(slug)).first()
+        if service is None or service.mistake_reports.filter(message=message).exists():
+            continue
+        report = MistakeReport.objects.create(
+            service=service,
+            message=message,
+            email=email,
+            state=MistakeReport.State.FORWARDED if entries else MistakeReport.State.NEW,
+        )
+        for kind, text, state in entries:
+            MistakeReportEntry.objects.create(
+                report=report, kind=kind, text=text, state=state or report.state, by=operator
+            )
 
 
 def _pending_edit(slug: str, change) -> None:

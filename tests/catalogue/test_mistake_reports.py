@@ -108,3 +108,10 @@ def test_the_report_page_and_its_forms(report, user_of):
     # An empty note is a form error, not a new entry.
     client.post(url, {"action": "note", "note-text": ""})
     assert MistakeReportEntry.objects.filter(report=report, kind="note").count() == 1
+
+
+def test_demo_has_a_new_and_a_forwarded_report():
+    states = set(MistakeReport.objects.values_list("state", flat=True))
+    assert {State.NEW, State.FORWARDED} <= states
+    forwarded = MistakeReport.objects.filter(state=State.FORWARDED).first()
+    assert forwarded.entries.filter(kind="forward").exists()
