@@ -190,7 +190,12 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     if physical and not service.terms.filter(code__in=_desk_codes()).exists():
         here = physical[0]
         assert here.latitude is not None and here.longitude is not None
-        desk = selectors.nearest_desk_service(here.latitude, here.longitude, exclude_id=service.pk)
+        desk = selectors.nearest_desk_service(
+            here.latitude,
+            here.longitude,
+            exclude_id=service.pk,
+            ats_id=here.comune.ats_id if here.comune else None,
+        )
     today = timezone.localdate()
     form = MistakeReportForm()
     return render(

@@ -93,15 +93,19 @@ def top_terms() -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(parent__isnull=True).prefetch_related("children")
 
 
-def nearest_desk_service(lat: float, lon: float, exclude_id: int | None = None):
+def nearest_desk_service(
+    lat: float, lon: float, exclude_id: int | None = None, ats_id: int | None = None
+):
     """The nearest help desk of the network: a public "sportelli" service listed by the help
     desks themselves (`listed_object`), so the same desks /sportelli/ shows and books, not
-    providers' own information points filed in that category."""
+    providers' own information points filed in that category. With `ats_id` (the ATS of the
+    service's place), that ATS's desks come first: a desk of another ATS may be nearer, but the
+    citizen's own ATS is the one that serves them."""
     from equilibri.territory.geo import haversine_km
 
     from .search import category_term_ids
 
-    best = None
+    best: tuple | None = None
     qs = (
         public_services()
         .filter(terms__id__in=category_term_ids("sportelli"))
@@ -116,6 +120,8 @@ def nearest_desk_service(lat: float, lon: float, exclude_id: int | None = None):
             if loc.latitude is None or loc.longitude is None:
                 continue
             km = haversine_km(lat, lon, loc.latitude, loc.longitude)
-            if best is None or km < best[2]:
-                best = (service, loc, km)
-    return best
+            other_ats = ats_id is not None and getattr(loc.comune, "ats_id", None) != ats_id
+            rank = (other_ats, km)
+            if best is None or rank < best[0]:
+                best = (rank, (service, loc, km))
+    return best[1] if best else None

@@ -253,3 +253,21 @@ def test_more_filters_open_when_one_is_set(client):
     for params in ({"eta": 7}, {"gratuito": "on"}, {"ordina": "distanza"}, {"eta": "x"}):
         body = client.get(URL, {"q": "nido", **params}).content.decode()
         assert '<details class="mb-3" open>' in body, params
+
+
+def test_the_nearest_help_desk_is_one_of_the_services_own_ats_first(client):
+    """A desk of another ATS may be nearer, but the one shown serves the service's own ATS; with
+    no desk of that ATS, the nearest of any."""
+    from equilibri.catalogue.selectors import nearest_desk_service
+
+    service = Service.objects.get(uuid=demo_uuid("tradate-centro-estivo"))
+    here = service.at_locations.first().location
+    own = here.comune.ats_id
+    nearest_any = nearest_desk_service(here.latitude, here.longitude)
+    _service, location, _km = nearest_desk_service(here.latitude, here.longitude, ats_id=own)
+    assert location.comune.ats_id == own
+    assert nearest_any[2] <= _km
+    # An ATS with no desk at all falls back to the nearest desk of any ATS.
+    assert nearest_desk_service(here.latitude, here.longitude, ats_id=-1) == nearest_any
+    body = client.get(service.get_absolute_url()).content.decode()
+    assert _service.name in body.split("più vicino", 1)[1]
