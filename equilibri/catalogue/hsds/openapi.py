@@ -1,8 +1,9 @@
 """Our OpenAPI document: the official HSDS 3.0 one (spec/openapi.json, unmodified file) adapted
 at run time with our server URL, our profile, the error responses and the parameter bounds.
 
-The parameters are described exactly as `api/params.py` checks them (a test runs schemathesis over the
-document with every check): what the document allows is answered, anything else is a 400."""
+The parameters are described exactly as `api/params.py` checks them (a test runs schemathesis
+over the document with every check): what the document allows is answered, anything else is
+a 400."""
 
 import copy
 import json
