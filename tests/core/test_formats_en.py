@@ -23,3 +23,15 @@ def test_english_date_input_is_day_first():
         assert form.cleaned_data["day"] == datetime.date(2026, 12, 7)
         iso = DayForm({"day": "2026-12-07"})
         assert iso.is_valid() and iso.cleaned_data["day"] == datetime.date(2026, 12, 7)
+
+
+def test_registra_is_two_words_in_english():
+    """ "Registra" records a decision or a check, and registers an organisation."""
+    from django.template import Context, Template
+
+    source = (
+        '{% load i18n %}{% translate "Registra" %}|'
+        '{% translate "Registra" context "iscrizione di un ente" %}'
+    )
+    with translation.override("en"):
+        assert Template(source).render(Context()) == "Record|Register"
