@@ -10,9 +10,9 @@ micro < 10 staff and <= 2 M€, small < 50 and <= 10 M€).
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from equilibri.core.money import format_money, format_number
 from equilibri.network.models import Organisation, SizeClass
 
 from .models import Application, ApplicationPartner, Call, CallRule
@@ -30,12 +30,11 @@ class Problem:
 
 
 def euro(amount: Decimal) -> str:
-    return "€ " + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return format_money(amount)  # the platform's one way of printing money (core.money)
 
 
 def percent(value: Decimal) -> str:
-    value = value.normalize() if value == value.to_integral() else value
-    return number_format(value, use_l10n=True)
+    return format_number(value)
 
 
 def kind_names(kinds: list[str]) -> str:

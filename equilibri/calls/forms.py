@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from equilibri.core.money import format_money, format_number, format_percent
 from equilibri.network.models import Organisation, SizeClass
 from equilibri.plans.models import ActionCategory, TerritorialPlan
 from equilibri.territory.models import ATS
@@ -189,10 +190,12 @@ class ApplicationForm(forms.ModelForm):
                 "Dichiaro che %(org)s ha una sede operativa in Lombardia"
             ) % {"org": application.lead}
         self.fields["requested_grant"].help_text = _(
-            "Al massimo il %(percent)s%% del costo ammissibile%(cap)s."
+            "Al massimo il %(percent)s del costo ammissibile%(cap)s."
         ) % {
-            "percent": call.grant_percent.normalize(),
-            "cap": (_(", fino a € %(cap)s") % {"cap": call.grant_cap}) if call.grant_cap else "",
+            "percent": format_percent(call.grant_percent),
+            "cap": (_(", fino a %(cap)s") % {"cap": format_money(call.grant_cap)})
+            if call.grant_cap
+            else "",
         }
         declared = {str(d) for d in application.declarations}
         self.declaration_rules = list(call.rules.filter(kind=CallRule.Kind.DECLARATION))
@@ -325,7 +328,7 @@ class ScoreForm(forms.Form):
         for criterion in self.criteria:
             fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
                 label=_("%(name)s (da 0 a %(max)s)")
-                % {"name": criterion.name, "max": criterion.max_score.normalize()},
+                % {"name": criterion.name, "max": format_number(criterion.max_score)},
                 decimal_places=2,
                 max_digits=6,
                 initial=initial_scores.get(criterion.pk),
