@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
+
+from equilibri.core.money import format_number
 
 from .conftest import (
     DEMO_PASSWORD,
@@ -195,7 +198,9 @@ def test_committee_member_scores_a_proposal_and_sees_the_ranking(page, demo_data
         for sheet in ScoreSheet.objects.filter(project=proposal, conflict_of_interest=False)
     ]
     sheets.append(_weighted_score(my_score, criteria))
-    expected = f"{sum(sheets) / len(sheets):.2f}".replace(".", ",")
+    # As the ranking prints it: core.money's one number format, in Italian ("75", "74,67").
+    with translation.override("it"):
+        expected = format_number((sum(sheets) / len(sheets)).quantize(Decimal("0.01")))
 
     sign_in(page, live_server, "comitato.insubria")
     assert_no_axe_violations(page)
