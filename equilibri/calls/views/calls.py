@@ -2,7 +2,6 @@
 criteria, macro-areas, FAQ and documents, its publication and its data exports."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import signed_in_required, staff_permission_required
 from equilibri.accounts.roles import Role, ats_ids_for, has_role
-from equilibri.core.forms import apply_errors
+from equilibri.core.forms import save_form
 from equilibri.network.selectors import managed_ats
 
 from .. import exporters, selectors, services
@@ -58,22 +57,16 @@ def call_create(request: HttpRequest) -> HttpResponse:
         ats_queryset=managed_ats(request.user),
         ats_ids=_ats_scope(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        ats = data.pop("ats")
-        try:
-            call = services.call_create(ats=ats, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Bando creato in preparazione: aggiungi regole, macro-aree e criteri, poi "
-                    "pubblicalo."
-                ),
-            )
-            return redirect("calls:call_detail", call.pk)
+    call = save_form(request, form, lambda data: services.call_create(by=request.user, **data))
+    if call is not None:
+        messages.success(
+            request,
+            _(
+                "Bando creato in preparazione: aggiungi regole, macro-aree e criteri, poi "
+                "pubblicalo."
+            ),
+        )
+        return redirect("calls:call_detail", call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": None})
 
 
@@ -98,14 +91,11 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(selectors.calls_managed_by(request.user), pk=pk)
     form = CallForm(request.POST or None, instance=call, ats_ids=[call.ats_id])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.call_update(call=call, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Bando salvato."))
-            return redirect("calls:call_detail", call.pk)
+    if save_form(
+        request, form, lambda data: services.call_update(call=call, by=request.user, **data)
+    ):
+        messages.success(request, _("Bando salvato."))
+        return redirect("calls:call_detail", call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
@@ -113,14 +103,9 @@ def _call_part(request, pk, form_class, service, template_key, *, with_call=Fals
     call = get_object_or_404(selectors.calls_managed_by(request.user), pk=pk)
     form_kwargs = {"call": call} if with_call else {}
     form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(call=call, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Aggiunto al bando."))
-            return redirect(request.path)
+    if save_form(request, form, lambda data: service(call=call, by=request.user, **data)):
+        messages.success(request, _("Aggiunto al bando."))
+        return redirect(request.path)
     return render(
         request, "calls/call_part.html", {"call": call, "form": form, "part": template_key}
     )
