@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "equilibri.vouchers",
     "equilibri.calls",
     "equilibri.desks",
+    "equilibri.surveys",
+    "equilibri.citizens",
     "equilibri.reports",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -97,6 +99,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # SPID and CIE through an OpenID Connect gateway (accounts/oidc.py); off unless configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
@@ -274,6 +279,63 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
+# --- SPID and CIE (and eIDAS) through an OpenID Connect gateway ------------------------------
+# Equilibri is a relying party of the gateway the body runs (e.g. Developers Italia's
+# iam-proxy-italia, or a regional identity provider): authorization code with PKCE and a nonce,
+# allauth's openid_connect provider (accounts/oidc.py adds the nonce, the issuer check and
+# private_key_jwt). One set of variables per provider, OIDC_SPID_* and OIDC_CIE_*; a provider
+# without its ISSUER is off (no button, its addresses 404). README, "Configuration".
+
+
+def _oidc_app(provider_id: str, name: str) -> dict | None:
+    prefix = f"OIDC_{provider_id.upper()}_"
+    issuer = env_str(prefix + "ISSUER").rstrip("/")
+    if not issuer:
+        return None
+    client_id = env_str(prefix + "CLIENT_ID")
+    secret = env_str(prefix + "CLIENT_SECRET")
+    key_file = env_str(prefix + "PRIVATE_KEY_FILE")
+    if not client_id or not (secret or key_file):
+        raise ValueError(
+            f"{prefix}ISSUER is set: {prefix}CLIENT_ID and either {prefix}CLIENT_SECRET or "
+            f"{prefix}PRIVATE_KEY_FILE (private_key_jwt) are needed too"
+        )
+    acr_values = env_str(prefix + "ACR_VALUES")
+    return {
+        "provider_id": provider_id,
+        "name": name,
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": issuer,
+            "issuer": issuer,
+            "oauth_pkce_enabled": True,
+            "scope": env_list(prefix + "SCOPE", ["openid", "profile", "email"]),
+            "auth_params": {"acr_values": acr_values} if acr_values else {},
+            # private_key_jwt when a key is given, else the secret as the gateway prefers it.
+            "token_auth_method": "private_key_jwt" if key_file else None,
+            "private_key_file": key_file,
+            "private_key_id": env_str(prefix + "PRIVATE_KEY_ID"),
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "equilibri.accounts.oidc.GatewayProvider",
+        "APPS": [
+            app for app in (_oidc_app("spid", "SPID"), _oidc_app("cie", "CIE")) if app is not None
+        ],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "equilibri.accounts.identity_adapter.IdentityAdapter"
+# Tokens are used once, to read the identity, and never kept.
+SOCIALACCOUNT_STORE_TOKENS = False
+# An account is found by its verified fiscal number (accounts/identity_adapter.py), never by an
+# e-mail address the gateway reports.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+
 # django-axes: lock a login (per account and address) after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
@@ -301,6 +363,12 @@ RATE_LIMITS = {
     "desk_link": env_str("RATE_LIMIT_DESK_LINK", "30/h/ip,10/h/email"),
     # "Report a mistake" on a service page.
     "mistake_report": env_str("RATE_LIMIT_MISTAKE_REPORT", "10/h/ip,5/h/email"),
+    # Answering a needs survey without an account: each section saved, the start and the send.
+    "survey_answer": env_str("RATE_LIMIT_SURVEY_ANSWER", "120/h/ip"),
+    # Accessibility reports and messages to an ATS (citizens app), signed in or not.
+    "citizen_message": env_str("RATE_LIMIT_CITIZEN_MESSAGE", "10/h/ip,5/h/email"),
+    # "Valuta la tua esperienza".
+    "citizen_rating": env_str("RATE_LIMIT_CITIZEN_RATING", "30/h/ip"),
 }
 
 # --- Audit ----------------------------------------------------------------------------------
@@ -316,6 +384,12 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "core.jobrun",
     "account.emailconfirmation",
     "services.catalogueversion",
+    # Survey responses are anonymous: the audit log would keep the client address beside them.
+    "surveys.response",
+    "surveys.answer",
+    "surveys.responsetoken",
+    # Never written (SOCIALACCOUNT_STORE_TOKENS = False); a token would not belong in the log.
+    "socialaccount.socialtoken",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_MASK_TRACKING_FIELDS = ("data", "secret", "token", "key")

@@ -23,3 +23,13 @@ class AccountsConfig(AppConfig):
         from . import second_factor
 
         authentication_failed.connect(second_factor.code_failed, dispatch_uid="second_factor")
+        from allauth.account.signals import user_logged_in
+        from allauth.socialaccount.signals import social_account_added
+
+        from . import identity_adapter
+
+        user_logged_in.connect(identity_adapter.logged_in, dispatch_uid="identity_logged_in")
+        social_account_added.connect(
+            identity_adapter.account_connected, dispatch_uid="identity_connected"
+        )
+        register_exporter("identity", selectors.identity_export)

@@ -84,3 +84,69 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} {self.ats or ''}".strip()
+
+
+class VerifiedIdentity(models.Model):
+    """The person behind an account as a public digital identity (SPID, CIE) asserted it. The
+    fiscal number is verified: nobody edits it by hand, and no other account can take it, so a
+    person has one account whichever way they sign in (accounts/identity_adapter.py)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="verified_identity", verbose_name=_("utente")
+    )
+    fiscal_number = identifiers.TaxCodeField(_("codice fiscale"), max_length=16, unique=True)
+    first_name = models.CharField(_("nome"), max_length=150, blank=True)
+    last_name = models.CharField(_("cognome"), max_length=150, blank=True)
+    birth_date = models.DateField(_("data di nascita"), null=True, blank=True)
+    provider = models.CharField(_("verificato con"), max_length=20)
+    verified_at = models.DateTimeField(_("verificato il"))
+
+    class Meta:
+        verbose_name = _("identità verificata")
+        verbose_name_plural = _("identità verificate")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_number} ({self.user})"
+
+
+class IdentityLogin(models.Model):
+    """One sign-in through the identity gateway, accepted or refused, with the level of
+    assurance it carried: the record of who entered how, and of the attempts turned away."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("accettato")
+        REFUSED = "refused", _("rifiutato")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="identity_logins",
+        verbose_name=_("utente"),
+    )
+    provider = models.CharField(_("gestore"), max_length=20)
+    level = models.PositiveSmallIntegerField(_("livello"), null=True, blank=True)
+    outcome = models.CharField(_("esito"), max_length=10, choices=Outcome.choices)
+    # IdentityRefusal codes (accounts/identity_adapter.py, identity.ClaimError).
+    reason = models.CharField(_("motivo"), max_length=40, blank=True)
+    # As the gateway asserted it, also when refused (who tried to enter which account).
+    fiscal_number = identifiers.TaxCodeField(_("codice fiscale"), max_length=16, blank=True)
+    ip_address = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accesso con identità digitale")
+        verbose_name_plural = _("accessi con identità digitale")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.get_outcome_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def level_label(self) -> str:
+        from .identity import PROVIDER_LABELS
+
+        name = PROVIDER_LABELS.get(self.provider, self.provider.upper())
+        return f"{name} L{self.level}" if self.level else name
