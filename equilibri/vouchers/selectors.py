@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide, object_ids_for
 from equilibri.network.models import Organisation
 
-from .models import PaymentBatch, Scheme, VoucherApplication
+from .models import ApplicationEvent, PaymentBatch, Scheme, VoucherApplication
 
 AppState = VoucherApplication.State
 # States in which an application holds part of the scheme's budget.
@@ -99,6 +99,75 @@ def scheme_counts(scheme: Scheme) -> dict[str, int]:
 
 def waiting_queue(scheme: Scheme) -> QuerySet[VoucherApplication]:
     return scheme.applications.filter(state=AppState.WAITING).order_by("submitted_at", "pk")
+
+
+def queue_position(application: VoucherApplication) -> int | None:
+    """Where an application waiting for budget stands in its scheme's queue (1: the first to
+    be approved when budget frees up), in the order `waiting_queue` approves them; None when it
+    is not waiting."""
+    if application.state != AppState.WAITING or application.submitted_at is None:
+        return None
+    ahead = waiting_queue(application.scheme).filter(
+        Q(submitted_at__lt=application.submitted_at)
+        | Q(submitted_at=application.submitted_at, pk__lt=application.pk)
+    )
+    return ahead.count() + 1
+
+
+def events_of(user) -> QuerySet[ApplicationEvent]:
+    """The timeline entries of the person's own applications, newest first (their
+    notifications)."""
+    return (
+        ApplicationEvent.objects.filter(
+            application__in=applications_of(user).values("pk"), from_state__gt=""
+        )
+        .select_related("application__scheme")
+        .order_by("-at", "-pk")
+    )
+
+
+def application_missing(application: VoucherApplication) -> list[str]:
+    """What the applicant must still do before sending a draft (empty: ready), for pages of
+    other apps (the personal area); the check itself is the services' own."""
+    from .services.applications import application_missing as missing
+
+    return missing(application)
+
+
+def open_schemes(*, ats_id: int | None = None, today=None) -> QuerySet[Scheme]:
+    """Published schemes taking applications today, of one ATS when given."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    schemes = public_schemes().filter(opens_on__lte=today, closes_on__gte=today)
+    if ats_id is not None:
+        schemes = schemes.filter(action__project__plan__ats_id=ats_id)
+    return schemes.order_by("closes_on", "title")
+
+
+def schemes_reimbursing(
+    *, categories: list[str], ats_id: int | None, action_id: int | None = None, today=None
+) -> QuerySet[Scheme]:
+    """Published schemes not yet closed that may reimburse a service: the scheme funds the
+    service's own plan action, or it covers one of the service's categories in the service's
+    ATS. The JSON list of categories is matched in Python (SQLite and PostgreSQL read JSON
+    differently), over the few schemes of one ATS."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    schemes = public_schemes().filter(closes_on__gte=today)
+    wanted = set(categories)
+    by_action = set()
+    if action_id is not None:
+        by_action = set(schemes.filter(action_id=action_id).values_list("pk", flat=True))
+    by_category = set()
+    if ats_id is not None and wanted:
+        for pk, covered in schemes.filter(action__project__plan__ats_id=ats_id).values_list(
+            "pk", "categories"
+        ):
+            if wanted & set(covered or []):
+                by_category.add(pk)
+    return schemes.filter(pk__in=by_action | by_category).order_by("closes_on", "title")
 
 
 def paid_totals(action_id: int, start, end) -> dict:

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import public_views as views
+
+app_name = "citizens_public"
+urlpatterns = [
+    path("area-personale/", views.home, name="home"),
+    path("area-personale/preferenze/", views.preferences, name="preferences"),
+    path(
+        "area-personale/appuntamenti/<int:pk>/sposta/",
+        views.appointment_reschedule,
+        name="appointment_reschedule",
+    ),
+    path(
+        "area-personale/appuntamenti/<int:pk>/annulla/",
+        views.appointment_cancel,
+        name="appointment_cancel",
+    ),
+    path(
+        "area-personale/appuntamenti/<int:pk>/calendario.ics",
+        views.appointment_calendar,
+        name="appointment_calendar",
+    ),
+    path("area-personale/servizi/<int:pk>/salva/", views.service_save, name="service_save"),
+    path("area-personale/cancellazione-dati/", views.erasure, name="erasure"),
+    path("accessibilita/segnala/", views.accessibility_report, name="accessibility_report"),
+    path("contatti/scrivi/", views.contact, name="contact"),
+    path("valuta/", views.rate, name="rate"),
+]
