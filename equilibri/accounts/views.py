@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import personal_data, services
+from . import personal_data, selectors, services
 from .decorators import signed_in_required
 from .forms import ProfileForm
+from .identity_adapter import is_staff_account
 from .nav import nav_for
 from .roles import grants_of
 
@@ -29,12 +30,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    identity = selectors.verified_identity_of(request.user)
+    form = ProfileForm(request.POST or None, instance=request.user, identity=identity)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=form.instance, **form.cleaned_data)
+        services.user_update_profile(
+            user=form.instance,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
         messages.success(request, _("Profilo aggiornato."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "identity": identity,
+            "last_identity_login": selectors.last_identity_login(request.user),
+            # Linking SPID or CIE to a password account; staff keep password and second factor.
+            "can_link_identity": identity is None and not is_staff_account(request.user),
+        },
+    )
 
 
 @signed_in_required

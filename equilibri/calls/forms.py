@@ -152,11 +152,16 @@ class ApplicationStartForm(forms.Form):
     )
     title = forms.CharField(label=_("Titolo del progetto"), max_length=400)
 
-    def __init__(self, *args, call: Call, leads=None, **kwargs):
+    def __init__(self, *args, call: Call, leads=None, identity=None, **kwargs):
         super().__init__(*args, **kwargs)
         if call.for_individuals:
             del self.fields["lead"]
             self.fields["applicant_name"].required = True
+            if identity is not None and (identity.first_name or identity.last_name):
+                # The name SPID or CIE verified; still editable, as a new business applies
+                # under its own name.
+                name = f"{identity.first_name} {identity.last_name}".strip()
+                self.fields["applicant_name"].initial = name
         else:
             del self.fields["applicant_name"]
             self.fields["lead"].queryset = leads  # type: ignore[attr-defined]

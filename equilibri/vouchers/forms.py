@@ -54,8 +54,22 @@ class PersonalForm(forms.ModelForm):
         model = VoucherApplication
         fields = list(VoucherApplication.APPLICANT_FIELDS)
 
-    def __init__(self, *args, employers, comuni, declarations, **kwargs):
+    def __init__(self, *args, employers, comuni, declarations, identity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if identity is not None:
+            # Verified by SPID or CIE (accounts.VerifiedIdentity): shown, not typed, not
+            # editable; the form saves the verified values whatever is posted.
+            for name, value in (
+                ("first_name", identity.first_name),
+                ("last_name", identity.last_name),
+                ("fiscal_code", identity.fiscal_number),
+            ):
+                if value:
+                    self.initial[name] = value
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Dalla tua identità digitale (SPID o CIE): non si modifica qui."
+                    )
         # Any organisation passes the form: the service refuses one outside the scheme with a
         # clear message; the list offers the eligible ones only.
         cast(forms.ModelChoiceField, self.fields["employer"]).queryset = Organisation.objects.all()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import signed_in_required
+from equilibri.accounts.selectors import verified_identity_of
 from equilibri.core.categories import CATEGORY_LABELS
 from equilibri.core.files import private_file_response
 from equilibri.core.forms import apply_errors
@@ -136,6 +137,7 @@ def _personal_form(application: VoucherApplication, data=None) -> PersonalForm:
         employers=selectors.eligible_employers(scheme),
         comuni=comuni,
         declarations=scheme.declaration_list(),
+        identity=verified_identity_of(application.applicant),
     )
 
 

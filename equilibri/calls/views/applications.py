@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from equilibri.accounts.decorators import signed_in_required
+from equilibri.accounts.selectors import verified_identity_of
 from equilibri.core.files import private_file_response
 from equilibri.core.forms import apply_errors
 from equilibri.network.selectors import organisations_administered_by
@@ -31,7 +32,9 @@ from .common import application_context, error_messages, perform, perform_posted
 def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(selectors.open_calls(), pk=pk)
     leads = organisations_administered_by(request.user)
-    form = ApplicationStartForm(request.POST or None, call=call, leads=leads)
+    form = ApplicationStartForm(
+        request.POST or None, call=call, leads=leads, identity=verified_identity_of(request.user)
+    )
     if not call.for_individuals and not leads.exists():
         messages.warning(
             request,
