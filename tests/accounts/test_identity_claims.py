@@ -158,3 +158,22 @@ def test_private_key_jwt_client_sends_the_assertion_and_no_secret(tmp_path, monk
         algorithms=["RS256"],
         audience="https://gw.example/token",
     )
+
+
+def test_a_provider_is_configured_from_its_environment_variables(monkeypatch):
+    from equilibri.settings import _oidc_app
+
+    assert _oidc_app("spid", "SPID") is None  # no issuer: off
+    monkeypatch.setenv("OIDC_SPID_ISSUER", "https://gw.example/oidc/")
+    with pytest.raises(ValueError, match="OIDC_SPID_CLIENT_ID"):
+        _oidc_app("spid", "SPID")
+    monkeypatch.setenv("OIDC_SPID_CLIENT_ID", "rp")
+    with pytest.raises(ValueError, match="PRIVATE_KEY_FILE"):
+        _oidc_app("spid", "SPID")
+    monkeypatch.setenv("OIDC_SPID_PRIVATE_KEY_FILE", "/etc/equilibri/rp.pem")
+    monkeypatch.setenv("OIDC_SPID_ACR_VALUES", "https://www.spid.gov.it/SpidL2")
+    app = _oidc_app("spid", "SPID")
+    assert app["settings"]["issuer"] == "https://gw.example/oidc"
+    assert app["settings"]["token_auth_method"] == "private_key_jwt"
+    assert app["settings"]["oauth_pkce_enabled"] is True
+    assert app["settings"]["auth_params"] == {"acr_values": "https://www.spid.gov.it/SpidL2"}
