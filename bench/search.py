@@ -113,6 +113,18 @@ def parse_args() -> argparse.Namespace:
         " --services and --seed, instead of writing and exporting the catalogue first",
     )
     p.add_argument("--skip-http", action="store_true", help="only the import and raw queries")
+    p.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="skip the dedicated-engine reference (tantivy, bench/reference.py)",
+    )
+    p.add_argument(
+        "--reference-budget",
+        type=float,
+        default=300.0,
+        help="stop the reference phase (statement and reference, query by query) after this"
+        " many seconds (300)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     return p.parse_args()
@@ -319,31 +331,38 @@ def import_catalogue(args, gen: Generator, orgs: list[dict], tmp: Path) -> dict:
 # --- Queries ---------------------------------------------------------------------------------
 
 
-def search_queries(mix: list[BenchQuery]) -> list:
-    """The search view's engine statement for each query of the mix, (sql, params): its page
-    size, with the result cards' columns the view asks the statement for."""
-    from django.db import connection
-
-    from equilibri.catalogue.cards import card_columns
+def search_plans(mix: list[BenchQuery]) -> list:
+    """The search view's query for each query of the mix, planned as the platform plans it
+    (`catalogue.search.plan`: concepts, weights, filters understood in the text)."""
     from equilibri.catalogue.public_views import PER_PAGE
-    from equilibri.catalogue.search import SearchQuery, raw_search_sql
+    from equilibri.catalogue.search import SearchQuery, plan
     from equilibri.territory.models import Comune
 
     comuni = Comune.objects.in_bulk([q.comune_id for q in mix if q.comune_id])
-    columns = card_columns(connection.vendor)
     return [
-        raw_search_sql(
+        plan(
             SearchQuery(
                 per_page=PER_PAGE,
                 text=q.text,
                 category=q.category,
                 comune=comuni[q.comune_id] if q.comune_id else None,
                 radius_km=float(q.radius_km) if q.radius_km else None,
-            ),
-            columns,
+            )
         )
         for q in mix
     ]
+
+
+def search_queries(plans: list) -> list:
+    """The search view's engine statement for each planned query, (sql, params): its page
+    size, with the result cards' columns the view asks the statement for."""
+    from django.db import connection
+
+    from equilibri.catalogue.cards import card_columns
+    from equilibri.catalogue.search import raw_search_sql
+
+    columns = card_columns(connection.vendor)
+    return [raw_search_sql(p.query, columns, p) for p in plans]
 
 
 def api_queries(mix: list[BenchQuery], term_uuids: dict[str, str]) -> list:
@@ -418,6 +437,210 @@ def time_raw(queries: list) -> tuple[list[float], list[int]]:
                 times.append(timed[0])
                 counts.append(timed[1])
     return times, counts
+
+
+# --- The dedicated-engine reference ---------------------------------------------------------
+
+
+def index_sizes() -> dict:
+    """Bytes of the platform's search index: SQLite's FTS5 table (all its shadow tables, and
+    the copy of the stemmed text among them); PostgreSQL's table and its GIN index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_total_relation_size('services_search'),"
+                " pg_indexes_size('services_search')"
+            )
+            total, indexes = cursor.fetchone()
+            return {"index_bytes": int(total), "of_which_indexes_bytes": int(indexes)}
+        cursor.execute(
+            "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'services_fts%' GROUP BY name"
+        )
+        parts = {name: int(size) for name, size in cursor.fetchall()}
+        return {"index_bytes": sum(parts.values()), "parts_bytes": parts}
+
+
+def _index_sizes_or_error() -> dict:
+    from django.db import DatabaseError
+
+    try:
+        return index_sizes()
+    except DatabaseError as exc:  # (a figure missing is no reason to lose the run)
+        return {"index_bytes": 0, "error": str(exc).splitlines()[0]}
+
+
+def reference_phase(args, plans: list, statements: list, tmp: Path) -> dict | None:
+    """Query by query, the view's engine statement and the reference (tantivy, the same
+    documents, analyzer and semantics: bench/reference.py) one after the other on the same
+    database, so that their ratio is measured under the same machine conditions. The reference
+    is timed alone (engine) and with the page's card columns read from the database by id
+    (end to end, what the statement returns); totals and first pages are compared."""
+    try:
+        import reference
+    except ImportError:
+        print("  tantivy is not installed (pip install -e '.[bench]'): no reference")
+        return None
+    from django.db import connection
+
+    from equilibri.catalogue.cards import card_columns
+    from equilibri.catalogue.public_views import PER_PAGE
+
+    with Clock("reference index: tantivy, every public service") as clock:
+        ref, built = reference.ReferenceIndex.build(tmp / "tantivy")
+    columns = card_columns(connection.vendor)
+    engine_ms, end_ms, platform_ms, all_platform_ms = [], [], [], []
+    agree = overlap_full = overlap_sum = compared = unanswered = 0
+    disagreements: list[dict] = []
+    for planned in plans[:200]:  # warm-up: the index's pages in memory
+        ref.search(planned, PER_PAGE)
+    deadline = time.perf_counter() + args.reference_budget
+    timed = 0
+    with connection.cursor() as cursor:
+        for i, (planned, statement) in enumerate(zip(plans, statements, strict=True)):
+            if time.perf_counter() > deadline:
+                print(f"  reference budget spent after {timed} queries", flush=True)
+                break
+            timed += 1
+
+            # Alternate which goes first, so neither always finds the other's pages cached.
+            if i % 2:
+                ours = _time_reference(ref, cursor, planned, PER_PAGE, columns)
+                theirs = _time_statement(cursor, statement)
+            else:
+                theirs = _time_statement(cursor, statement)
+                ours = _time_reference(ref, cursor, planned, PER_PAGE, columns)
+            if theirs is None:
+                continue
+            all_platform_ms.append(theirs[0])
+            if ours is None:
+                unanswered += 1
+                continue
+            ms, answer, _rows = ours
+            platform_ms.append(theirs[0])
+            end_ms.append(ms)
+            engine_ms.append(answer.engine_ms)
+            rows = theirs[1]
+            total = int(rows[0][3]) if rows else 0
+            ids = [row[0] for row in rows]
+            compared += 1
+            agree += total == answer.total
+            common = len(set(ids[:PER_PAGE]) & set(answer.ids[:PER_PAGE]))
+            expected = min(PER_PAGE, len(ids), max(len(answer.ids), 1))
+            overlap_sum += common / expected if ids else float(not answer.ids)
+            overlap_full += common == len(ids[:PER_PAGE]) == len(answer.ids[:PER_PAGE])
+            if total != answer.total and len(disagreements) < 10:
+                disagreements.append(
+                    {"text": planned.query.text, "platform": total, "reference": answer.total}
+                )
+
+    def ratio(a: dict, b: dict) -> dict:
+        return {k: round(a[k] / max(b[k], 1e-9), 1) for k in a}
+
+    plat, eng, end = pcts(platform_ms), pcts(engine_ms), pcts(end_ms)
+    out = {
+        "build_s": round(clock.seconds, 1),
+        "build": {
+            "documents": built.documents,
+            "read_and_analyse_s": built.read_s,
+            "tantivy_s": built.index_s,
+        },
+        "tantivy_bytes": built.bytes,
+        "platform_index": _index_sizes_or_error(),
+        "queries_timed": timed,
+        "complete": timed == len(plans),
+        "answered": compared,
+        "not_answered": unanswered,
+        "platform": pcts(all_platform_ms),
+        "platform_answered": plat,
+        "reference_engine": eng,
+        "reference_end_to_end": end,
+        "ratio_end_to_end": ratio(plat, end),
+        "ratio_engine": ratio(plat, eng),
+        "totals_agree": agree,
+        "top10_overlap_mean": round(overlap_sum / max(compared, 1), 3),
+        "top10_same_set": overlap_full,
+        "disagreements": disagreements,
+    }
+    print(f"  reference: {json.dumps({k: v for k, v in out.items() if k != 'disagreements'})}")
+    return out
+
+
+def _time_statement(cursor, statement: tuple[str, list]) -> tuple[float, list] | None:
+    """(ms, rows) of one engine statement, None when the database refused it."""
+    from django.db import DatabaseError
+
+    try:
+        t0 = time.perf_counter()
+        cursor.execute(*statement)
+        rows = cursor.fetchall()
+        return (time.perf_counter() - t0) * 1000, rows
+    except DatabaseError as exc:
+        RAW_ERRORS.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        return None
+
+
+def _time_reference(ref, cursor, planned, per_page: int, columns: str):
+    """(ms, answer, rows): the reference's page and total, then the page's card columns read
+    by id (what the engine statement returns with its rows); None when it cannot answer."""
+    t0 = time.perf_counter()
+    answer = ref.search(planned, per_page)
+    if answer is None:
+        return None
+    rows = []
+    if answer.ids:
+        marks = ", ".join(["%s"] * len(answer.ids))
+        cursor.execute(
+            f"SELECT s.id, {columns} FROM services_service s"  # noqa: S608 (constant SQL, values bound)
+            " LEFT JOIN network_organisation o ON o.id = s.organisation_id"
+            f" WHERE s.id IN ({marks})",
+            answer.ids,
+        )
+        by_id = {row[0]: row for row in cursor.fetchall()}
+        rows = [by_id[sid] for sid in answer.ids if sid in by_id]
+    return (time.perf_counter() - t0) * 1000, answer, rows
+
+
+def reference_lines(r: dict) -> list[str]:
+    mb = 1024**2
+    lines = [
+        "",
+        f"dedicated-engine reference (tantivy, bench/reference.py), same database, same "
+        f"{r['queries_timed']} queries, statement and reference one after the other:",
+        f"{'latency (ms)':<40}{'p50':>10}{'p95':>10}{'p99':>10}",
+    ]
+    for key, label in (
+        ("platform_answered", "engine statement (view's)"),
+        ("reference_end_to_end", "reference, end to end (+ card rows)"),
+        ("reference_engine", "reference, engine alone"),
+        ("ratio_end_to_end", "ratio statement / reference e2e (×)"),
+        ("ratio_engine", "ratio statement / reference engine (×)"),
+    ):
+        row = r[key]
+        lines.append(f"{label:<40}{row['p50']:>10.2f}{row['p95']:>10.2f}{row['p99']:>10.2f}")
+    lines.append(
+        f"answered by the reference: {r['answered']} ({r['not_answered']} use a filter it does "
+        f"not index); totals agree on {r['totals_agree']} of {r['answered']}; top 10: mean "
+        f"overlap {r['top10_overlap_mean'] * 100:.1f} %, the same set in {r['top10_same_set']}"
+    )
+    pi = r["platform_index"]
+    lines.append(
+        f"index sizes: tantivy {r['tantivy_bytes'] / mb:.1f} MB; the platform's "
+        f"{pi['index_bytes'] / mb:.1f} MB"
+        + (
+            f" (FTS5: {', '.join(f'{k} {v / mb:.1f}' for k, v in pi['parts_bytes'].items())})"
+            if "parts_bytes" in pi
+            else f" (table and GIN index; indexes {pi['of_which_indexes_bytes'] / mb:.1f} MB)"
+        )
+    )
+    b = r["build"]
+    lines.append(
+        f"tantivy build: {r['build_s']} s for {b['documents']:,} services (reading and "
+        f"analysing with the platform's code {b['read_and_analyse_s']} s, tantivy "
+        f"{b['tantivy_s']} s)"
+    )
+    return lines
 
 
 # --- Server ----------------------------------------------------------------------------------
@@ -760,6 +983,8 @@ def summary(results: dict) -> list[str]:
         )
     if lat:
         lines.append(f"page cache in the latency phase (X-Cache): {lat.get('cache')}")
+    if results.get("reference"):
+        lines.extend(reference_lines(results["reference"]))
     for key, label in (("view", "search view"), ("api", "HSDS API")):
         for suffix, state in (("_cold", "cold cache"), ("", "steady")):
             t = results.get(f"throughput_{key}{suffix}")
@@ -906,11 +1131,14 @@ def main() -> None:
         with_locations = set(Location.objects.values_list("comune_id", flat=True).distinct())
         geo_mix = Geography([c for c in geo.comuni if c[0] in with_locations])
         mix = query_mix(geo_mix, args.queries, seed=args.seed + 1)
-        queries = search_queries(mix)
+        plans = search_plans(mix)
+        queries = search_queries(plans)
         term_uuids = {code: str(u) for code, u in TaxonomyTerm.objects.values_list("code", "uuid")}
         api_qs = api_queries(mix, term_uuids)
         # Raw warm-up: the page cache holds the index, as it would in production.
         time_raw(queries[: min(200, len(queries))])
+        if not args.no_reference:
+            results["reference"] = reference_phase(args, plans, queries, tmp)
         if args.profile or not args.skip_http:
             collect_static(args, env, tmp)
         if args.profile:
@@ -921,7 +1149,11 @@ def main() -> None:
                     "api": [api_path(q, term_uuids) for q in mix[:n]],
                 }
             )
-        if args.skip_http:
+        if args.skip_http and results.get("reference", {}).get("complete"):
+            # The reference phase timed every statement of the mix already.
+            results["latency"] = None
+            results["raw_only"] = results["reference"]["platform"]
+        elif args.skip_http:
             raw, _counts = time_raw(queries)
             results["latency"] = None
             results["raw_only"] = pcts(raw)
