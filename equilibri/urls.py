@@ -45,6 +45,10 @@ urlpatterns += i18n_patterns(
     path("bandi/", include("equilibri.calls.public_urls")),
     path("area-riservata/bandi/", include("equilibri.calls.urls")),
     path("sportelli/", include("equilibri.desks.public_urls")),
+    path("questionari/", include("equilibri.surveys.public_urls")),
+    path("area-riservata/rilevazioni/", include("equilibri.surveys.urls")),
+    path("", include("equilibri.citizens.public_urls")),
+    path("area-riservata/segnalazioni/", include("equilibri.citizens.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

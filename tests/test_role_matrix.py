@@ -37,6 +37,10 @@ PROJECT_NAMESPACES = {
     "vouchers_public",
     "calls",
     "calls_public",
+    "surveys",
+    "surveys_public",
+    "citizens",
+    "citizens_public",
 }
 
 

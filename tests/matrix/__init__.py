@@ -16,6 +16,8 @@ AREAS = [
     "desks",
     "vouchers",
     "calls",
+    "surveys",
+    "citizens",
 ]
 
 

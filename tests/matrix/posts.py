@@ -29,7 +29,18 @@ from equilibri.plans.models import EvaluationCriterion
 from equilibri.vouchers.models import Attachment, FamilyMember
 
 from ..conftest import PERSONAS
-from . import calls, committee, desks, monitoring, network, plans, services, vouchers
+from . import (
+    calls,
+    citizens,
+    committee,
+    desks,
+    monitoring,
+    network,
+    plans,
+    services,
+    surveys,
+    vouchers,
+)
 from .helpers import ANON
 
 
@@ -43,6 +54,12 @@ MANAGERS_OTHER_ATS = row(302, 403, ats_operator=404, superuser=200)
 
 
 # --- Objects out of the Insubria personas' scope that the area tables do not name -------------
+
+
+def vocabulary_version() -> int:
+    from equilibri.catalogue.models import VocabularyVersion
+
+    return VocabularyVersion.objects.create(language="it", number=1, change="Aggiunta: x").pk
 
 
 def milano_rule() -> int:
@@ -259,6 +276,13 @@ ROWS: dict = {
     ("catalogue_public:report_mistake", services.milano_service): row(400, 400),
     ("catalogue:create", None): row(302, 403, provider_operator=200, superuser=200),
     ("catalogue:hsds_import", None): row(302, 403, ats_operator=200, superuser=200),
+    # The search vocabulary: an empty form is shown again; nothing to remove goes back to the
+    # page with a message; a version is restored (the vocabulary is the platform's, any ATS's).
+    ("catalogue:vocabulary", None): row(302, 403, ats_operator=200, superuser=200),
+    ("catalogue:vocabulary_remove", None): row(302, 403, ats_operator=302, superuser=302),
+    ("catalogue:vocabulary_restore", vocabulary_version): row(
+        302, 403, ats_operator=302, superuser=302
+    ),
     # No action chosen: the superuser gets the report's page back with the hint.
     ("catalogue:report_detail", milano_mistake_report): row(
         302, 403, ats_operator=404, superuser=200
@@ -399,6 +423,14 @@ ROWS: dict = {
     ("calls:expense_check", milano_expense): row(302, 403, ats_operator=404, superuser=302),
     ("calls:payment_add", calls.milano_application): row(302, 403, ats_operator=404, superuser=302),
 }
+
+# No category chosen: the superuser gets the page back with the message (400); Insubria's
+# operator may not map a term only Milano's services carry.
+ROWS[("catalogue:foreign_term_map", services.milano_foreign_term)] = row(
+    302, 403, ats_operator=404, superuser=400
+)
+ROWS.update(citizens.POSTS)
+ROWS.update(surveys.POSTS)
 
 # Form data of a row's POST: the action a form button would choose, or an object of another
 # scope named in the form rather than in the URL.
