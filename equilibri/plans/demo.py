@@ -84,7 +84,10 @@ PLANS: list[dict[str, Any]] = [
         "years": (2020, 2023),
         "legal_basis": "DGR 2398/2019 (11/12/2019)",
         "act": ("Deliberazione del Direttore Generale n. 312", datetime.date(2020, 6, 30)),
-        "grants": {2020: "95000.00", 2021: "110000.00", 2022: "110000.00", 2023: "85000.00"},
+        # 2022 includes the €230,000 of the DGR 5755/2021 call (calls demo), whose funded
+        # applications become projects of this plan: a plan's projects never draw more
+        # regional money than its grants.
+        "grants": {2020: "95000.00", 2021: "110000.00", 2022: "340000.00", 2023: "85000.00"},
         "needs": (
             "Lavoratrici e lavoratori con carichi di cura verso figli, anziani e persone con "
             "disabilità; micro, piccole e medie imprese con poca esperienza di welfare "

@@ -1,11 +1,14 @@
 """Plans, projects and committees as each user may see them. Public pages use the `public_*`
 functions; the reserved area uses `*_visible_to(user)`: outside the scope is a 404."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
 
 from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide, object_ids_for
 
-from .models import Committee, Project, TerritorialPlan
+from .models import Committee, PlanGrant, Project, TerritorialPlan
 
 # Roles that read every plan and project of their ATS.
 ATS_READERS = (Role.ATS_OPERATOR, Role.COMMITTEE_MEMBER)
@@ -75,3 +78,27 @@ def public_projects() -> QuerySet[Project]:
     return Project.objects.filter(
         plan__is_public=True, state__in=[S.APPROVED, S.IN_PROGRESS, S.REPORTED, S.CLOSED]
     ).select_related("plan__ats", "alliance", "lead", "contractor")
+
+
+@dataclass(frozen=True)
+class PlanMoney:
+    """A plan's regional money: the yearly grants added up, what its projects draw of it, and
+    what is left to allocate (negative only for data older than the check)."""
+
+    granted: Decimal
+    allocated: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.granted - self.allocated
+
+
+def plan_money(plan: TerritorialPlan, *, excluding: Project | None = None) -> PlanMoney:
+    """`excluding`: a project whose own grant is left out of `allocated` (the one being edited)."""
+    projects = Project.objects.filter(plan_id=plan.pk)
+    if excluding is not None and excluding.pk:
+        projects = projects.exclude(pk=excluding.pk)
+    zero = Decimal("0.00")
+    granted = PlanGrant.objects.filter(plan_id=plan.pk).aggregate(t=Sum("amount"))["t"] or zero
+    allocated = projects.aggregate(t=Sum("regional_grant"))["t"] or zero
+    return PlanMoney(granted=granted, allocated=allocated)

@@ -35,6 +35,7 @@ from .forms import (
 )
 from .models import Action, Indicator, Milestone, Project, ProjectPartner
 from .selectors import (
+    plan_money,
     plans_managed_by,
     plans_visible_to,
     projects_managed_by,
@@ -45,7 +46,7 @@ READ = staff_permission_required("plans.read")
 MANAGE = staff_permission_required("plans.manage")
 
 
-def _form_page(request, form, *, title, back_url, plan, submit=None, intro=""):
+def _form_page(request, form, *, title, back_url, plan, submit=None, intro="", money=None):
     return render(
         request,
         "plans/plan_form.html",
@@ -56,6 +57,7 @@ def _form_page(request, form, *, title, back_url, plan, submit=None, intro=""):
             "plan": plan,
             "submit_label": submit or _("Salva"),
             "intro": intro,
+            "money": money,
         },
     )
 
@@ -124,6 +126,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": projects,
             "grants": plan.grants.all(),
             "grants_total": sum((g.amount for g in plan.grants.all()), 0),
+            "money": plan_money(plan),
             "can_manage": plans_managed_by(request.user).filter(pk=plan.pk).exists(),
         },
     )
@@ -194,7 +197,9 @@ def plan_grants(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Contributo per il %(year)s salvato.") % {"year": grant.year})
         return redirect("plans:plan_grants", plan.pk)
     return render(
-        request, "plans/plan_grants.html", {"plan": plan, "form": form, "grants": plan.grants.all()}
+        request,
+        "plans/plan_grants.html",
+        {"plan": plan, "form": form, "grants": plan.grants.all(), "money": plan_money(plan)},
     )
 
 
@@ -214,6 +219,7 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Nuovo progetto"),
         back_url=plan_detail_url(plan),
         plan=plan,
+        money=plan_money(plan),
         submit=_("Crea il progetto"),
         intro=_(
             "Il cofinanziamento deve essere almeno il %(share)s%% del budget del progetto "
@@ -275,6 +281,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Modifica il progetto"),
         back_url=project_detail_url(project),
         plan=project.plan,
+        money=plan_money(project.plan),
         intro=_(
             "Il cofinanziamento deve essere almeno il %(share)s%% del budget del progetto "
             "(contributo regionale + cofinanziamento)."

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from equilibri.calls import eligibility, services
 from equilibri.calls.models import Application, ApplicationPartner, CallRule, ExpenseItem
+from equilibri.core.money import format_money
+from equilibri.plans import services as plan_services
 from equilibri.plans.models import Project
+from equilibri.plans.selectors import plan_money
 
 from .conftest import fill, org, pdf
 
@@ -358,6 +361,28 @@ def test_ranking_tie_rule_threshold_and_allocation_with_partial_last(open_call, 
     assert [a.pk for a in ranked] == [first.pk, tie_early.pk, tie_late.pk, below.pk]
     below.refresh_from_db()
     assert "sotto la soglia" in below.excluded_reason
+    # The demo's funded call left the plan less than this call's €80,000: the funding act is
+    # refused as a whole (the plan's projects never draw more than its grants) until the plan's
+    # grants grow.
+    plan = open_call.plan
+    left = plan_money(plan).remaining
+    assert left < Decimal("80000.00")
+    with pytest.raises(ValidationError) as info:
+        services.call_decide(
+            call=open_call,
+            by=operator,
+            act_number="Deliberazione n. 1",
+            act_date=timezone.localdate(),
+        )
+    assert info.value.code == "plan_budget"
+    assert f"ha ancora {format_money(left)}" in messages_of(info.value)
+    open_call.refresh_from_db()
+    assert open_call.decided_at is None
+    assert not Project.objects.filter(plan=plan, kind=Project.Kind.CALL, title=first.title).exists()
+    grant = plan.grants.order_by("-year").first()
+    plan_services.plan_grant_set(
+        plan=plan, year=grant.year, amount=grant.amount + Decimal("80000.00"), by=operator
+    )
     services.call_decide(
         call=open_call, by=operator, act_number="Deliberazione n. 1", act_date=timezone.localdate()
     )

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from equilibri.core.money import format_money as euro
 from equilibri.network.models import Alliance, Organisation
-from equilibri.plans import services
+from equilibri.plans import selectors, services
 from equilibri.plans.models import ActionCategory, Project, ProjectEvent
 from equilibri.territory.models import Comune
 
@@ -289,3 +290,75 @@ def test_the_version_is_claimed_with_a_conditional_update(user_of):
         if q["sql"].startswith("UPDATE") and "version" in q["sql"].split("WHERE", 1)[-1]
     ]
     assert claims, "project_update must claim the version with UPDATE ... WHERE version = %s"
+
+
+# --- the plan's money ------------------------------------------------------------------------
+
+
+def test_projects_never_draw_more_than_the_plan_grants(user_of):
+    """The Insubria plan's grants total €630,000; its projects (and the funded call) draw less:
+    a project for more than what is left is refused, with the remaining amount in the message."""
+    plan = insubria_plan()
+    money = selectors.plan_money(plan)
+    assert money.remaining > 0
+    with pytest.raises(ValidationError) as info:
+        new_project(user_of, regional_grant=money.remaining + D("0.01"), cofinancing=D("500000"))
+    assert info.value.error_dict["regional_grant"][0].code == "plan_budget"
+    assert f"restano {euro(money.remaining)}" in messages_of(info.value)
+    assert selectors.plan_money(plan) == money  # nothing written
+    # Exactly what is left is accepted, and then nothing is.
+    project = new_project(user_of, regional_grant=money.remaining, cofinancing=D("500000"))
+    assert selectors.plan_money(plan).remaining == 0
+    with pytest.raises(ValidationError, match="restano € 0,00"):
+        new_project(user_of, regional_grant=D("1.00"))
+    # Growing an existing project is refused too; lowering one frees money.
+    user = user_of("operatore.insubria")
+    other = tradate_project()
+    # What is left for a project being edited is its own grant (the others use the rest).
+    with pytest.raises(ValidationError, match=f"restano {euro(other.regional_grant)}"):
+        services.project_update(
+            project=other,
+            version=other.version,
+            by=user,
+            regional_grant=other.regional_grant + 1,
+            cofinancing=other.cofinancing + 1,
+        )
+    services.project_update(
+        project=project, version=project.version, by=user, regional_grant=D("0.00")
+    )
+    assert selectors.plan_money(plan).remaining == money.remaining
+
+
+def test_a_plan_grant_cannot_drop_below_what_the_projects_draw(user_of):
+    plan = insubria_plan()
+    user = user_of("operatore.insubria")
+    money = selectors.plan_money(plan)
+    new_project(user_of, regional_grant=money.remaining, cofinancing=D("500000"))
+    grant = plan.grants.get(year=2023)
+    with pytest.raises(ValidationError) as info:
+        services.plan_grant_set(plan=plan, year=2023, amount=grant.amount - 1, by=user)
+    assert info.value.error_dict["amount"][0].code == "plan_budget"
+    assert f"scrivi almeno {euro(grant.amount)}" in messages_of(info.value)
+    with pytest.raises(ValidationError, match="riduci prima il contributo regionale"):
+        services.plan_grant_delete(grant=grant, by=user)
+    assert plan.grants.get(year=2023).amount == grant.amount
+    # A larger grant is always accepted.
+    services.plan_grant_set(plan=plan, year=2023, amount=grant.amount + 1, by=user)
+
+
+def test_a_plan_allocated_beyond_its_grants_before_the_check_can_be_brought_back(user_of):
+    """Data older than the check: lowering a grant is accepted even while still over."""
+    plan = insubria_plan()
+    user = user_of("operatore.insubria")
+    project = tradate_project()
+    Project.objects.filter(pk=project.pk).update(regional_grant=D("900000.00"))
+    project.refresh_from_db()
+    assert selectors.plan_money(plan).remaining < 0
+    updated = services.project_update(
+        project=project,
+        version=project.version,
+        by=user,
+        regional_grant=D("800000.00"),
+        cofinancing=D("800000.00"),
+    )
+    assert updated.regional_grant == D("800000.00")

@@ -251,8 +251,13 @@ def test_plan_grants_page(login):
     client = login("operatore.insubria")
     url = reverse("plans:plan_grants", args=[plan.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"year": 2022, "amount": "123456.78"}).status_code == 302
-    assert plan.grants.get(year=2022).amount == Decimal("123456.78")
+    assert client.post(url, {"year": 2022, "amount": "345678.90"}).status_code == 302
+    assert plan.grants.get(year=2022).amount == Decimal("345678.90")
+    # Below what the projects draw: refused, the amount that would do is named.
+    response = client.post(url, {"year": 2022, "amount": "123456.78"})
+    assert response.status_code == 200
+    assert "riduci prima il contributo regionale dei progetti" in response.text
+    assert plan.grants.get(year=2022).amount == Decimal("345678.90")
     response = client.post(url, {"year": 2022, "amount": "-1"})
     assert "non può essere negativo" in response.text
 
@@ -319,3 +324,29 @@ def test_edit_action_indicator_and_milestone(login):
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert milestone.done_on.isoformat() == "2022-03-30"
+
+
+def test_the_plan_money_left_is_shown_and_a_project_beyond_it_is_refused_on_the_form(login):
+    """The plan page, its grants page and the project form show what is left to allocate; a
+    project asking for more is refused on the form with what is left, and nothing is saved."""
+    from equilibri.core.money import format_money
+    from equilibri.plans.selectors import plan_money
+
+    client = login("operatore.insubria")
+    plan = insubria_plan()
+    money = plan_money(plan)
+    left = format_money(money.remaining)
+    for name in ("plan_detail", "plan_grants", "project_create"):
+        response = client.get(reverse(f"plans:{name}", args=[plan.pk]))
+        assert "Ancora da assegnare" in response.text, name
+        assert left in response.text, name
+    project = tradate_project()
+    too_much = project.regional_grant + money.remaining + 1
+    response = client.post(
+        reverse("plans:project_edit", args=[project.pk]),
+        project_post(project, regional_grant=str(too_much), cofinancing=str(too_much)),
+    )
+    assert response.status_code == 200
+    assert f"restano {format_money(project.regional_grant + money.remaining)}" in response.text
+    project.refresh_from_db()
+    assert project.version == 1

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from equilibri.plans import selectors as plan_selectors
 from equilibri.plans import services as plan_services
 from equilibri.plans.models import Project
 
@@ -86,6 +87,47 @@ def _create_project(application: Application, by) -> Project:
     return project
 
 
+def _allocate(call: Call, ranked: list[Application]) -> dict[int, Decimal]:
+    """Application id → its grant, down the ranking until the call's budget ends (the last one
+    in part if the call allows it); excluded and unfunded applications are not in it."""
+    remaining = call.budget
+    grants: dict[int, Decimal] = {}
+    for application in ranked:
+        if application.excluded_reason:
+            continue
+        requested = application.requested_grant
+        if requested <= remaining:
+            grants[application.pk] = requested
+            remaining -= requested
+        elif call.partial_last and remaining > 0:
+            grants[application.pk] = remaining
+            remaining = Decimal(0)
+    return grants
+
+
+def _require_plan_money(call: Call, total: Decimal) -> None:
+    """The funded applications become projects of the call's plan, which draw its regional
+    money: refused as a whole, before anything is recorded, when the plan has not that much left
+    (each project's creation checks it again under the plan's lock)."""
+    money = plan_selectors.plan_money(plan_services.lock_plan(call.plan))
+    if total <= money.remaining:
+        return
+    raise field_error(
+        None,
+        _(
+            "I finanziamenti della graduatoria sono %(total)s, ma il piano «%(plan)s» ha ancora "
+            "%(remaining)s di contributi regionali da assegnare ai progetti. Aumenta i "
+            "contributi del piano o riduci il budget del bando, poi registra di nuovo l'atto."
+        )
+        % {
+            "total": euro(total),
+            "plan": call.plan,
+            "remaining": euro(max(money.remaining, Decimal(0))),
+        },
+        code="plan_budget",
+    )
+
+
 @transaction.atomic
 def call_decide(
     *, call: Call, by, act_number: str, act_date: datetime.date, create_projects: bool = True
@@ -114,27 +156,29 @@ def call_decide(
     call.decision_date = act_date
     call.decided_at = timezone.now()
     call.save(update_fields=["decision_number", "decision_date", "decided_at"])
-    remaining = call.budget
     ranked = list(call.applications.filter(state=Application.State.SCORED).order_by("rank"))
+    grants = _allocate(call, ranked)
+    if create_projects:
+        # Only applications with a lead organisation become projects (see below).
+        leads = {a.pk for a in ranked if a.lead_id}
+        _require_plan_money(call, sum((g for pk, g in grants.items() if pk in leads), Decimal(0)))
     for application in ranked:
         requested = application.requested_grant
+        granted = grants.get(application.pk)
         note = ""
         if application.excluded_reason:
             application.state = Application.State.NOT_FUNDED
             note = application.excluded_reason
-        elif requested <= remaining:
-            application.state, application.granted = Application.State.FUNDED, requested
-            remaining -= requested
-        elif call.partial_last and remaining > 0:
-            application.state, application.granted = Application.State.FUNDED, remaining
-            note = _("Finanziata in parte: %(amount)s su %(requested)s richiesti.") % {
-                "amount": euro(remaining),
-                "requested": euro(requested),
-            }
-            remaining = Decimal(0)
-        else:
+        elif granted is None:
             application.state = Application.State.NOT_FUNDED
             note = _("Ammessa ma non finanziata per esaurimento dei fondi.")
+        else:
+            application.state, application.granted = Application.State.FUNDED, granted
+            if granted < requested:
+                note = _("Finanziata in parte: %(amount)s su %(requested)s richiesti.") % {
+                    "amount": euro(granted),
+                    "requested": euro(requested),
+                }
         if application.state == Application.State.FUNDED:
             end = act_date + datetime.timedelta(days=round(call.project_months * 30.44))
             application.report_due = end + datetime.timedelta(days=call.report_days)

@@ -6,6 +6,8 @@ Business rules (each refused with a ValidationError naming what to change):
 - co-financing is at least the plan's minimum share of the project budget
   (regional grant + co-financing), computed exactly on Decimals;
 - the actions' budgets add up to no more than the project budget;
+- the projects' regional grants add up to no more than the plan's yearly grants (a grant that
+  grows, or a plan grant that shrinks, is refused past that, under a lock on the plan's row);
 - amounts are not negative and have at most two decimals;
 - lifecycle: proposed → evaluated → approved → in_progress → reported → closed, one step at a time;
 - project edits are optimistic: based on the version the editor loaded, refused if stale.
@@ -34,6 +36,7 @@ from .checks import (
     check_cofinancing,
     check_money,
     euro,
+    lock_plan,
     percent,
     required_cofinancing,
 )
@@ -78,6 +81,7 @@ __all__ = [
     "indicator_feeds_apply",
     "indicator_feeds_refresh",
     "indicator_update",
+    "lock_plan",
     "milestone_create",
     "milestone_update",
     "percent",

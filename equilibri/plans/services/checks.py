@@ -13,7 +13,7 @@ from equilibri.accounts.roles import Role, has_role
 from equilibri.core.money import format_money, format_number
 
 from ..models import Action, Project, TerritorialPlan
-from ..selectors import plans_managed_by
+from ..selectors import plan_money, plans_managed_by
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -147,4 +147,77 @@ def actions_total(project: Project, *, excluding: Action | None = None) -> Decim
 def can_manage(user, plan: TerritorialPlan) -> bool:
     return has_role(user, Role.ATS_OPERATOR, Role.SUPERUSER) and (
         plans_managed_by(user).filter(pk=plan.pk).exists()
+    )
+
+
+def lock_plan(plan: TerritorialPlan) -> TerritorialPlan:
+    """The plan's row, locked to the end of the transaction: every change to its grants or to
+    its projects' regional grants takes this lock first, so two concurrent allocations are
+    checked one after the other against what the first left (PostgreSQL; SQLite's IMMEDIATE
+    transactions already run one writer at a time)."""
+    return TerritorialPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def check_project_grant(project: Project) -> None:
+    """A project's regional grant fits in what the plan's grants leave after the other projects.
+    Only a grant that grows is checked: lowering one is always allowed, so a plan allocated
+    beyond its grants before this check can be brought back within them."""
+    plan = lock_plan(project.plan)
+    previous = (
+        Project.objects.filter(pk=project.pk).values_list("regional_grant", flat=True).first()
+        if project.pk
+        else None
+    )
+    if previous is not None and project.regional_grant <= previous:
+        return
+    money = plan_money(plan, excluding=project)
+    if money.allocated + project.regional_grant <= money.granted:
+        return
+    remaining = max(money.remaining, Decimal(0))
+    raise field_error(
+        "regional_grant",
+        _(
+            "Il piano ha %(granted)s di contributi regionali e gli altri progetti ne usano già "
+            "%(allocated)s: restano %(remaining)s. Scrivi un contributo regionale di al massimo "
+            "%(remaining)s, oppure aumenta prima i contributi del piano o riduci quelli di un "
+            "altro progetto."
+        )
+        % {
+            "granted": euro(money.granted),
+            "allocated": euro(money.allocated),
+            "remaining": euro(remaining),
+        },
+        code="plan_budget",
+    )
+
+
+def check_plan_grants(plan: TerritorialPlan, *, year: int, amount: Decimal) -> None:
+    """The plan's grants, with `year` set to `amount` (0: removed), still cover what its projects
+    draw. Only a grant that shrinks is checked, for the same reason as above."""
+    plan = lock_plan(plan)
+    money = plan_money(plan)
+    previous = plan.grants.filter(year=year).values_list("amount", flat=True).first()
+    previous = previous if previous is not None else Decimal(0)
+    if amount >= previous:
+        return
+    granted = money.granted - previous + amount
+    if granted >= money.allocated:
+        return
+    least = money.allocated - (money.granted - previous)
+    raise field_error(
+        "amount",
+        _(
+            "I progetti del piano hanno già %(allocated)s di contributo regionale: con questo "
+            "importo i contributi del piano sarebbero %(granted)s, %(missing)s in meno. Per il "
+            "%(year)s scrivi almeno %(least)s, oppure riduci prima il contributo regionale dei "
+            "progetti."
+        )
+        % {
+            "allocated": euro(money.allocated),
+            "granted": euro(granted),
+            "missing": euro(money.allocated - granted),
+            "year": year,
+            "least": euro(max(least, Decimal(0))),
+        },
+        code="plan_budget",
     )

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from equilibri.accounts.roles import Role, ats_ids_for
 
 from ..models import PlanGrant, TerritorialPlan
-from .checks import check_money, field_error, reject_unknown, require_manager, save_checked
+from .checks import (
+    check_money,
+    check_plan_grants,
+    field_error,
+    reject_unknown,
+    require_manager,
+    save_checked,
+)
 
 # In the order the plan's form shows them.
 PLAN_FIELDS = (
@@ -88,6 +95,7 @@ def plan_grant_set(*, plan: TerritorialPlan, year: int, amount, by) -> PlanGrant
             % {"start": plan.start_year, "end": plan.end_year},
         )
     amount = check_money(amount, _("L'importo"), "amount")
+    check_plan_grants(plan, year=year, amount=amount)
     grant, _created = PlanGrant.objects.update_or_create(
         plan=plan, year=year, defaults={"amount": amount}
     )
@@ -97,4 +105,5 @@ def plan_grant_set(*, plan: TerritorialPlan, year: int, amount, by) -> PlanGrant
 @transaction.atomic
 def plan_grant_delete(*, grant: PlanGrant, by) -> None:
     require_manager(by, grant.plan)
+    check_plan_grants(grant.plan, year=grant.year, amount=Decimal(0))
     grant.delete()

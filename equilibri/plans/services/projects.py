@@ -17,6 +17,7 @@ from .checks import (
     actions_total,
     check_cofinancing,
     check_money,
+    check_project_grant,
     euro,
     field_error,
     reject_unknown,
@@ -93,6 +94,7 @@ def _check_project(project: Project) -> None:
     check_cofinancing(
         regional_grant=project.regional_grant, cofinancing=project.cofinancing, plan=plan
     )
+    check_project_grant(project)
     if project.pk:
         spent = actions_total(project)
         if spent > project.total_budget:
