@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -328,6 +329,16 @@ SOCIALACCOUNT_PROVIDERS = {
         ],
     }
 }
+# The SPID/CIE buttons post to Equilibri's login, which redirects to the gateway's authorization
+# endpoint: browsers hold that redirect to the login page's CSP form-action. The issuers' origins,
+# plus OIDC_FORM_ACTION_EXTRA where a gateway authorizes on another host than its issuer's.
+_OIDC_FORM_ACTION = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["issuer"]))
+        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    }
+    | set(env_list("OIDC_FORM_ACTION_EXTRA", []))
+)
 SOCIALACCOUNT_ADAPTER = "equilibri.accounts.identity_adapter.IdentityAdapter"
 # Tokens are used once, to read the identity, and never kept.
 SOCIALACCOUNT_STORE_TOKENS = False
@@ -450,7 +461,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],  # Bootstrap Italia's CSS embeds one data: font
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *_OIDC_FORM_ACTION],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

@@ -27,6 +27,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from axes.helpers import get_client_ip_address
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -123,7 +124,7 @@ def _refuse(
     raise ImmediateHttpResponse(refusal_response(request, provider_id, reason, message))
 
 
-def is_staff_account(user: User) -> bool:
+def is_staff_account(user: "User | AnonymousUser") -> bool:
     return bool(user.is_staff or user.is_superuser or is_staff_member(user))
 
 

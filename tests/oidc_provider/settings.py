@@ -43,4 +43,7 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validator.GatewayValidator",
     "SCOPES": {"openid": "OpenID Connect", "profile": "Profilo", "email": "E-mail"},
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    # pytest-django's live server is http://localhost:<any port>: a loopback redirect, as for
+    # 127.0.0.1 (RFC 8252).
+    "ALLOW_LOCALHOST_LOOPBACK": True,
 }

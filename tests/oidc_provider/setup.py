@@ -25,7 +25,7 @@ Application.objects.create(
     skip_authorization=True,
     redirect_uris=" ".join(
         f"{host}/{prefix}account/oidc/{provider}/login/callback/"
-        for host in ("http://127.0.0.1", "http://testserver")
+        for host in ("http://127.0.0.1", "http://localhost", "http://testserver")
         for prefix in ("", "en/")
         for provider in ("spid", "cie")
     ),

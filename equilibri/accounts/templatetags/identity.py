@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -12,7 +14,8 @@ def identity_providers() -> list[dict]:
     """The identity gateways configured (settings.SOCIALACCOUNT_PROVIDERS, from OIDC_* in the
     environment), in the order SPID, CIE: none when the environment configures none, so the
     login page then shows no button."""
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    config: dict[str, Any] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {})
+    apps: list[dict[str, Any]] = config.get("APPS", [])
     configured = {app["provider_id"] for app in apps}
     return [
         {
