@@ -93,6 +93,8 @@ def dcg(grades: list[int]) -> float:
 
 
 def evaluate(queries: list[dict], facts: list, verbose: bool) -> dict:
+    from django.utils import translation
+
     from equilibri.catalogue.search import SearchQuery, search_services
     from equilibri.territory.models import Comune
 
@@ -106,7 +108,8 @@ def evaluate(queries: list[dict], facts: list, verbose: bool) -> dict:
     worst: list[tuple[float, str, list]] = []
     for q in queries:
         try:
-            page = search_services(SearchQuery(text=q["text"], per_page=10))
+            with translation.override(q.get("site", "it")):
+                page = search_services(SearchQuery(text=q["text"], per_page=10))
         except Exception as e:  # a bench reports every failure and goes on
             errors += 1
             print(f"  ERROR {q['text']!r}: {type(e).__name__}: {e}")

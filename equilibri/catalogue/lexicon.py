@@ -4,27 +4,46 @@ format). The search reads it through `lexicon()`; `search.py` loads it when it i
 a bad file stops the platform's start (the URL checks import the search) with an error naming
 the file, the entry and what is wrong, instead of a search that silently ignores it.
 
-Editing the vocabulary from the reserved area, with a preview and an audit trail, is not built
-yet: today the files are edited and deployed like code.
+ATS operators add to it from the reserved area (`services/vocabulary.py`): their entries are
+stored in the database, one saved version per change, and laid over the files (which stay the
+default). `lexicon(language)` is the vocabulary of a site: the Italian site reads the Italian
+file and the operators' Italian entries; the English site the English ones as well (its
+visitors may type the catalogue's Italian words too), so English words never change an Italian
+search. A process keeps each site's vocabulary until the vocabulary version changes: a token
+kept in the shared cache (`vocabulary_version`), set by every saved change once committed and
+read from the database when the cache has none (at most every VERSION_SECONDS per machine), so
+a change reaches every server within that time, at once where the cache is shared (Redis).
 
 Also the index's stop words: the index and the query drop the same ones (changing them needs a
 reindex, so they stay here, in code, not in the editable files)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import snowballstemmer
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import translation
 
 from equilibri.core.text import fold
 
+logger = logging.getLogger(__name__)
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("it", "en")
+# The vocabulary files each site reads, in order.
+SITE_FILES = {"it": ("it",), "en": ("it", "en")}
+VERSION_KEY = "catalogue:vocabulary-version"
+VERSION_SECONDS = 30
 
 _STOPWORDS = (
     "a ad al allo ai agli all alla alle c che chi ci con d da dal dallo dai dagli dall dalla dalle"
@@ -64,10 +83,15 @@ class Lexicon:
     not_places: frozenset[str]
     longest: int  # words in the longest phrase of `meanings`
 
-    @property
+    @cached_property
     def words(self) -> frozenset[str]:
         """Every word the vocabulary knows (a typo is never "corrected" away from these)."""
         return frozenset(w for phrases in self.meanings.values() for p in phrases for w in p)
+
+    @cached_property
+    def stemmed(self) -> dict[Phrase, tuple[Phrase, ...]]:
+        """`meanings` keyed by the phrases' stems (how the search looks a query up)."""
+        return {tuple(stem(w) for w in key): phrases for key, phrases in self.meanings.items()}
 
 
 def _strings(value: object, where: str) -> list[str]:
@@ -97,8 +121,11 @@ def _read(path: Path) -> dict:
     return data
 
 
-def load_lexicon(paths: Iterable[Path]) -> Lexicon:
-    """The vocabulary of these files together; VocabularyError when one is not valid."""
+def load_lexicon(paths: Iterable[Path], entries: Iterable[dict] = ()) -> Lexicon:
+    """The vocabulary of these files together, with the operators' `entries` over them (see
+    `services/vocabulary.py`: a synonym joins its phrases to each other's meanings, an acronym
+    or a concept replaces what the files say its phrase means); VocabularyError when a file is
+    not valid."""
     meanings: dict[Phrase, list[Phrase]] = {}
     fillers: set[str] = set()
     not_places: set[str] = set()
@@ -131,6 +158,17 @@ def load_lexicon(paths: Iterable[Path]) -> Lexicon:
         for key, targets in expand.items():
             where = f"{path}: expand {key!r}"
             add(_phrase(key, where), [_phrase(t, where) for t in _strings(targets, where)])
+    for entry in entries:
+        # Entries were checked when saved; a phrase that no longer reads as words is skipped.
+        phrases = [p for p in map(phrase_words, entry_phrases(entry)) if p]
+        if len(phrases) < 2:
+            continue
+        if entry.get("kind") == "synonym":
+            for phrase in phrases:
+                add(phrase, phrases)
+        else:
+            meanings[phrases[0]] = [phrases[0]]
+            add(phrases[0], phrases[1:])
     frozen = {key: tuple(phrases) for key, phrases in meanings.items()}
     return Lexicon(
         meanings=frozen,
@@ -140,7 +178,109 @@ def load_lexicon(paths: Iterable[Path]) -> Lexicon:
     )
 
 
+def entry_phrases(entry: dict) -> list[str]:
+    """An operator's entry as phrases: its term first, then its meanings and the name of the
+    category it is mapped to (categories' names are indexed with the services' names)."""
+    return [entry.get("term", ""), *entry.get("meanings", ()), entry.get("taxonomy_name") or ""]
+
+
+def site_language(language: str | None = None) -> str:
+    """The vocabulary a site reads: "en" on the English site, "it" everywhere else."""
+    code = language or translation.get_language() or settings.LANGUAGE_CODE
+    return "en" if code.startswith("en") else "it"
+
+
+def _version_in_database() -> str:
+    from .models import VocabularyVersion
+
+    latest = VocabularyVersion.objects.order_by("-pk").values_list("pk", "created_at").first()
+    # The creation time with the id: a rolled-back change (tests) may leave its id to another.
+    return f"{latest[0]}:{latest[1].timestamp()}" if latest else "0"
+
+
+def vocabulary_version() -> str:
+    """The vocabulary's current version token: from the shared cache (one look-up a search),
+    from the database when the cache has none."""
+    cache = caches["default"]
+    try:
+        version = cache.get(VERSION_KEY)
+    except Exception:  # a cache that is down slows searches, it does not break them
+        logger.warning("vocabulary version: cache unavailable", exc_info=True)
+        version = None
+    if version is None:
+        version = _version_in_database()
+        publish_version(version)
+    return str(version)
+
+
+def publish_version(version: str | None = None) -> None:
+    """Tells every process of the platform the vocabulary's version (after a change commits)."""
+    try:
+        caches["default"].set(VERSION_KEY, version or _version_in_database(), VERSION_SECONDS)
+    except Exception:
+        logger.warning("vocabulary version: cache unavailable", exc_info=True)
+
+
+def site_entries(language: str, instead: dict[str, list[dict]] | None = None) -> list[dict]:
+    """The operators' entries a site reads: the current version of each of its languages (or,
+    for a language of `instead`, those entries: a change being previewed)."""
+    from .models import TaxonomyTerm, VocabularyVersion
+
+    entries: list[dict] = []
+    for code in SITE_FILES[language]:
+        if instead and code in instead:
+            entries += instead[code]
+            continue
+        latest = VocabularyVersion.objects.filter(language=code).order_by("-number").first()
+        entries += latest.entries if latest else []
+    codes = {e["taxonomy"] for e in entries if e.get("taxonomy")}
+    names = dict(TaxonomyTerm.objects.filter(code__in=codes).values_list("code", "name"))
+    return [{**e, "taxonomy_name": names.get(e.get("taxonomy") or "", "")} for e in entries]
+
+
+def build_lexicon(language: str, entries: Iterable[dict] | None = None) -> Lexicon:
+    """A site's vocabulary: its files with the operators' entries (the saved ones by default)."""
+    files = [DATA_DIR / f"vocabulary-{code}.toml" for code in SITE_FILES[language]]
+    return load_lexicon(files, site_entries(language) if entries is None else entries)
+
+
+_override: ContextVar[Lexicon | None] = ContextVar("lexicon_override", default=None)
+_built: dict[str, tuple[str, Lexicon]] = {}
+
+
+@contextmanager
+def using(lex: Lexicon) -> Iterator[None]:
+    """Searches in this block read `lex` (the vocabulary editor's preview of a change)."""
+    token = _override.set(lex)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def lexicon(language: str | None = None) -> Lexicon:
+    """The vocabulary of the site being served (or of `language`), rebuilt in this process
+    when the vocabulary version has changed."""
+    override = _override.get()
+    if override is not None:
+        return override
+    site = site_language(language)
+    version = vocabulary_version()
+    built = _built.get(site)
+    if built is not None and built[0] == version:
+        return built[1]
+    lex = build_lexicon(site)
+    _built[site] = (version, lex)
+    return lex
+
+
+def forget() -> None:
+    """Drops the vocabularies this process built (tests)."""
+    _built.clear()
+
+
 @lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The platform's vocabulary, every language's file (read once per process)."""
-    return load_lexicon(DATA_DIR / f"vocabulary-{lang}.toml" for lang in LANGUAGES)
+def shipped_lexicon() -> Lexicon:
+    """Every language's file, without the operators' entries: read when the platform starts
+    (`search.py`), so a bad file stops the start."""
+    return load_lexicon(DATA_DIR / f"vocabulary-{code}.toml" for code in LANGUAGES)

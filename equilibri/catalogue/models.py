@@ -21,6 +21,8 @@ from equilibri.core import identifiers
 
 # The mistake reports' history lives in its own module; re-exported for Django and callers.
 from .report_models import MistakeReportEntry  # noqa: F401
+# And the search vocabulary's versions (services/vocabulary.py).
+from .vocabulary_models import VocabularyVersion  # noqa: F401
 
 # Deterministic HSDS ids for objects that live in other apps (organisations, comuni).
 HSDS_NAMESPACE = uuid.UUID("6f0d2f3c-5b1a-4c55-9a39-0b6f1f2d7e10")

@@ -24,7 +24,6 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
@@ -41,7 +40,7 @@ from .filters import Term as Term
 from .filters import category_term_ids as category_term_ids
 from .filters import taxonomy_terms as taxonomy_terms
 from .filters import where_filters
-from .lexicon import STOPWORDS, lexicon, stem
+from .lexicon import STOPWORDS, lexicon, shipped_lexicon, stem
 from .models import Location, Service
 from .query import Chip, Understood, understand
 
@@ -64,26 +63,25 @@ def stems(text: str) -> list[str]:
 Unit = tuple[tuple[str, ...], ...]  # alternative phrases (tuples of words) of one concept
 
 
-@lru_cache(maxsize=1)
-def _meaning_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Each phrase of the vocabulary files (as stems) -> every phrase it stands for."""
-    return {tuple(stem(w) for w in key): phrases for key, phrases in lexicon().meanings.items()}
+# The vocabulary files are read as the platform starts: a bad one stops it with its error.
+shipped_lexicon()
 
 
 def query_units(text: str, corrections: dict[str, str] | None = None) -> list[Unit]:
     """The query's concepts, each a tuple of alternative phrases (tuples of words): the
     vocabulary files' phrases read longest first, the other words but fillers, a corrected word
     standing for itself and its correction. Repeated concepts count once."""
-    fillers = lexicon().fillers
+    lex = lexicon()
+    fillers = lex.fillers
     ws = words(text)[:16]
     fixed = [(corrections or {}).get(w, w) for w in ws]
     ss = [stem(w) for w in fixed]
-    index = _meaning_index()
+    index = lex.stemmed
     units: list[Unit] = []
     i = 0
     while i < len(ws):
         size, phrases = 1, index.get((ss[i],), ((fixed[i],),))
-        for n in range(min(lexicon().longest, len(ws) - i), 1, -1):
+        for n in range(min(lex.longest, len(ws) - i), 1, -1):
             if tuple(ss[i : i + n]) in index:
                 size, phrases = n, index[tuple(ss[i : i + n])]
                 break
@@ -243,7 +241,28 @@ def plan(query: SearchQuery) -> Plan:
         )
     units = query_units(understood.text, corrections)
     weights = spelling.weights(units, vocab) if vocab is not None else ()
-    return Plan(effective, units, chips, suggestion, weights)
+    return Plan(effective, units, chips, suggestion, _needs_first(units, weights))
+
+
+# How much more a concept of the vocabulary weighs than the heaviest other word of the query.
+NEED_OVER_WORD = 1.25
+
+
+def _needs_first(units: list[Unit], weights: tuple[float, ...]) -> tuple[float, ...]:
+    """A concept the vocabulary knows (a kind of service, who it is for) says what the citizen
+    needs; the other words (a provider's name, a word of the description) say which one. So a
+    service that is what was asked but not by that name goes before one by that name that is
+    something else ("ludoteca il girasole": the other play spaces, not Il Girasole's summer
+    camp): each concept of the vocabulary that some service holds weighs more than the
+    heaviest other word (their inverse document frequency alone would often say the opposite:
+    a provider's name is rarer than a kind of service)."""
+    meanings = lexicon().meanings
+    known = [any(phrase in meanings for phrase in unit) for unit in units]
+    plain = [w for w, k in zip(weights, known, strict=True) if not k]
+    if not plain or len(plain) == len(weights):
+        return weights
+    floor = round(max(plain) * NEED_OVER_WORD, 3)
+    return tuple(max(w, floor) if k and w > 0 else w for w, k in zip(weights, known, strict=True))
 
 
 _TYPED = re.compile(r"[^\W_]+")
@@ -415,10 +434,19 @@ def raw_search_sql(
         )
         near = f" WHERE x.{within[0]}" if within is not None else ""
         order = _order(query, True, has_distance, "rank", "distance", "name", "id")
+        # One weakness is forgiven, two are not: a service missing a concept of the query, or
+        # temporarily closed, or in the outer half of the radius is shown (below the others);
+        # one that is two of these (a partial match far away, a closed one far away or missing
+        # a concept) answers the citizen too poorly to be listed.
+        far = "CASE WHEN distance > %s THEN 1 ELSE 0 END" if query.radius_km else "0"
+        weak = (
+            f" AND (CASE WHEN cover < %s THEN 1 ELSE 0 END + CASE WHEN closed THEN 1 ELSE 0 END"
+            f" + {far}) <= 1"
+        )
         sql = (
             "SELECT id, rank, distance, COUNT(*) OVER () AS total, name, cover, closed FROM ("  # noqa: S608 (constant SQL, values bound)
             f"SELECT x.*, MAX(x.cover) OVER () AS best FROM ({inner}) x{near}"
-            f") m WHERE cover >= best - %s AND cover >= %s ORDER BY {', '.join(order)}"
+            f") m WHERE cover >= best - %s AND cover >= %s{weak} ORDER BY {', '.join(order)}"
             " LIMIT %s OFFSET %s"
         )
         params = [
@@ -429,6 +457,8 @@ def raw_search_sql(
             *(within[1] if within is not None else []),
             max(weights) + 1e-6,  # those missing one concept (or a few weaker ones)
             sum(weights) / 2 - 1e-6,  # at least half of what the query says
+            sum(weights) - 1e-6,  # below: a concept is missing
+            *([float(query.radius_km) / 2] if query.radius_km else []),
             *limit,
         ]
     else:

@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from equilibri.core.text import fold
 
-from .lexicon import STOPWORDS, lexicon, stem
+from .lexicon import STOPWORDS, lexicon, site_language, stem
 
 CHECK_EVERY_S = 60.0
 # Letters of a word up to which one edit is allowed, two beyond: a real word of eight letters
@@ -91,7 +91,7 @@ def _read_surfaces(words: frozenset[str]) -> dict[str, str]:
     return surfaces
 
 
-def vocabulary() -> Vocabulary:
+def _index_vocabulary() -> Vocabulary:
     from .pagecache import catalogue_version
 
     now = time.monotonic()
@@ -104,16 +104,35 @@ def vocabulary() -> Vocabulary:
         if current is not None and version == _state["version"]:
             return current  # type: ignore[return-value]
         docs, total = _read_index()
-        words = lexicon().words
-        built = Vocabulary(docs, tuple(docs), words, tuple(sorted(words)), total)
+        built = Vocabulary(docs, tuple(docs), frozenset(), (), total)
         _state.update(vocabulary=built, version=version)
         return built
+
+
+# The site's vocabulary words over the index's: (index vocabulary, lexicon, the two together)
+# for each site, made again when either changes (the lexicon follows its own version, at once).
+_joined: dict[str, tuple[Vocabulary, object, Vocabulary]] = {}
+
+
+def vocabulary() -> Vocabulary:
+    """The index's terms with the words of the vocabulary of the site being served."""
+    index = _index_vocabulary()
+    lex = lexicon()
+    key = site_language()
+    joined = _joined.get(key)
+    if joined is not None and joined[0] is index and joined[1] is lex:
+        return joined[2]
+    words = lex.words
+    built = Vocabulary(index.docs, index.stems, words, tuple(sorted(words)), index.total)
+    _joined[key] = (index, lex, built)
+    return built
 
 
 def forget() -> None:
     """Drops the vocabulary (tests; after a reindex in the same process)."""
     with _lock:
         _state.update(vocabulary=None, version=None, checked=0.0)
+        _joined.clear()
 
 
 def known(word: str, vocab: Vocabulary) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, vocabulary_views
 from .hsds import views as hsds_views
 
 app_name = "catalogue"
@@ -9,6 +9,13 @@ urlpatterns = [
     path("nuovo/", views.create, name="create"),
     path("moderazione/", views.queue, name="queue"),
     path("segnalazioni/", views.reports, name="reports"),
+    path("vocabolario/", vocabulary_views.vocabulary, name="vocabulary"),
+    path("vocabolario/rimuovi/", vocabulary_views.vocabulary_remove, name="vocabulary_remove"),
+    path(
+        "vocabolario/versioni/<int:pk>/ripristina/",
+        vocabulary_views.vocabulary_restore,
+        name="vocabulary_restore",
+    ),
     path("hsds/", hsds_views.hsds_import, name="hsds_import"),
     path("hsds/<uuid:result_id>/", hsds_views.hsds_import_status, name="hsds_import_status"),
     path("segnalazioni/<int:pk>/", views.report_detail, name="report_detail"),

@@ -81,6 +81,10 @@ ROWS[("catalogue:submit", any_pk)] = POST_ONLY
 ROWS[("catalogue:confirm", any_pk)] = POST_ONLY
 ROWS[("catalogue:revision_withdraw", any_pk)] = POST_ONLY
 ROWS[("catalogue:hsds_import", None)] = only("ats_operator", "superuser")
+# The search vocabulary is the platform's, not an ATS's: every ATS operator keeps it.
+ROWS[("catalogue:vocabulary", None)] = only("ats_operator", "superuser")
+ROWS[("catalogue:vocabulary_remove", None)] = POST_ONLY
+ROWS[("catalogue:vocabulary_restore", any_pk)] = POST_ONLY
 
 
 def hsds_import_by(username: str) -> str:

@@ -51,6 +51,14 @@ from .revisions import (
     revisions_import,
 )
 from .staleness import services_flag_stale
+from .vocabulary import (
+    clean_entry,
+    vocabulary_entries,
+    vocabulary_preview,
+    vocabulary_remove_entry,
+    vocabulary_restore,
+    vocabulary_save_entry,
+)
 
 # `_apply_data`, `_publish` (the demo data) and `_json` (the HSDS import's scope) are used
 # outside the package as well.
@@ -67,6 +75,7 @@ __all__ = [
     "_json",
     "_publish",
     "ats_operator_emails",
+    "clean_entry",
     "data_diff",
     "listing_remove",
     "listing_upsert",
@@ -89,4 +98,9 @@ __all__ = [
     "service_save",
     "service_submit",
     "services_flag_stale",
+    "vocabulary_entries",
+    "vocabulary_preview",
+    "vocabulary_remove_entry",
+    "vocabulary_restore",
+    "vocabulary_save_entry",
 ]
