@@ -13,17 +13,20 @@ from .forms import ProfileForm
 from .identity_adapter import is_staff_account
 from .nav import nav_for
 from .roles import grants_of
+from .todo import todo_for
 
 
 @signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The reserved area: what the person can do, by role."""
+    """The reserved area: what waits for the person (each app's count, scoped to their ATS, see
+    todo.py) and what they can do, by role."""
     return render(
         request,
         "accounts/home.html",
         {
             "grants": grants_of(request.user),
             "nav_items": nav_for(request.user),
+            "todo": todo_for(request.user),
         },
     )
 

@@ -25,6 +25,11 @@ class CallsConfig(AppConfig):
 
         register_loader(40, "calls", demo.load)
         register_nav(NavItem(_("Bandi"), "calls:home", _can_use_calls, 35))
+        from equilibri.accounts.todo import register_todo
+
+        from . import todo
+
+        register_todo(todo.todo)
         register_job(
             PeriodicJob("calls_reminders", timedelta(hours=6), tasks.send_call_reminders.enqueue)
         )

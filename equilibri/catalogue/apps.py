@@ -26,6 +26,11 @@ class CatalogueConfig(AppConfig):
 
         register_loader(40, "services", demo.load)
         register_nav(NavItem(_("Servizi"), "catalogue:index", _works_on_catalogue, 30))
+        from equilibri.accounts.todo import register_todo
+
+        from . import todo
+
+        register_todo(todo.todo)
         register_job(
             PeriodicJob("flag_stale_services", timedelta(days=1), tasks.flag_stale_services.enqueue)
         )

@@ -22,6 +22,11 @@ class DesksConfig(AppConfig):
         from . import demo, rules, selectors, tasks  # noqa: F401  (rules: permissions)
 
         register_loader(50, "desks", demo.load)
+        from equilibri.accounts.todo import register_todo
+
+        from . import todo
+
+        register_todo(todo.todo)
         register_grant_provider(selectors.desk_operator_grants)
         register_exporter("desk_appointments", selectors.appointments_export)
         tasks.register_periodic_jobs()

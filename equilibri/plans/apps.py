@@ -18,4 +18,9 @@ class PlansConfig(AppConfig):
         register_nav(NavItem(_("Piani e progetti"), "plans:plan_list", rules.reads_plans, 30))
         register_nav(NavItem(_("Monitoraggio"), "monitoring:report_list", rules.reads_plans, 31))
         register_nav(NavItem(_("Comitato"), "committee:home", rules.reads_plans, 32))
+        from equilibri.accounts.todo import register_todo
+
+        from . import todo
+
+        register_todo(todo.todo)
         register_periodic_jobs()

@@ -28,6 +28,11 @@ class VouchersConfig(AppConfig):
             )
         )
         register_exporter("vouchers", selectors.export_for)
+        from equilibri.accounts.todo import register_todo
+
+        from . import todo
+
+        register_todo(todo.todo)
         from equilibri.core.offers import register_offer_provider
 
         register_offer_provider(selectors.offers_for)
