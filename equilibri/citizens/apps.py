@@ -20,7 +20,7 @@ class CitizensConfig(AppConfig):
             NavItem(
                 _("Segnalazioni e valutazioni"),
                 "citizens:message_list",
-                lambda user: bool(user.has_perm("citizens.read_messages")),
+                lambda user: bool(user.has_perm("citizens.read_messages")),  # type: ignore[attr-defined]
                 order=70,
             )
         )

@@ -37,7 +37,7 @@ class _ToAtsForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("comune") and not data.get("ats") and not self.errors.get("comune"):
             self.add_error("comune", _("Indica il tuo comune oppure scegli l'ATS."))
         return data

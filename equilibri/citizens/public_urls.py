@@ -26,4 +26,7 @@ urlpatterns = [
     path("accessibilita/segnala/", views.accessibility_report, name="accessibility_report"),
     path("contatti/scrivi/", views.contact, name="contact"),
     path("valuta/", views.rate, name="rate"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
 ]

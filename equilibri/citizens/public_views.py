@@ -2,14 +2,21 @@
 person's own things) and the forms anyone may send: an accessibility report, a message to an ATS,
 a rating of their experience. The anonymous ones are rate-limited."""
 
+import hashlib
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from equilibri.accounts.decorators import signed_in_required
 from equilibri.catalogue import selectors as catalogue_selectors
@@ -64,7 +71,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Preferenze salvate."))
     else:
         for error in form.errors.get("comune", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("citizens_public:home")
 
 
@@ -124,6 +131,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @signed_in_required
+@require_GET
 def appointment_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The appointment as an .ics file, to add to any calendar app."""
     appointment = _own_appointment(request, pk)
@@ -169,7 +177,7 @@ def erasure(request: HttpRequest) -> HttpResponse:
                 kind=Message.Kind.ERASURE,
                 body=form.cleaned_data["body"],
                 ats=form.cleaned_data["ats"],
-                name=request.user.get_full_name(),
+                name=request.user.get_full_name(),  # type: ignore[union-attr]
                 subject=_("Cancellazione dei dati"),
                 user=request.user,
             )
@@ -256,3 +264,108 @@ def rate(request: HttpRequest) -> HttpResponse:
         "citizens/rate.html",
         {"form": form, "moment_label": Rating.Moment(moment).label},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The installable web app: manifest, service worker, offline page.
+
+# Pages the service worker keeps for offline reading: the person's own, each time they are
+# opened online (and the saved services' pages the personal area names).
+OFFLINE_PAGES = ("citizens_public:home", "desks_public:my_appointments")
+# The shell: what the offline page needs to look like the site.
+SHELL_ASSETS = (
+    "vendor/bootstrap-italia/css/fonts.css",
+    "vendor/bootstrap-italia/css/bootstrap-italia.min.css",
+    "equilibri/css/app.css",
+    "equilibri/img/favicon.svg",
+    "equilibri/img/logo.svg",
+    "vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js",
+    "vendor/htmx/htmx.min.js",
+    "citizens/pwa.js",
+    "citizens/icons/icon-192.png",
+)
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The Web App Manifest: "add to home screen" opens the personal area, standalone."""
+    data = {
+        "name": _("Equilibri — Conciliazione vita-lavoro in Lombardia"),
+        "short_name": "Equilibri",
+        "description": _(
+            "I servizi, gli sportelli, i voucher e i bandi per conciliare vita e lavoro, e la "
+            "tua area personale."
+        ),
+        "lang": get_language() or "it",
+        "dir": "ltr",
+        "id": reverse("citizens_public:home"),
+        "start_url": reverse("citizens_public:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0066cc",
+        "icons": [
+            {
+                "src": static(f"citizens/icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
+            for size in (192, 512)
+        ]
+        + [
+            {
+                "src": static("citizens/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            }
+        ],
+        "shortcuts": [
+            {
+                "name": _("I miei appuntamenti"),
+                "url": reverse("citizens_public:home") + "#appuntamenti",
+            },
+            {"name": _("Cerca un servizio"), "url": reverse("catalogue_public:search")},
+            {"name": _("Sportelli"), "url": reverse("desks_public:nearest")},
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, default=str),
+        content_type="application/manifest+json; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, a template so that it names the static files by their hashed
+    names; its version changes with them, which replaces the old shell."""
+    shell = [reverse("citizens_public:offline"), *(static(path) for path in SHELL_ASSETS)]
+    pages = [reverse(name) for name in OFFLINE_PAGES]
+    version = hashlib.sha256(json.dumps([shell, pages]).encode()).hexdigest()[:12]
+    response = render(
+        request,
+        "citizens/sw.js",
+        {
+            # Our own addresses only, as JSON: nothing a visitor typed.
+            "config": json.dumps(
+                {
+                    "version": version,
+                    "shell": shell,
+                    "pages": pages,
+                    "offline": reverse("citizens_public:offline"),
+                    "logout": reverse("account_logout"),
+                    "static": settings.STATIC_URL,
+                }
+            )
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    # Browsers check for a new worker at most daily anyway; no cache may keep an old one.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the app shows for a page it has not kept, when there is no connection."""
+    return render(request, "citizens/offline.html")

@@ -207,7 +207,7 @@ def free_slots_for(appointment) -> list:
 def notifications_of(user, limit: int = 10) -> list[dict]:
     """The latest changes to the person's things, newest first: voucher applications' state
     changes and the answers to their messages."""
-    items = []
+    items: list[dict[str, Any]] = []
     for event in vouchers_selectors.events_of(user)[:limit]:
         items.append(
             {

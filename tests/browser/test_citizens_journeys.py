@@ -149,3 +149,66 @@ def test_forms_work_without_javascript(page_without_js, demo_data, live_server):
     for name in ("core:home", "core:contacts", "citizens_public:accessibility_report"):
         open_page(page, live_server.url + reverse(name))
         expect(page.locator("main h1")).to_be_visible()
+
+
+def test_app_installs_and_opens_appointments_offline(browser, demo_data, live_server):
+    """On a phone-sized browser: the manifest is valid with its icons, the service worker takes
+    the page, the personal area (with the appointment) opens with the network cut, a page never
+    kept shows the offline page, and signing out deletes the kept pages."""
+    from equilibri.accounts.models import User
+
+    user = User.objects.get(email="cittadina@demo.equilibri.it")
+    slot = bookable_slots(Desk.objects.get(name=ERBA)).first()
+    desks_services.appointment_book(
+        slot=slot, name="Cittadina", email=user.email, topic="Congedo parentale", user=user
+    )
+    context = browser.new_context(
+        locale="it-IT",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        manifest = page.request.get(live_server.url + reverse("citizens_public:manifest"))
+        assert manifest.ok
+        assert manifest.headers["content-type"].startswith("application/manifest+json")
+        data = manifest.json()
+        assert data["display"] == "standalone" and data["short_name"] and data["name"]
+        assert data["start_url"] == reverse("citizens_public:home")
+        for icon in data["icons"]:
+            answer = page.request.get(live_server.url + icon["src"])
+            assert answer.ok and answer.headers["content-type"] == "image/png", icon
+
+        sign_in(page, live_server, "cittadina", totp=False)
+        home = live_server.url + reverse("citizens_public:home")
+        open_page(page, home)
+        assert page.evaluate("navigator.serviceWorker.ready.then(r => Boolean(r.active))")
+        expect(page.locator("link[rel=manifest]")).to_have_attribute(
+            "href", reverse("citizens_public:manifest")
+        )
+        # Opened again, the page goes through the worker, which keeps a copy.
+        page.reload()
+        page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+        page.wait_for_function(
+            "caches.open('equilibri-personal')"
+            f".then(c => c.match('{reverse('citizens_public:home')}')).then(Boolean)",
+            polling=200,
+        )
+
+        context.set_offline(True)
+        page.goto(home)
+        expect(page.get_by_role("heading", name="I miei appuntamenti")).to_be_visible()
+        expect(page.locator("main")).to_contain_text(ERBA)
+        page.goto(live_server.url + reverse("desks_public:faq"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sei offline")
+        context.set_offline(False)
+
+        open_page(page, home)
+        page.locator("header form[action$='/logout/'] button").click()
+        page.wait_for_url(re.compile(r"/$|/account/logout/"))
+        page.wait_for_function("caches.has('equilibri-personal').then(kept => !kept)", polling=200)
+    finally:
+        context.close()

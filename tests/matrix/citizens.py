@@ -75,6 +75,10 @@ ROWS: dict = {
     ("citizens_public:accessibility_report", None): public(),
     ("citizens_public:contact", None): public(),
     ("citizens_public:rate", None): public(),
+    # The installable web app.
+    ("citizens_public:manifest", None): public(),
+    ("citizens_public:service_worker", None): public(),
+    ("citizens_public:offline", None): public(),
     ("citizens:message_list", None): queue(),
     # Another ATS's message: Insubria's operator gets a 404, the Region and superusers read it.
     ("citizens:message_detail", milano_message): queue(ats_operator=404),
@@ -95,6 +99,11 @@ POSTS: dict = {
     ("citizens_public:service_save", unpublished_service): {
         ANON: 302,
         **dict.fromkeys(PERSONAS, 404),
+    },
+    # A download: it takes no POST.
+    ("citizens_public:appointment_calendar", cittadino_appointment): {
+        ANON: 302,
+        **dict.fromkeys(PERSONAS, 405),
     },
     # Without data: the form again with its errors, nothing saved.
     ("citizens_public:erasure", None): {ANON: 302, **dict.fromkeys(PERSONAS, 200)},
