@@ -12,7 +12,9 @@ visitors may type the catalogue's Italian words too), so English words never cha
 search. A process keeps each site's vocabulary until the vocabulary version changes: a token
 kept in the shared cache (`vocabulary_version`), set by every saved change once committed and
 read from the database when the cache has none (at most every VERSION_SECONDS per machine), so
-a change reaches every server within that time, at once where the cache is shared (Redis).
+a change reaches every server within that time, at once where the cache is shared (Redis). A
+process looks the token up at most once a second (LOCAL_SECONDS): a search reads the vocabulary
+several times, and a Redis round trip each would cost more than the look-up saves.
 
 Also the index's stop words: the index and the query drop the same ones (changing them needs a
 reindex, so they stay here, in code, not in the editable files)."""
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -198,9 +201,18 @@ def _version_in_database() -> str:
     return f"{latest[0]}:{latest[1].timestamp()}" if latest else "0"
 
 
+# The token as this process last read it, and when: a search reads the vocabulary several
+# times (its words, its places, its typos), the shared cache at most once in LOCAL_SECONDS.
+LOCAL_SECONDS = 1.0
+_seen: dict[str, object] = {"version": None, "at": 0.0}
+
+
 def vocabulary_version() -> str:
-    """The vocabulary's current version token: from the shared cache (one look-up a search),
-    from the database when the cache has none."""
+    """The vocabulary's current version token: from the shared cache (a look-up a second at
+    most), from the database when the cache has none."""
+    now = time.monotonic()
+    if _seen["version"] is not None and now - float(_seen["at"]) < LOCAL_SECONDS:  # type: ignore[arg-type]
+        return str(_seen["version"])
     cache = caches["default"]
     try:
         version = cache.get(VERSION_KEY)
@@ -210,11 +222,14 @@ def vocabulary_version() -> str:
     if version is None:
         version = _version_in_database()
         publish_version(version)
+    _seen.update(version=str(version), at=now)
     return str(version)
 
 
 def publish_version(version: str | None = None) -> None:
-    """Tells every process of the platform the vocabulary's version (after a change commits)."""
+    """Tells every process of the platform the vocabulary's version (after a change commits);
+    this one at once."""
+    _seen.update(version=None, at=0.0)
     try:
         caches["default"].set(VERSION_KEY, version or _version_in_database(), VERSION_SECONDS)
     except Exception:
@@ -277,6 +292,7 @@ def lexicon(language: str | None = None) -> Lexicon:
 def forget() -> None:
     """Drops the vocabularies this process built (tests)."""
     _built.clear()
+    _seen.update(version=None, at=0.0)
 
 
 @lru_cache(maxsize=1)
