@@ -373,29 +373,25 @@ class ReferenceIndex:
             pk = next((t.pk for t in taxonomy_terms() if t.code == q.category), -1)
             filters.append(self._filter(self._term("cat", str(pk))))
         center = radius = None
-        inside_q = edge_q = None
         if q.comune is not None:
             center = (float(q.comune.lat), float(q.comune.lon))
         if center is not None and q.radius_km is not None:
             from django.conf import settings
 
             radius = min(max(float(q.radius_km), 0.0), float(settings.MAX_SEARCH_RADIUS_KM))
-            inside_q, edge_q = self._circle(center, radius)
-        sid_of = self.searcher.fast_field_values
         half = sum(weights) / 2 - EPS
         # Every service the platform's MATCH reads: those holding half of the weight.
         match = self._at_least(units_q, weights, half)
         if match is None:
             return Answer([], 0, (time.perf_counter() - t0) * 1000)
-        # The services on the circle's edge (and not inside it): their exact distance, and
-        # which concepts each holds (the score of one constant per concept is its weight).
-        edge_kept: dict[int, tuple[float, float]] = {}  # sid -> (weight held, distance)
-        if edge_q is not None:
+        # The most weight any service in the circle holds (several concepts): one hit ordered
+        # by the sum of one constant per concept (its weight) among those inside, and the
+        # same sum for each service on the edge, whose distance is checked.
+        best = sum(weights)
+        if several:
             cover_q = tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Must, self._filter(match)),
-                    (tantivy.Occur.Must, self._filter(edge_q)),
-                    (tantivy.Occur.MustNot, inside_q),
                     *((tantivy.Occur.Must, f) for f in filters),
                     *(
                         (tantivy.Occur.Should, tantivy.Query.const_score_query(u, w))
@@ -403,41 +399,45 @@ class ReferenceIndex:
                     ),
                 ]
             )
-            n = self.searcher.search(cover_q, limit=1, count=True).count
-            if n:
-                hits = self.searcher.search(cover_q, limit=n, count=False).hits
-                sids = sid_of("sid", [a for _s, a in hits])
-                for (score, _a), sid in zip(hits, sids, strict=True):
-                    d = self._distance(sid, center)
-                    if d is not None and d <= radius:
-                        # (tantivy's scores are f32; the weights have three decimals)
-                        edge_kept[sid] = (round(score, 3) if several else 1.0, d)
-        area = [self._filter(inside_q)] if inside_q is not None else []
-        # The most weight any service holds (several concepts): the best of those inside (one
-        # hit ordered by the sum of the constants) and of those on the edge.
-        best = sum(weights)
-        if several:
-            cover_q = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Must, self._filter(match)),
-                    *((tantivy.Occur.Must, f) for f in [*filters, *area]),
-                    *(
-                        (tantivy.Occur.Should, tantivy.Query.const_score_query(u, w))
-                        for u, w in zip(units_q, weights, strict=True)
-                    ),
-                ]
-            )
-            top = self.searcher.search(cover_q, limit=1, count=False).hits
-            best = max([round(top[0][0], 3)] if top else [0.0])
-            best = max([best, *(c for c, _d in edge_kept.values())])
+            if radius is None:
+                top = self.searcher.search(cover_q, limit=1, count=False).hits
+                best = round(top[0][0], 3) if top else 0.0
+            else:
+                inside_q, _edge = self._circle(center, radius)
+                top = self.searcher.search(
+                    self._all(cover_q, self._filter(inside_q)), limit=1, count=False
+                ).hits
+                # (tantivy's scores are f32; the weights have three decimals)
+                covers = [round(top[0][0], 3)] if top else [0.0]
+                covers += [round(c, 3) for c, _sid in self._edge(cover_q, center, radius)]
+                best = max(covers)
         floor = max(best - max(weights) - EPS, half)
         kept = self._at_least(units_q, weights, floor)
         if kept is None:
             return Answer([], 0, (time.perf_counter() - t0) * 1000)
-        total = self.searcher.search(
-            self._all(self._filter(kept), *filters, *area), limit=1, count=True
-        ).count
-        total += sum(1 for c, _d in edge_kept.values() if c >= floor)
+        full = sum(weights) - EPS
+        complete = self._at_least(units_q, weights, full)
+        # One weakness is forgiven, not two: missing a concept, temporarily closed, in the
+        # outer half of the radius. So: complete and open anywhere in the circle; complete and
+        # closed, or open and missing a concept, in its inner half.
+        open_q, closed_q = (self._filter(self._term("closed", c)) for c in (0, 1))
+        partial = None
+        if floor < full and kept is not None and complete is not None:
+            partial = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._filter(kept)), (tantivy.Occur.MustNot, complete)]
+            )
+        half_r = float(q.radius_km) / 2 if radius is not None else None
+        parts = [
+            (complete, open_q, radius),
+            (complete, closed_q, half_r),
+            (partial, open_q, half_r),
+        ]
+        total = 0
+        for text_q, state, limit in parts:
+            if text_q is not None:
+                total += self._count(
+                    self._all(self._filter(text_q), state, *filters), center, limit
+                )
         # The page: levels of weight held, best first; in each, open then closed; in each of
         # those, BM25 (divided by 1 + d / 5 near a comune).
         levels = sorted(
@@ -453,15 +453,17 @@ class ReferenceIndex:
         page: list[int] = []
         for level in levels:
             exact = self._exactly(units_q, weights, level) if several else None
-            for closed in (0, 1):
+            whole = level >= full
+            for closed in (0, 1) if whole else (0,):
                 if len(page) >= per_page:
                     break
                 # (The circle is read ring by ring in `_top`.)
-                must = [*filters, self._filter(self._term("closed", closed))]
+                must = [*filters, open_q if closed == 0 else closed_q]
                 if exact is not None:
                     must.append(self._filter(exact))
+                limit = radius if whole and closed == 0 else half_r
                 segment = self._all(text, *must)
-                page += self._top(segment, per_page - len(page), center, radius)
+                page += self._top(segment, per_page - len(page), center, limit)
         engine_ms = (time.perf_counter() - t0) * 1000
         return Answer(page, total, engine_ms)
 
@@ -484,6 +486,39 @@ class ReferenceIndex:
         return tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, self._term("cell", cell)) for cell in cells]
         )
+
+    def _edge(self, query, center, radius: float) -> list[tuple[float, int]]:
+        """(score, id) of the services of `query` found only in the circle's edge cells and
+        within its radius (their exact distance)."""
+        inside_q, edge_q = self._circle(center, radius)
+        q = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, query),
+                (tantivy.Occur.Must, self._filter(edge_q)),
+                (tantivy.Occur.MustNot, inside_q),
+            ]
+        )
+        n = self.searcher.search(q, limit=1, count=True).count
+        if not n:
+            return []
+        hits = self.searcher.search(q, limit=n, count=False).hits
+        sids = self.searcher.fast_field_values("sid", [a for _s, a in hits])
+        out = []
+        for (score, _a), sid in zip(hits, sids, strict=True):
+            d = self._distance(sid, center)
+            if d is not None and d <= radius:
+                out.append((score, sid))
+        return out
+
+    def _count(self, query, center, radius: float | None) -> int:
+        """How many services of `query` are within the radius (all without one)."""
+        if radius is None or center is None:
+            return self.searcher.search(query, limit=1, count=True).count
+        inside_q, _edge = self._circle(center, radius)
+        inside = self.searcher.search(
+            self._all(query, self._filter(inside_q)), limit=1, count=True
+        ).count
+        return inside + len(self._edge(query, center, radius))
 
     def _distance(self, sid: int, center) -> float | None:
         pts = self.points.get(sid)
