@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from equilibri.core import identifiers
+from equilibri.core.genders import Gender
 
 
 class Channel(models.TextChoices):
@@ -337,11 +338,8 @@ class Appointment(models.Model):
         return self.state in {self.State.PENDING, self.State.BOOKED}
 
 
-class GenderChoice(models.TextChoices):
-    FEMALE = "female", _("Donna")
-    MALE = "male", _("Uomo")
-    OTHER = "other", _("Altro")
-    UNSPECIFIED = "unspecified", _("Non indicato")
+# The platform's one set of gender categories (core.genders), under the name this app used.
+GenderChoice = Gender
 
 
 class AgeBand(models.TextChoices):

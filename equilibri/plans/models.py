@@ -346,6 +346,23 @@ class IndicatorValue(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # The other two of the platform's gender categories (core.genders), as the desks count them.
+    other_gender = models.DecimalField(
+        _("di cui altro genere"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    gender_unspecified = models.DecimalField(
+        _("di cui genere non indicato"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
 
     class Meta:
         constraints = [

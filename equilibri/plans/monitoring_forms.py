@@ -26,7 +26,8 @@ def _number(label, initial) -> forms.DecimalField:
 
 
 class ReportForm(forms.Form):
-    """The narrative and one value per indicator (with women and men when by gender)."""
+    """The narrative and one value per indicator (by gender, in core.genders' categories, when
+    the indicator is)."""
 
     narrative = forms.CharField(
         label=_("Relazione descrittiva del periodo"),
@@ -55,12 +56,24 @@ class ReportForm(forms.Form):
                     _("%(name)s: di cui uomini — %(action)s") % names,
                     current.men if current else None,
                 )
+                self.fields[f"other_gender_{indicator.pk}"] = _number(
+                    _("%(name)s: di cui altro genere — %(action)s") % names,
+                    current.other_gender if current else None,
+                )
+                self.fields[f"gender_unspecified_{indicator.pk}"] = _number(
+                    _("%(name)s: di cui genere non indicato — %(action)s") % names,
+                    current.gender_unspecified if current else None,
+                )
 
     def values(self) -> dict[int, IndicatorInput]:
         data = self.cleaned_data
         return {
             i.pk: IndicatorInput(
-                data.get(f"value_{i.pk}"), data.get(f"women_{i.pk}"), data.get(f"men_{i.pk}")
+                data.get(f"value_{i.pk}"),
+                data.get(f"women_{i.pk}"),
+                data.get(f"men_{i.pk}"),
+                data.get(f"other_gender_{i.pk}"),
+                data.get(f"gender_unspecified_{i.pk}"),
             )
             for i in self.indicators
         }

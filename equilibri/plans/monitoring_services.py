@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role, ats_ids_for, is_region_wide
 from equilibri.core import audit, mail
+from equilibri.core.money import format_number
 from equilibri.core.uploads import check_upload
 from equilibri.network.models import AllianceRole, OrganisationRole
 
@@ -270,10 +271,13 @@ class IndicatorInput:
     value: Decimal | None
     women: Decimal | None = None
     men: Decimal | None = None
+    # The other categories of core.genders: optional, nothing written counts as 0.
+    other_gender: Decimal | None = None
+    gender_unspecified: Decimal | None = None
 
 
 def _check_value(indicator: Indicator, data: IndicatorInput) -> None:
-    for number in (data.value, data.women, data.men):
+    for number in (data.value, data.women, data.men, data.other_gender, data.gender_unspecified):
         if number is not None and number < 0:
             raise ValidationError(
                 _("Il valore di «%(name)s» non può essere negativo.") % {"name": indicator.name}
@@ -284,17 +288,22 @@ def _check_value(indicator: Indicator, data: IndicatorInput) -> None:
                 _("Per «%(name)s» indica quante sono le donne e quanti gli uomini.")
                 % {"name": indicator.name}
             )
-        if data.women + data.men != data.value:
+        other = data.other_gender or Decimal(0)
+        unspecified = data.gender_unspecified or Decimal(0)
+        if data.women + data.men + other + unspecified != data.value:
             raise ValidationError(
                 _(
-                    "Per «%(name)s» donne (%(women)s) più uomini (%(men)s) devono fare il "
-                    "valore totale (%(value)s)."
+                    "Per «%(name)s» donne (%(women)s), uomini (%(men)s), altro genere "
+                    "(%(other)s) e genere non indicato (%(unspecified)s) devono fare il valore "
+                    "totale (%(value)s)."
                 )
                 % {
                     "name": indicator.name,
-                    "women": data.women,
-                    "men": data.men,
-                    "value": data.value,
+                    "women": format_number(data.women),
+                    "men": format_number(data.men),
+                    "other": format_number(other),
+                    "unspecified": format_number(unspecified),
+                    "value": format_number(data.value),
                 }
             )
 
@@ -334,6 +343,10 @@ def report_save(
                 "value": data.value,
                 "women": data.women if by_gender else None,
                 "men": data.men if by_gender else None,
+                "other_gender": (data.other_gender or Decimal(0)) if by_gender else None,
+                "gender_unspecified": (
+                    (data.gender_unspecified or Decimal(0)) if by_gender else None
+                ),
             },
         )
     report.narrative = narrative

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from equilibri.accounts.models import User
+from equilibri.core.genders import Gender
 from equilibri.network.models import Organisation
 from equilibri.plans.models import Action
 from equilibri.territory.models import Comune
@@ -173,7 +174,7 @@ def load() -> None:
             first_name=first,
             last_name=last,
             fiscal_code=code,
-            gender="F" if code[9] >= "4" else "M",
+            gender=Gender.FEMALE if code[9] >= "4" else Gender.MALE,
             address="Via dimostrativa 1",
             comune=tradate,
             iban=DEMO_IBAN,
@@ -284,7 +285,7 @@ def _milano(today: datetime.date) -> None:
         "first_name": "Marco",
         "last_name": "Rossi",
         "fiscal_code": "RSSMRC84B03F205J",
-        "gender": "M",
+        "gender": Gender.MALE,
         "address": "Via dimostrativa 2",
         "comune": Comune.objects.filter(name="Milano").first(),
         "iban": DEMO_IBAN,

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from equilibri.core import identifiers
+from equilibri.core import genders, identifiers
 from equilibri.core.models import StateEvent
 from equilibri.core.money import MoneyField
 
@@ -169,9 +169,9 @@ class VoucherApplication(models.Model):
         REJECTED = "rejected", _("Respinta")
         PAID = "paid", _("Pagata")
 
-    class Gender(models.TextChoices):
-        WOMAN = "F", _("Donna")
-        MAN = "M", _("Uomo")
+    # The platform's categories (core.genders); read from the codice fiscale, so only the first
+    # two occur here, but the statistics add them up with the desks' and the monitoring's.
+    Gender = genders.Gender
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(
@@ -185,7 +185,9 @@ class VoucherApplication(models.Model):
     first_name = models.CharField(_("nome"), max_length=100, blank=True)
     last_name = models.CharField(_("cognome"), max_length=100, blank=True)
     fiscal_code = identifiers.TaxCodeField(_("codice fiscale"), max_length=16, blank=True)
-    gender = models.CharField(_("genere"), max_length=1, choices=Gender.choices, blank=True)
+    gender = models.CharField(
+        _("genere"), max_length=genders.MAX_LENGTH, choices=Gender.choices, blank=True
+    )
     phone = identifiers.PhoneField(_("telefono"), max_length=30, blank=True)
     address = models.CharField(_("indirizzo di residenza"), max_length=200, blank=True)
     comune = models.ForeignKey(

@@ -178,8 +178,8 @@ def paid_totals(action_id: int, start, end) -> dict:
     )
     total = paid.aggregate(n=Count("pk"), euros=Sum("paid_amount"))
     people = paid.values("fiscal_code", "gender").distinct()
-    women = people.filter(gender=VoucherApplication.Gender.WOMAN).count()
-    men = people.filter(gender=VoucherApplication.Gender.MAN).count()
+    women = people.filter(gender=VoucherApplication.Gender.FEMALE).count()
+    men = people.filter(gender=VoucherApplication.Gender.MALE).count()
     return {
         "vouchers": Decimal(total["n"] or 0),
         "euros": total["euros"] or Decimal("0"),

@@ -129,7 +129,7 @@ def test_women_and_men_must_make_the_value(report_of, user_of):
     report = report_of(R.DRAFT)
     gendered = next(i for i in services.report_indicators(report) if i.by_gender)
     bad = {gendered.pk: services.IndicatorInput(Decimal(10), Decimal(6), Decimal(3))}
-    with pytest.raises(ValidationError, match=r"donne .* più uomini .* devono fare"):
+    with pytest.raises(ValidationError, match=r"donne \(6\), uomini \(3\).* devono fare"):
         services.report_save(
             report=report, narrative="", values=bad, by=user_of("alleanza.tradate")
         )
@@ -142,6 +142,26 @@ def test_women_and_men_must_make_the_value(report_of, user_of):
     services.report_save(report=report, narrative="", values=good, by=user_of("alleanza.tradate"))
     value = report.values.get(indicator=gendered)
     assert (value.value, value.women, value.men) == (10, 6, 4)
+    assert (value.other_gender, value.gender_unspecified) == (0, 0)
+    # The platform's other categories (core.genders), as the desks record them: people who did
+    # not say their gender are counted, not forced into women or men.
+    four = {
+        gendered.pk: services.IndicatorInput(
+            Decimal(10), Decimal(5), Decimal(3), Decimal(1), Decimal(1)
+        )
+    }
+    services.report_save(report=report, narrative="", values=four, by=user_of("alleanza.tradate"))
+    value.refresh_from_db()
+    assert (value.women, value.men, value.other_gender, value.gender_unspecified) == (5, 3, 1, 1)
+    over = {
+        gendered.pk: services.IndicatorInput(
+            Decimal(10), Decimal(5), Decimal(3), Decimal(1), Decimal(2)
+        )
+    }
+    with pytest.raises(ValidationError, match=r"genere non indicato \(2\)"):
+        services.report_save(
+            report=report, narrative="", values=over, by=user_of("alleanza.tradate")
+        )
 
 
 def test_submit_lists_what_is_missing_and_keeps_the_draft(report_of, user_of):

@@ -46,7 +46,7 @@ def test_codice_fiscale_and_iban_are_validated_and_gender_comes_from_the_code(sc
         application=application, by=user, fiscal_code=VALID_CF.lower(), iban=VALID_IBAN
     )
     application.refresh_from_db()
-    assert application.fiscal_code == VALID_CF and application.gender == "F"
+    assert application.fiscal_code == VALID_CF and application.gender == "female"
 
 
 def test_an_employer_outside_the_scheme_is_refused(scheme, worker, db):

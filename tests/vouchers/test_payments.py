@@ -172,7 +172,7 @@ def test_applications_are_anonymised_years_after_the_scheme_closes(approved, set
     application.refresh_from_db()
     assert application.anonymised_at and application.fiscal_code == "" and application.iban == ""
     assert application.applicant is None and application.approved_amount == Decimal("150.00")
-    assert application.gender == "F"  # kept for the statistics
+    assert application.gender == "female"  # kept for the statistics
     assert not storage.exists(path)
 
 

@@ -56,6 +56,11 @@ def indicator_feeds_apply(*, report) -> int:
                     "value": values.get(key, Decimal("0")),
                     "women": values.get("women") if gendered else None,
                     "men": values.get("men") if gendered else None,
+                    # A feed that counts only women and men has none of the others.
+                    "other_gender": values.get("other_gender", Decimal(0)) if gendered else None,
+                    "gender_unspecified": (
+                        values.get("gender_unspecified", Decimal(0)) if gendered else None
+                    ),
                 },
             )
             written += 1

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from equilibri.core import identifiers
+from equilibri.core import genders, identifiers
 
 from .. import selectors
 from ..models import ApplicationEvent, FamilyMember, Scheme, VoucherApplication
@@ -91,7 +91,9 @@ def application_update(*, application: VoucherApplication, by, **fields) -> Vouc
     for name, value in fields.items():
         setattr(application, name, value)
     if application.fiscal_code:
-        application.gender = codicefiscale.decode(application.fiscal_code)["gender"]
+        application.gender = genders.from_fiscal_code(
+            codicefiscale.decode(application.fiscal_code)["gender"]
+        )
     application.save()
     return application
 
