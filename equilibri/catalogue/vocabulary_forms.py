@@ -48,7 +48,7 @@ class VocabularyEntryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         terms = TaxonomyTerm.objects.order_by("position", "name").values_list("code", "name")
-        self.fields["taxonomy"].choices = [("", "—"), *terms[:500]]
+        self.fields["taxonomy"].choices = [("", "—"), *terms[:500]]  # type: ignore[attr-defined]
 
     def entry_fields(self) -> dict:
         """What services.vocabulary takes: the meanings one a line."""
