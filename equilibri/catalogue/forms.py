@@ -4,6 +4,7 @@ service editor (one main form plus a formset per list: locations, hours, closure
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from django import forms
@@ -26,10 +27,15 @@ from equilibri.territory.forms import ComuneField
 from equilibri.territory.models import Comune
 
 from .models import CostOption, Location, Schedule, Service
+from .query import month_name, weekday_name
 from .search import Term, taxonomy_terms
 from .services import LANGUAGE_NAMES
 
 DEFAULT_RADIUS_KM = 20
+# Ages in months up to five years (a nido's "18 mesi"), in years (decimals allowed) up to 120.
+MAX_AGE_YEARS = 120
+MAX_AGE_MONTHS = 60
+MIN_RADIUS_KM = Decimal("0.1")
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -53,6 +59,46 @@ def _category_choices(language: str, terms: tuple[Term, ...]) -> tuple[tuple[str
     return tuple(choices)
 
 
+def month_choices() -> list[tuple[str, str]]:
+    return list(_month_choices(get_language() or "it"))
+
+
+@lru_cache(maxsize=8)
+def _month_choices(language: str) -> tuple[tuple[str, str], ...]:
+    # Translated once per language (`FastSelect` keeps its options' HTML by choices).
+    return (
+        ("", str(_("Qualsiasi mese"))),
+        *((str(m), month_name(m)) for m in range(1, 13)),
+    )
+
+
+def weekday_choices() -> list[tuple[str, str]]:
+    return list(_weekday_choices(get_language() or "it"))
+
+
+@lru_cache(maxsize=8)
+def _weekday_choices(language: str) -> tuple[tuple[str, str], ...]:
+    return (
+        ("", str(_("Qualsiasi giorno"))),
+        *((str(d), weekday_name(d)) for d in range(7)),
+    )
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal number written with a comma or a point ("7,5" or "7.5"), at most 20 characters
+    (a longer one is not a number anyone means)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+            if len(value) > 20:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return super().to_python(value)
+        except InvalidOperation:  # pragma: no cover - Django turns it into "invalid" already
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def language_choices() -> list[tuple[str, str]]:
     return [
         ("", str(_("Qualsiasi lingua"))),
@@ -68,30 +114,84 @@ class SearchForm(forms.Form):
     )
     categoria = forms.ChoiceField(label=_("Categoria"), required=False, widget=FastSelect)
     comune = ComuneField(label=_("Vicino a (comune)"), required=False)
-    raggio = forms.IntegerField(
+    raggio = LocalDecimalField(
         label=_("Distanza massima (km)"),
         required=False,
-        min_value=1,
+        min_value=MIN_RADIUS_KM,
         max_value=settings.MAX_SEARCH_RADIUS_KM,
+        max_digits=6,
+        decimal_places=1,
         widget=FastNumberInput,
         help_text=format_lazy(
-            _("Da 1 a {max} km; se non la indichi: {default} km."),
+            _("Fino a {max} km, anche con un decimale (7,5); se non la indichi: {default} km."),
             max=settings.MAX_SEARCH_RADIUS_KM,
             default=DEFAULT_RADIUS_KM,
         ),
+        error_messages={
+            "invalid": _("Scrivi la distanza in km con un numero, ad esempio 7,5."),
+            "min_value": _("La distanza deve essere almeno di 0,1 km."),
+            "max_value": format_lazy(
+                _("La distanza può essere al massimo di {max} km."),
+                max=settings.MAX_SEARCH_RADIUS_KM,
+            ),
+            "max_decimal_places": _("Indica la distanza con al massimo un decimale (7,5)."),
+            "max_digits": _("Scrivi la distanza in km con un numero, ad esempio 7,5."),
+            "max_whole_digits": _("Scrivi la distanza in km con un numero, ad esempio 7,5."),
+        },
     )
-    eta = forms.IntegerField(
+    eta = LocalDecimalField(
         label=_("Età del bambino o della persona (anni)"),
         required=False,
         min_value=0,
-        max_value=120,
+        max_value=MAX_AGE_YEARS,
+        max_digits=5,
+        decimal_places=2,
+        widget=FastNumberInput(attrs={"step": "any"}),
+        help_text=_("Anche con decimali: 1,5 è un anno e mezzo."),
+        error_messages={
+            "invalid": _("Scrivi l'età in anni con un numero, ad esempio 6 o 1,5."),
+            "min_value": _("L'età non può essere negativa."),
+            "max_value": _("Scrivi un'età fino a 120 anni."),
+            "max_decimal_places": _("Indica l'età con al massimo due decimali."),
+            "max_digits": _("Scrivi l'età in anni con un numero, ad esempio 6 o 1,5."),
+            "max_whole_digits": _("Scrivi un'età fino a 120 anni."),
+        },
+    )
+    eta_mesi = forms.IntegerField(
+        label=_("Oppure età in mesi (sotto i 5 anni)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AGE_MONTHS,
         widget=FastNumberInput,
+        help_text=_("Per i più piccoli: ad esempio 8 mesi."),
+        error_messages={
+            "invalid": _("Scrivi l'età in mesi con un numero intero, ad esempio 8."),
+            "min_value": _("L'età non può essere negativa."),
+            "max_value": _("In mesi fino a 60 (5 anni); oltre, indica l'età in anni."),
+        },
     )
     giorno = forms.DateField(
         label=_("Aperto il giorno"),
         required=False,
         widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    mese = forms.TypedChoiceField(
+        label=_("Aperto nel mese di"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=FastSelect,
+        help_text=_("Il prossimo mese con questo nome, quello in corso compreso."),
+        error_messages={"invalid_choice": _("Scegli un mese dall'elenco.")},
+    )
+    giorno_settimana = forms.TypedChoiceField(
+        label=_("Aperto di (giorno della settimana)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=FastSelect,
+        error_messages={"invalid_choice": _("Scegli un giorno della settimana dall'elenco.")},
     )
     aperto_ora = forms.BooleanField(
         label=_("Aperto adesso"), required=False, widget=FastCheckboxInput
@@ -115,6 +215,8 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["categoria"].choices = category_choices()  # type: ignore[attr-defined]
         self.fields["lingua"].choices = language_choices()  # type: ignore[attr-defined]
+        self.fields["mese"].choices = month_choices()  # type: ignore[attr-defined]
+        self.fields["giorno_settimana"].choices = weekday_choices()  # type: ignore[attr-defined]
 
     def clean_giorno(self):
         day = self.cleaned_data.get("giorno")
@@ -128,7 +230,18 @@ class SearchForm(forms.Form):
             self.add_error("comune", _("Per ordinare per distanza indica un comune."))
         if data.get("raggio") and not data.get("comune") and "comune" in data:
             self.add_error("comune", _("Indica il comune da cui misurare la distanza."))
+        if data.get("eta") is not None and data.get("eta_mesi") is not None:
+            self.add_error("eta_mesi", _("Indica l'età in anni oppure in mesi, non in entrambi."))
         return data
+
+    def age_years(self) -> Decimal | None:
+        """The age asked for, in years (months as a fraction of a year), or None."""
+        data = self.cleaned_data
+        if data.get("eta") is not None:
+            return data["eta"]
+        if data.get("eta_mesi") is not None:
+            return (Decimal(data["eta_mesi"]) / 12).quantize(Decimal("0.01"))
+        return None
 
 
 class HelperForm(forms.Form):

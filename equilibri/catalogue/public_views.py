@@ -27,8 +27,10 @@ from .models import Service, ServiceAtLocation, TaxonomyTerm
 from .opening import next_opening, opening_of, timetable
 from .rendering import search_form, search_results, service_lines
 from .search import SearchQuery, search_services
+from .search_chips import ChipLink, form_values, page_chips
 
 PER_PAGE = 10
+LITERAL = "testo_esatto"
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -38,18 +40,23 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _query_from(form: SearchForm, page: int) -> SearchQuery:
+def _query_from(form: SearchForm, page: int, literal: bool = False) -> SearchQuery:
     data = form.cleaned_data
     comune = data.get("comune")
     radius = data.get("raggio")
     if comune is not None and radius is None:
         radius = DEFAULT_RADIUS_KM
+    age = form.age_years()
     return SearchQuery(
         text=data.get("q") or "",
         category=data.get("categoria") or None,
         comune=comune,
         radius_km=float(radius) if comune is not None and radius else None,
-        age=data.get("eta"),
+        # In whole years, as the catalogue keeps its services' ages: 8 months is 0 years.
+        age=int(age) if age is not None else None,
+        month=data.get("mese"),
+        weekday=data.get("giorno_settimana"),
+        literal=literal,
         open_on=data.get("giorno"),
         open_now=bool(data.get("aperto_ora")),
         free_only=bool(data.get("gratuito")),
@@ -108,21 +115,34 @@ def search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     view_mode = "mappa" if params.get("vista") == "mappa" else "lista"
     form = SearchForm(params or None)  # unbound without parameters: the whole catalogue
+    # "Cerca invece <the words as typed>": the text without typo correction.
+    literal = params.get(LITERAL) == "1"
     page = None
     rows: list[dict] = []
     if not form.is_bound:
         page = search_services(SearchQuery(page=_page_number(request), per_page=PER_PAGE))
     elif form.is_valid():
-        page = search_services(_query_from(form, _page_number(request)))
+        page = search_services(_query_from(form, _page_number(request), literal))
     if page is not None:
         rows = _decorate(page.hits)
     search_params = {k: v for k, v in params.items() if k not in {"pagina", "vista"} and v != ""}
     markers = _markers(rows) if view_mode == "mappa" else []
-    results_html = search_results(form, page, rows, view_mode, search_params, markers)
+    chips: list[ChipLink] = []
+    shown = form
+    if page is not None and form.is_bound and not form.errors:
+        chip_params = {**search_params, **({"vista": "mappa"} if view_mode == "mappa" else {})}
+        categories = dict(form.fields["categoria"].choices)  # type: ignore[attr-defined]
+        chips = page_chips(form.cleaned_data, page, chip_params, categories)
+        values = form_values(search_params, page)
+        if values is not None:
+            shown = SearchForm({k: v for k, v in values.items() if k != LITERAL})
+    results_html = search_results(form, page, rows, view_mode, search_params, markers, chips)
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         response = HttpResponse(results_html)
+        if shown is not form:  # the understood pieces, moved into the form's fields
+            response.write(search_form(shown, view_mode, out_of_band=True))
     else:
-        form_html = search_form(form, view_mode)
+        form_html = search_form(shown, view_mode)
         response = render_in_frame(
             request,
             "services/search.html",

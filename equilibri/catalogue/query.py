@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.cache import caches
+from django.utils import dates
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from equilibri.core.text import fold
@@ -97,6 +99,24 @@ NUMBERS = {
 _YEARS = {"anni", "anno", "aa", "years", "year", "yo", "yrs"}
 _MONTHS_OF_AGE = {"mesi", "mese", "months", "month"}
 _NEWBORN = {"neonato", "neonata", "neonati", "neonate", "lattante", "newborn"}
+
+
+def month_name(month: int) -> str:
+    """The month's name in the active language, as a sentence writes it ("giugno", "June")."""
+    name = str(dates.MONTHS[month])
+    return name.lower() if (get_language() or "it").startswith("it") else name
+
+
+def weekday_name(day: int) -> str:
+    name = str(dates.WEEKDAYS[day])
+    return name.lower() if (get_language() or "it").startswith("it") else name
+
+
+def language_name(code: str) -> str:
+    """A language by its own name, as the search form's language list shows it ("English")."""
+    from .services.data import LANGUAGE_NAMES
+
+    return LANGUAGE_NAMES.get(code) or LANGUAGE_LABELS.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,7 @@ def _language(r: _Reader, i: int) -> _Hit:
         code, lead = LANGUAGES[r.words[i]], 1  # "english speaking"
     if code is None:
         return None
-    label = _("Lingua: %(name)s") % {"name": LANGUAGE_LABELS[code]}
+    label = _("Lingua: %(name)s") % {"name": language_name(code)}
     return i + lead + 1, "language", code, label, "lingua", code
 
 
@@ -261,7 +281,9 @@ def _age(r: _Reader, i: int) -> _Hit:
         if n > 12 * MAX_AGE:
             return None
         label = _("Età: %(n)s mesi") % {"n": n} if n != 1 else _("Età: 1 mese")
-        return end, "age", n // 12, label, "eta", str(n // 12)
+        # The form takes months up to five years; beyond, whole years.
+        param, value = ("eta_mesi", str(n)) if n <= 60 else ("eta", str(n // 12))
+        return end, "age", n // 12, label, param, value
     if n > MAX_AGE:
         return None
     label = _("Età: %(n)s anni") % {"n": n} if n != 1 else _("Età: 1 anno")
@@ -281,7 +303,7 @@ def _month(r: _Reader, i: int) -> _Hit:
     if found is None:
         return None
     end, month = found
-    label = _("Mese: %(name)s") % {"name": MONTH_NAMES[month]}
+    label = _("Mese: %(name)s") % {"name": month_name(month)}
     return end, "month", month, label, "mese", str(month)
 
 
@@ -291,7 +313,7 @@ def _weekday(r: _Reader, i: int) -> _Hit:
     if found is None:
         return None
     end, day = found
-    label = _("Aperto: %(day)s") % {"day": WEEKDAY_NAMES[day]}
+    label = _("Aperto: %(day)s") % {"day": weekday_name(day)}
     return end, "weekday", day, label, "giorno_settimana", str(day)
 
 

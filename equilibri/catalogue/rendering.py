@@ -105,7 +105,11 @@ def _texts(language: str) -> dict[str, Any]:
                 "conciliazione può aiutarti a trovare il servizio giusto."
             ),
             "nearest": _("Trova lo sportello più vicino"),
-            "more": _("Altri filtri: età, giorno, costo, lingua, ordine"),
+            "more": _("Altri filtri: età, giorno, mese, costo, lingua, ordine"),
+            "chips": _("Filtri applicati"),
+            "remove": _("Rimuovi filtro"),
+            "did_you_mean": _("Forse cercavi"),
+            "instead": _("Cerca invece"),
             "search": _("Cerca"),
             "reset": _("Azzera i filtri"),
             "required": _("obbligatorio"),
@@ -274,11 +278,13 @@ def search_results(
     view_mode: str,
     params: dict[str, Any],
     markers: list[dict],
+    chips: Iterable[Any] = (),
 ) -> SafeString:
     """The results part of the search page (the part that HTMX swaps): heading, the form's
     errors or the list/map tabs, the cards and the pagination, or the "widen your search"
     note. `params`: the search's own parameters (no page, no view), for the tabs' and the
-    pagination's links; `markers`: the map's, in the map view."""
+    pagination's links; `markers`: the map's, in the map view; `chips`: the filters the
+    search applies, each with its removal link (`search_chips.ChipLink`)."""
     language = get_language()
     t = _texts(language)
     if not form.is_bound:  # no parameters: everything
@@ -304,7 +310,21 @@ def search_results(
         "pagination_html": "",
         "words": t,
         "urls": _urls(language, get_script_prefix()),
+        "chips": list(chips),
+        "suggestion": None,
     }
+    if page is not None and page.suggestion and not form.errors:
+        # "Forse cercavi <corrected>" (the corrected results are the ones shown) and "Cerca
+        # invece <as typed>", the same search without correction.
+        rest = {k: v for k, v in params.items() if k not in {"q", "testo_esatto"}}
+        if view_mode == "mappa":
+            rest["vista"] = "mappa"
+        context["suggestion"] = {
+            "corrected": page.suggestion,
+            "corrected_query": urlencode({"q": page.suggestion, **rest}),
+            "typed": params.get("q", ""),
+            "typed_query": urlencode({"q": params.get("q", ""), **rest, "testo_esatto": "1"}),
+        }
     if page is not None and not form.errors:
         context["cards"] = _cards(rows, t, context["urls"])
         if view_mode == "mappa":
@@ -339,7 +359,10 @@ MAIN_FIELDS = (
 )
 MORE_FIELDS = (
     ("eta", "col-md-6"),
+    ("eta_mesi", "col-md-6"),
     ("giorno", "col-md-6"),
+    ("mese", "col-md-6"),
+    ("giorno_settimana", "col-md-6"),
     ("lingua", "col-md-6"),
     ("ordina", "col-md-6"),
     ("aperto_ora", "col-md-4"),
@@ -388,13 +411,15 @@ def _clear_field_html(**kwargs: Any) -> None:
 setting_changed.connect(_clear_field_html)  # labels and help texts may quote settings
 
 
-def search_form(form: Form, view_mode: str) -> SafeString:
+def search_form(form: Form, view_mode: str, out_of_band: bool = False) -> SafeString:
     """The search form: its fields, "Altri filtri" open when one of them is set or the form has
-    an error, the buttons."""
+    an error, the buttons. `out_of_band`: to replace the page's form in an HTMX answer (when
+    the pieces understood in the text move into the fields)."""
     language = get_language()
     return _render(
         "catalogue/search_form.html",
         {
+            "out_of_band": out_of_band,
             "non_field_errors": form.non_field_errors(),
             "main_fields": [(css, search_field(form[name])) for name, css in MAIN_FIELDS],
             "more_fields": [(css, search_field(form[name])) for name, css in MORE_FIELDS],

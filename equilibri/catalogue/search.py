@@ -131,6 +131,8 @@ class SearchQuery:
     free_only: bool = False
     voucher: bool = False
     language: str | None = None
+    # The words as typed: no typo correction ("Cerca invece ..." after "Forse cercavi ...").
+    literal: bool = False
     organisation_id: int | None = None
     modified_after: datetime | None = None
     sort: Literal["relevance", "distance"] = "relevance"
@@ -228,7 +230,7 @@ def plan(query: SearchQuery) -> Plan:
     effective, chips = _with_filters(query, understood)
     corrections: dict[str, str] = {}
     vocab = spelling.vocabulary() if understood.text else None
-    if vocab is not None:
+    if vocab is not None and not query.literal:
         fillers = lexicon().fillers
         for word in words(understood.text):
             fixed = None if word in fillers else spelling.correction(word, vocab)
