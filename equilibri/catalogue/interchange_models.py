@@ -60,9 +60,7 @@ class ForeignTerm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     mapped_at = models.DateTimeField(null=True, blank=True)
-    services = models.ManyToManyField(
-        "services.Service", related_name="foreign_terms", blank=True
-    )
+    services = models.ManyToManyField("services.Service", related_name="foreign_terms", blank=True)
 
     class Meta:
         verbose_name = _("termine di un'altra tassonomia")

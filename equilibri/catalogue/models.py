@@ -19,8 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from equilibri.core import identifiers
 
+# So are the providers and foreign terms HSDS imports bring.
+from .interchange_models import ExternalProvider, ForeignTerm  # noqa: F401
+
 # The mistake reports' history lives in its own module; re-exported for Django and callers.
 from .report_models import MistakeReportEntry  # noqa: F401
+
 # And the search vocabulary's versions (services/vocabulary.py).
 from .vocabulary_models import VocabularyVersion  # noqa: F401
 

@@ -13,9 +13,11 @@ def flag_stale_services() -> list[int]:
 
 
 @task()
-def run_hsds_import(user_id: int, stored: str, source: str, dry_run: bool) -> dict:
+def run_hsds_import(
+    user_id: int, stored: str, source: str, dry_run: bool, partial: bool = False
+) -> dict:
     """An uploaded HSDS file imported (or only checked) by the worker, under a memory ceiling;
     the report is the result (services/hsds/jobs.py)."""
     from .hsds.jobs import run
 
-    return run(user_id, stored, source, dry_run)
+    return run(user_id, stored, source, dry_run, partial)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, vocabulary_views
+from . import foreign_term_views, views, vocabulary_views
 from .hsds import views as hsds_views
 
 app_name = "catalogue"
@@ -15,6 +15,12 @@ urlpatterns = [
         "vocabolario/versioni/<int:pk>/ripristina/",
         vocabulary_views.vocabulary_restore,
         name="vocabulary_restore",
+    ),
+    path("termini-esterni/", foreign_term_views.foreign_terms, name="foreign_terms"),
+    path(
+        "termini-esterni/<int:pk>/associa/",
+        foreign_term_views.foreign_term_map,
+        name="foreign_term_map",
     ),
     path("hsds/", hsds_views.hsds_import, name="hsds_import"),
     path("hsds/<uuid:result_id>/", hsds_views.hsds_import_status, name="hsds_import_status"),

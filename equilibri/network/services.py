@@ -114,6 +114,33 @@ def organisation_register(*, by, **data: Any) -> Organisation:
 
 
 @transaction.atomic
+def organisation_add_provider(*, by, **data: Any) -> Organisation:
+    """An organisation that a catalogue import names and the network does not have (a provider
+    from another publisher's data): created with no admin and no membership, so it is not a
+    network member until it asks to join. `by` is the ATS operator of its comune's ATS, a
+    superuser, or None for a system import. A fiscal code or VAT number that does not validate
+    (a foreign one) is left out rather than refusing the organisation."""
+    _check_fields(data, ORGANISATION_FIELDS)
+    _normalise_organisation(data)
+    comune = data.get("comune")
+    managed = None if by is None else selectors.managed_ats_ids(by)
+    if managed is not None and getattr(comune, "ats_id", None) not in managed:
+        raise PermissionDenied
+    organisation = Organisation(**data)
+    try:
+        organisation.full_clean()
+    except ValidationError as exc:
+        codes = {"fiscal_code", "vat_number"}
+        if not set(exc.message_dict) <= codes:
+            raise
+        for name in codes & set(exc.message_dict):
+            setattr(organisation, name, "")
+        organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
 def organisation_update(*, organisation: Organisation, by, **data: Any) -> Organisation:
     """The organisation's admins change its data."""
     if not selectors.organisations_administered_by(by).filter(pk=organisation.pk).exists():

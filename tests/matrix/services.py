@@ -112,3 +112,19 @@ ROWS[("catalogue:hsds_import_status", insubria_import)] = only("ats_operator", "
 ROWS[("catalogue:hsds_import_status", milano_import)] = only("ats_operator", "superuser") | {
     "ats_operator": 404
 }
+
+
+def milano_foreign_term() -> int:
+    """A term of another taxonomy that a Milano service carries (out of Insubria's scope)."""
+    import uuid
+
+    from equilibri.catalogue.interchange_models import ForeignTerm
+
+    term = ForeignTerm.objects.create(uuid=uuid.uuid4(), name="Doposcuola", code="X-1")
+    term.services.add(milano_pk())
+    return term.pk
+
+
+# Terms of other taxonomies: ATS operators map those their ATS's services carry.
+ROWS[("catalogue:foreign_terms", None)] = only("ats_operator", "superuser")
+ROWS[("catalogue:foreign_term_map", milano_foreign_term)] = POST_ONLY

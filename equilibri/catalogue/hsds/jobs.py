@@ -35,13 +35,16 @@ def store_upload(upload: Any) -> str:
     return default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}", upload)
 
 
-def run(user_id: int, stored: str, source: str, dry_run: bool) -> dict[str, Any]:
-    """The task's body: the import of a stored upload, as the result the status page shows.
-    The upload is deleted afterwards, whatever happened."""
+def run(
+    user_id: int, stored: str, source: str, dry_run: bool, partial: bool = False
+) -> dict[str, Any]:
+    """The task's body: the import of a stored upload, as the result the status page shows
+    (`partial`: import what is valid, see `import_hsds`). The upload is deleted afterwards,
+    whatever happened."""
     try:
         budget = int(getattr(settings, "HSDS_IMPORT_MEMORY_MB", DEFAULT_MEMORY_MB))
         seconds = int(getattr(settings, "HSDS_IMPORT_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
-        args = (user_id, stored, source, dry_run)
+        args = (user_id, stored, source, dry_run, partial)
         if budget and _may_fork():
             outcome = with_memory_ceiling(_import_stored, args, budget, seconds or None)
         else:
@@ -69,17 +72,21 @@ def run(user_id: int, stored: str, source: str, dry_run: bool) -> dict[str, Any]
     return _result(report)
 
 
-def _import_stored(user_id: int, stored: str, source: str, dry_run: bool) -> dict[str, Any]:
+def _import_stored(
+    user_id: int, stored: str, source: str, dry_run: bool, partial: bool = False
+) -> dict[str, Any]:
     user = get_user_model().objects.get(pk=user_id)
     with default_storage.open(stored, "rb") as fh:
         fh.name = source  # the report names the file as the user uploaded it
-        return _result(import_hsds(fh, by=user, dry_run=dry_run))
+        return _result(import_hsds(fh, by=user, dry_run=dry_run, partial=partial))
 
 
 def _result(report: ImportReport) -> dict[str, Any]:
     data = report.as_dict()
     data["error_count"] = len(data["errors"])
     data["errors"] = data["errors"][:SHOWN_ERRORS]
+    data["refused_count"] = len(data["refused"])
+    data["refused"] = data["refused"][:SHOWN_ERRORS]
     return data
 
 

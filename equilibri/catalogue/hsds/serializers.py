@@ -16,6 +16,8 @@ from django.db.models import Prefetch, QuerySet
 
 from equilibri.network.models import Organisation
 
+# Registers ExternalProvider, whose row organisations are read with (`_provider_source`).
+from .. import interchange_models  # noqa: F401
 from ..models import (
     HSDS_NAMESPACE,
     Location,
@@ -152,7 +154,37 @@ def _attribute(owner: uuid.UUID, link_type: str, code: str, value: str) -> dict[
 # --- organizations --------------------------------------------------------------------------
 
 
+def _provider_source(org: Organisation) -> dict[str, Any] | None:
+    """The HSDS object of an organisation an import created (`ExternalProvider`), as given,
+    when the caller loaded it (select_related("hsds_provider"), as the organisation endpoints
+    and the export do); None for the network's own, and never a query of its own (a service
+    list embeds its organisation in every row)."""
+    state = getattr(org, "_state", None)
+    provider = state.fields_cache.get("hsds_provider") if state is not None else None
+    source = getattr(provider, "hsds_source", None)
+    return source if isinstance(source, dict) else None
+
+
+# The organisation's nested objects: organization_list leaves them out.
+ORG_NESTED = frozenset(
+    {
+        "funding",
+        "contacts",
+        "phones",
+        "locations",
+        "programs",
+        "organization_identifiers",
+        "attributes",
+        "metadata",
+        "services",
+    }
+)
+
+
 def organization_list(org: Organisation) -> dict[str, Any]:
+    source = _provider_source(org)
+    if source is not None:
+        return {k: v for k, v in source.items() if k not in ORG_NESTED}
     return _clean(
         {
             "id": str(hsds_organisation_id(org.pk)),
@@ -167,6 +199,9 @@ def organization_list(org: Organisation) -> dict[str, Any]:
 
 
 def organization_full(org: Organisation, services: Iterable[dict] = ()) -> dict[str, Any]:
+    source = _provider_source(org)
+    if source is not None:
+        return {**source, "services": list(services)}
     oid = hsds_organisation_id(org.pk)
     data = organization_list(org)
     identifiers = []

@@ -47,6 +47,14 @@ class ImportForm(forms.Form):
         required=False,
         initial=True,
     )
+    partial = forms.BooleanField(
+        label=_("Importa ciò che è valido e segnala il resto"),
+        help_text=_(
+            "Senza questa opzione un file con un solo record errato è rifiutato per intero."
+        ),
+        required=False,
+        initial=False,
+    )
 
 
 def _check_importer(user) -> None:
@@ -88,7 +96,11 @@ def hsds_import(request: HttpRequest) -> HttpResponseBase:
                 # stored file, only once the request has committed.
                 with transaction.atomic():
                     result = run_hsds_import.enqueue(
-                        by, stored, upload.name, form.cleaned_data["dry_run"]
+                        by,
+                        stored,
+                        upload.name,
+                        form.cleaned_data["dry_run"],
+                        form.cleaned_data["partial"],
                     )
                 return redirect("catalogue:hsds_import_status", result.id)
     status = 413 if too_large else 200

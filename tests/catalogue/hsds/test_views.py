@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 URL = reverse("catalogue:hsds_import")
 
 
-def upload(client, name: str, content: bytes, dry_run: bool = False) -> str:
+def upload(client, name: str, content: bytes, dry_run: bool = False, partial: bool = False) -> str:
     """Uploads a file, lets the worker run the import, and returns the status page."""
     data = {"file": SimpleUploadedFile(name, content)}
     if dry_run:
         data["dry_run"] = "on"
+    if partial:
+        data["partial"] = "on"
     response = client.post(URL, data)
     assert response.status_code == 302
     status_url = response["Location"]

@@ -8,6 +8,7 @@ from django.http.response import HttpResponseBase
 
 from equilibri.network.models import Organisation
 
+from ...interchange_models import ExternalProvider
 from .. import serializers as ser
 from .params import Params, _bool, _path_uuid
 from .queries import organisation_pk
@@ -17,7 +18,7 @@ from .responses import NDJSON_CHUNK, _json, _ndjson, api_view, not_found, page_w
 def _providers() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Exists(ser.published_services().filter(organisation_id=OuterRef("pk")))
-    ).select_related("comune")
+    ).select_related("comune", "hsds_provider")
 
 
 def _org_services(orgs: list[Organisation], full_service: bool) -> dict[int, list[dict]]:
@@ -60,11 +61,20 @@ def organizations(request: HttpRequest) -> HttpResponseBase:
     return _json(page_wrapper(_render_orgs(orgs, params), total, params))
 
 
+def _provider_pk(org_id) -> int | None:
+    """The organisation an import created with this HSDS id (its publisher's)."""
+    return (
+        ExternalProvider.objects.filter(hsds_id=org_id)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 @api_view
 def organization_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     full_service = _bool(request, "full_service")
     org_id = _path_uuid(id)
-    pk = organisation_pk(org_id) if org_id else None
+    pk = (_provider_pk(org_id) or organisation_pk(org_id)) if org_id else None
     org = _providers().filter(pk=pk).first() if pk else None
     if org is None:
         return not_found("Organizzazione")

@@ -2,8 +2,10 @@
 
 Export writes the published catalogue. Import (`import_hsds`) reads a file, validates
 everything first (the official schemas, then our rules: each physical location in a Lombard
-comune, each organisation already in the network, each category a known taxonomy term), and
-writes all or nothing in one transaction. Objects match on their HSDS id (`uuid`): re-importing
+comune, each organisation in the importer's scope), and writes all or nothing in one
+transaction (or, with `partial`, what is valid, reporting the rest). Organisations the network
+does not have are created as providers, terms of other taxonomies kept for an ATS operator to
+map. Objects match on their HSDS id (`uuid`): re-importing
 the same file changes nothing. The report lists every problem (file, row or object, field,
 message) and the created / updated / unchanged counts.
 
@@ -18,7 +20,9 @@ One stage of the import per module, in the order they run:
 - `compare`: the catalogue's current state of what the file names, as plans;
 - `scope`: what the importer may touch (`ImportScope`), and what waits for moderation;
 - `sql`: plain SQL for a catalogue imported by the hundred thousand (`_Table`);
+- `providers`: the organisations the network does not have, created as providers;
 - `write`: the plans written, audited and indexed;
+- `foreign`: the terms of other taxonomies, kept and linked to their services;
 - `importer`: `import_hsds`, the stages above in one transaction;
 - `export`: the published catalogue as HSDS JSON or as the Tabular Data Package.
 """

@@ -44,7 +44,7 @@ def iter_full_services(ids: list[int] | None = None) -> Iterator[dict]:
 def _organizations(organisations: set[int] | None) -> list[dict]:
     orgs = Organisation.objects.filter(
         pk__in=_published(organisations).values("organisation_id")
-    ).select_related("comune")
+    ).select_related("comune", "hsds_provider")
     return [ser.organization_full(o) for o in orgs.order_by("pk")]
 
 

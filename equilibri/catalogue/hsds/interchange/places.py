@@ -6,14 +6,16 @@ closures of the service and its locations.
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from equilibri.core import identifiers
 from equilibri.network.models import Organisation
-from equilibri.territory.models import Comune
+from equilibri.territory.models import ATS, Comune
 
+from ...interchange_models import ExternalProvider
 from ...models import Location, Phone, hsds_organisation_id
 from ...selectors import postcode_comuni
 from .. import serializers as ser
@@ -23,6 +25,21 @@ from .report import ImportReport
 
 BYDAY = {code: i for i, code in enumerate(ser.BYDAY)}
 PHONE_KINDS = frozenset(Phone.Kind.values)
+
+
+def _tax_code(code: str) -> str:
+    """A tax id as the network stores it ("IT 800 123" is 800123), "" for none."""
+    return identifiers.normalise_tax_code(code) if code.strip() else ""
+
+
+@dataclass
+class NewProvider:
+    """An organisation the import creates (see `PlacePlanner.new_provider`)."""
+
+    placeholder: int
+    key: str  # its HSDS id, as the file gives it
+    source: dict[str, Any]  # its HSDS object, as given
+    comune_id: int | None = None
 
 
 class PlacePlanner(FieldChecks):
@@ -40,7 +57,7 @@ class PlacePlanner(FieldChecks):
         self.allowed_orgs = None if allowed_orgs is None else frozenset(allowed_orgs)
         self.org_validator = _validator("organization_list.json")
         comuni = list(
-            Comune.objects.only("pk", "istat_code", "name_folded", "province", "lat", "lon")
+            Comune.objects.only("pk", "istat_code", "name_folded", "province", "lat", "lon", "ats")
         )
         self.comuni_by_istat = {c.istat_code: c for c in comuni}
         self.comuni_by_name: dict[str, list[Comune]] = defaultdict(list)
@@ -54,13 +71,21 @@ class PlacePlanner(FieldChecks):
         self.comune_by_pk = {c.pk: c for c in comuni}
         orgs = list(Organisation.objects.values_list("pk", "fiscal_code", "vat_number", "name"))
         self.org_by_uuid = {str(hsds_organisation_id(pk)): pk for pk, _cf, _iva, _n in orgs}
+        # Providers an earlier import created answer to their publisher's id.
+        for pk, hsds_id in ExternalProvider.objects.values_list("organisation_id", "hsds_id"):
+            self.org_by_uuid[str(hsds_id)] = pk
         self.org_names = {pk: name for pk, _cf, _iva, name in orgs}
         self.org_by_tax: dict[str, int] = {}
         for pk, cf, iva, _name in orgs:
             for code in (cf, iva):
                 if code:
-                    self.org_by_tax[code.strip().upper()] = pk
+                    self.org_by_tax[_tax_code(code)] = pk
         self.org_cache: dict[str, tuple[int | None, str]] = {}
+        # Organisations of the file the network does not have, created by the import as
+        # providers: by their id, under a placeholder pk (negative) until written.
+        self.new_orgs: dict[str, NewProvider] = {}
+        # Locations with a problem (reported at the first service that names them).
+        self.bad_locations: set[Hex] = set()
         self.locations: dict[Hex, LocationPlan] = {}
         self.bundle_orgs: dict[str, dict] = {}
 
@@ -88,7 +113,7 @@ class PlacePlanner(FieldChecks):
                 str(i.get("identifier") or "") for i in org.get("organization_identifiers") or []
             ]
             for code in codes:
-                pk = self.org_by_tax.get(code.strip().upper()) if code.strip() else None
+                pk = self.org_by_tax.get(_tax_code(code))
                 if pk:
                     break
         refusal = ""
@@ -97,11 +122,14 @@ class PlacePlanner(FieldChecks):
                 "L'organizzazione %(id)s non è nella rete della tua ATS: non puoi importarne i "
                 "servizi."
             ) % {"id": key}
-        elif pk is None:
+        elif pk is None and org is None:
             refusal = _(
-                "Organizzazione '%(name)s' non trovata nella rete: registrala prima o indica il "
-                "suo codice fiscale / partita IVA in tax_id."
-            ) % {"name": (org or {}).get("name") or key}
+                "Organizzazione %(id)s non trovata nella rete e assente dal file: includi il "
+                "suo oggetto (organizations) o indica il suo codice fiscale / partita IVA in "
+                "tax_id."
+            ) % {"id": key}
+        elif pk is None and org is not None:
+            pk, refusal = self.new_provider(key, org)
         if refusal:
             # Remembered with its message: every other service of the organisation is refused
             # with the same one.
@@ -109,6 +137,94 @@ class PlacePlanner(FieldChecks):
             pk = None
         self.org_cache[key] = (pk, refusal)
         return pk
+
+    def new_provider(self, key: str, org: dict) -> tuple[int | None, str]:
+        """A placeholder pk for an organisation of the file the network does not have: the
+        import creates it (`NewProvider`), keeping its id for the export."""
+        try:
+            uuid.UUID(key)
+        except ValueError:
+            return None, _("L'id dell'organizzazione '%(id)s' non è un UUID.") % {"id": key}
+        name = str(org.get("name") or "").strip()
+        if not name:
+            return None, _("Manca il nome dell'organizzazione %(id)s.") % {"id": key}
+        placeholder = -len(self.new_orgs) - 1
+        # Its services are kept in theirs, not twice.
+        source = {k: v for k, v in _plain(org).items() if k != "services"}
+        self.new_orgs[key] = NewProvider(placeholder, key, source)
+        self.org_names[placeholder] = name
+        return placeholder, ""
+
+    def bundle_providers(self) -> None:
+        """The organisations of the file no service names (e.g. organizations.json alone): the
+        new ones are created too; those the network has are left as they are."""
+        for key, org in self.bundle_orgs.items():
+            if key in self.org_cache or key in self.org_by_uuid:
+                continue
+            codes = [str(org.get("tax_id") or "")]
+            codes += [
+                str(i.get("identifier") or "") for i in org.get("organization_identifiers") or []
+            ]
+            if any(_tax_code(code) in self.org_by_tax for code in codes):
+                continue
+            self.root = org
+            self.organisation(key, org, org)
+
+    def provider_comuni(self, plans: Iterable[Any]) -> None:
+        """The comune of each new provider: of its own locations, else of its first service's
+        locations, else the seat of the importer's ATS; always one of the importer's ATS."""
+        if not self.new_orgs:
+            return
+        by_placeholder = {n.placeholder: n for n in self.new_orgs.values()}
+        for plan in plans:
+            new = by_placeholder.get(plan.fields["organisation_id"])
+            if new is None or new.comune_id is not None:
+                continue
+            for _u, lid, _d in plan.sals:
+                location = self.locations.get(lid)
+                if location is not None and location.fields["comune_id"]:
+                    new.comune_id = location.fields["comune_id"]
+                    break
+        seat = self.seat_comune()
+        for new in self.new_orgs.values():
+            if new.comune_id is None:
+                for loc in new.source.get("locations") or []:
+                    comune = self.comune(loc)
+                    if comune is not None:
+                        new.comune_id = comune.pk
+                        break
+            if (
+                new.comune_id is not None
+                and self.allowed_ats is not None
+                and self.comune_by_pk[new.comune_id].ats_id not in self.allowed_ats
+            ):
+                new.comune_id = None
+            new.comune_id = new.comune_id or seat
+            if new.comune_id is None:
+                self.report.error(
+                    f"{self.report.source}|",
+                    "organization",
+                    _(
+                        "L'organizzazione '%(name)s' non è nella rete e non ha sedi in un comune "
+                        "lombardo: indica una sua sede (locations) o importa come operatore "
+                        "della sua ATS."
+                    )
+                    % {"name": new.source.get("name")},
+                    new.key,
+                )
+
+    def seat_comune(self) -> int | None:
+        """The comune of the importer's ATS seat (only when they import for one ATS)."""
+        if self.allowed_ats is None or len(self.allowed_ats) != 1:
+            return None
+        (ats_id,) = self.allowed_ats
+        ats = ATS.objects.filter(pk=ats_id).first()
+        if ats is None:
+            return None
+        in_ats = [c for c in self.comune_by_pk.values() if c.ats_id == ats_id]
+        seat = [c for c in in_ats if c.name_folded == _fold(ats.seat_city)]
+        chosen = seat or sorted(in_ats, key=lambda c: c.istat_code)
+        return chosen[0].pk if chosen else None
 
     # -- locations --
 
@@ -142,6 +258,7 @@ class PlacePlanner(FieldChecks):
             return None
         if lid in self.locations:
             return lid
+        errors_before = len(self.report.errors)
         kind = str(loc.get("location_type") or "physical")
         comune = None
         if kind == "postal":
@@ -170,8 +287,16 @@ class PlacePlanner(FieldChecks):
         loc_org = None
         if loc.get("organization_id"):
             loc_org = self.org_by_uuid.get(str(loc["organization_id"]))
+            if loc_org is None and str(loc["organization_id"]) in self.new_orgs:
+                loc_org = self.new_orgs[str(loc["organization_id"])].placeholder
             allowed = self.allowed_orgs
-            if loc_org is not None and allowed is not None and loc_org not in allowed:
+            # A placeholder (negative) is a provider this import creates: in scope.
+            if (
+                loc_org is not None
+                and loc_org > 0
+                and allowed is not None
+                and loc_org not in allowed
+            ):
                 self.err(
                     loc,
                     "organization_id",
@@ -217,6 +342,8 @@ class PlacePlanner(FieldChecks):
         phones = tuple(x for x in (self.phone(p) for p in loc.get("phones") or []) if x[0])
         self.owner = owner
         self.locations[lid] = LocationPlan(lid, fields, phones)
+        if len(self.report.errors) > errors_before:
+            self.bad_locations.add(lid)
         return lid
 
     def phone(self, p: dict) -> tuple:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from equilibri.core import identifiers
 
+from ...interchange_models import ForeignTerm
 from ...models import Contact, CostOption, Language, Service, TaxonomyTerm
 from ..lossless import age
 from .checks import _join, _path_field, _plain, _term_id, _validator, _walk
@@ -43,6 +44,12 @@ class Planner(PlacePlanner):
         self.project_ats = dict(Project.objects.values_list("pk", "plan__ats_id"))
         self.action_ats = dict(Action.objects.values_list("pk", "project__plan__ats_id"))
         self.bundle_terms: dict[str, dict] = {}
+        # Terms of other taxonomies: those known (Hex id -> the category mapped, or None),
+        # and those the file names, with their details.
+        self.foreign_mapped = {
+            u.hex: term for u, term in ForeignTerm.objects.values_list("uuid", "term_id")
+        }
+        self.foreign_terms: dict[Hex, dict[str, str]] = {}
         self.services: list[dict] = []
         self.as_given = True
 
@@ -94,7 +101,7 @@ class Planner(PlacePlanner):
             and fields["minimum_age"] > fields["maximum_age"]
         ):
             self.err(s, "maximum_age", _("L'età massima non può essere minore dell'età minima."))
-        terms, comuni = self.attributes(s, fields)
+        terms, comuni, foreign = self.attributes(s, fields)
         sals, schedules, closures = self.places(s, sid)
         costs = self.cost_options(s)
         contacts = self.contacts(s)
@@ -118,13 +125,17 @@ class Planner(PlacePlanner):
             known(contacts),
             known(languages),
             known(costs),
+            foreign=frozenset(foreign),
         )
 
-    def attributes(self, s: dict, fields: dict[str, Any]) -> tuple[set[int], set[int]]:
-        """The service's categories and eligible comuni, from its attributes; the project and
-        the plan action it names go into `fields`."""
+    def attributes(self, s: dict, fields: dict[str, Any]) -> tuple[set[int], set[int], set[Hex]]:
+        """The service's categories, eligible comuni and terms of other taxonomies, from its
+        attributes; the project and the plan action it names go into `fields`. A term of
+        another taxonomy is kept (`ForeignTerm`), and counts as the category an ATS operator
+        mapped it to; a service with none of our categories is imported "to classify"."""
         terms: set[int] = set()
         comuni: set[int] = set()
+        foreign: set[Hex] = set()
         for attr in s.get("attributes") or []:
             code = self.attribute_code(attr)
             value = str(attr.get("value") or "")
@@ -150,28 +161,41 @@ class Planner(PlacePlanner):
                 continue
             elif _term_id(attr):
                 term = self.term(attr)
-                if term is None:
-                    self.err(
-                        attr,
-                        "taxonomy_term_id",
-                        _(
-                            "Categoria %(id)s sconosciuta: usa i termini della tassonomia "
-                            "Conciliazione vita-lavoro (/api/hsds/taxonomy_terms)."
-                        )
-                        % {"id": _term_id(attr)},
-                    )
-                else:
+                if term is not None:
                     terms.add(term.pk)
-        if not terms:
+                elif (fid := self.foreign_term(attr)) is not None:
+                    foreign.add(fid)
+                    if (mapped := self.foreign_mapped.get(fid)) is not None:
+                        terms.add(mapped)
+        return terms, comuni, foreign
+
+    def foreign_term(self, attr: dict) -> Hex | None:
+        """The id of a term of another taxonomy, its details (from the attribute's embedded
+        term or the file's taxonomy_terms) kept for `ForeignTerm`."""
+        term_id = _term_id(attr)
+        try:
+            fid = _hex(term_id)
+        except ValueError:
             self.err(
-                s,
-                "attributes",
-                _(
-                    "Il servizio non ha nessuna categoria della tassonomia Conciliazione "
-                    "vita-lavoro."
-                ),
+                attr,
+                "taxonomy_term_id",
+                _("L'id del termine '%(id)s' non è un UUID.") % {"id": term_id},
             )
-        return terms, comuni
+            return None
+        if fid not in self.foreign_terms:
+            embedded = attr.get("taxonomy_term")
+            if not isinstance(embedded, dict):
+                embedded = self.bundle_terms.get(term_id) or {}
+            detail = embedded.get("taxonomy_detail")
+            detail = detail if isinstance(detail, dict) else {}
+            self.foreign_terms[fid] = {
+                "taxonomy_id": str(embedded.get("taxonomy_id") or detail.get("id") or "")[:100],
+                "taxonomy_name": str(detail.get("name") or embedded.get("taxonomy") or "")[:200],
+                "code": str(embedded.get("code") or "")[:100],
+                "name": str(embedded.get("name") or attr.get("value") or "")[:300],
+                "description": str(embedded.get("description") or ""),
+            }
+        return fid
 
     def places(self, s: dict, sid: Hex | None) -> tuple[list[tuple], list, list]:
         """The service's locations (service_at_locations), and its opening hours and closures,
@@ -311,7 +335,42 @@ class Planner(PlacePlanner):
             plan = self.service(s)
             if plan is not None:
                 plans.append(plan)
+        self.bundle_providers()
+        self.provider_comuni(plans)
         return plans
+
+    def keep_valid(self, plans: list[ServicePlan]) -> list[ServicePlan]:
+        """ "Import what is valid": the plans that need nothing left out, the locations and
+        new providers they use. A service at a location with a problem, or of a new provider
+        with no comune, is left out too, and reported."""
+        unplaced = {n.placeholder for n in self.new_orgs.values() if n.comune_id is None}
+        self.new_orgs = {k: n for k, n in self.new_orgs.items() if n.comune_id is not None}
+        kept = []
+        for plan in plans:
+            bad = [lid for _u, lid, _d in plan.sals if lid in self.bad_locations]
+            if bad:
+                self.report.error(
+                    f"{self.report.source}|",
+                    "service_at_locations",
+                    _("Il servizio è in una sede con errori (%(id)s): non importato.")
+                    % {"id": _dashed(bad[0])},
+                    _dashed(plan.uuid),
+                )
+            elif plan.fields["organisation_id"] in unplaced:
+                self.report.error(
+                    f"{self.report.source}|",
+                    "organization_id",
+                    _("L'organizzazione del servizio non può essere creata: non importato."),
+                    _dashed(plan.uuid),
+                )
+            else:
+                kept.append(plan)
+        used = {lid for plan in kept for _u, lid, _d in plan.sals}
+        self.locations = {lid: loc for lid, loc in self.locations.items() if lid in used}
+        for location in self.locations.values():
+            if location.fields["organisation_id"] in unplaced:
+                location.fields["organisation_id"] = None
+        return kept
 
     def name_rows(self, messages: dict[Hex, str]) -> None:
         """Reports each object of the file whose id is in `messages` at its row (its first

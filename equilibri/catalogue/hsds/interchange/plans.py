@@ -5,7 +5,7 @@ location, in the form compared with the catalogue's rows; and the form of the fi
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # The file's ids are kept as 32 lowercase hex digits from reading to writing: how SQLite stores
@@ -65,6 +65,9 @@ class ServicePlan:
     contacts: tuple  # (uuid, name, title, department, email, phone)
     languages: tuple  # (uuid, code, name, note)
     costs: tuple  # (uuid, option, amount, amount_description, valid_from, valid_to)
+    # The terms of other taxonomies the service carries (`ForeignTerm`), as Hex ids. Not in
+    # the key: they are in the HSDS object as given, which `differs` compares.
+    foreign: frozenset[Hex] = field(default=frozenset(), kw_only=True)
 
     def key(self) -> tuple:
         return (

@@ -167,7 +167,11 @@ def read_json(data: Any, name: str, report: ImportReport) -> Bundle:
         elif isinstance(data.get("services"), list):  # one organization with its services
             orgs = [data]
             services = _services_of(orgs)
-    if not services and others and not report.errors:
+    # Organisations alone are imported (those the network lacks become providers); terms or
+    # taxonomies alone say nothing the catalogue keeps without the services that carry them.
+    if not services and orgs and set(others) == {"organizations"}:
+        pass
+    elif not services and others and not report.errors:
         report.error(
             f"{name}|",
             "",

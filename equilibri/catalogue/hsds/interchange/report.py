@@ -49,7 +49,12 @@ class ImportReport:
     errors: list[Issue] = field(default_factory=list)
     services: Counts = field(default_factory=Counts)
     locations: Counts = field(default_factory=Counts)
+    # Organisations of the file the network did not have, created as providers.
+    providers: int = 0
     written: bool = False
+    # "Import what is valid": the problems of the records left out (the rest is imported).
+    partial: bool = False
+    refused: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,6 +63,11 @@ class ImportReport:
     def error(self, src: str, fld: str, message: str, object_id: str = "") -> None:
         file, _sep, row = src.partition("|")
         self.errors.append(Issue(file, row, fld, message, object_id))
+
+    def set_aside(self) -> None:
+        """The problems found so far become those of records left out (`partial`)."""
+        self.refused += self.errors
+        self.errors = []
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -68,7 +78,10 @@ class ImportReport:
             "by": self.by,
             "services": vars(self.services),
             "locations": vars(self.locations),
+            "providers": self.providers,
             "errors": [e.as_dict() for e in self.errors],
+            "partial": self.partial,
+            "refused": [e.as_dict() for e in self.refused],
         }
 
     def summary(self) -> str:
@@ -99,6 +112,15 @@ class ImportReport:
                 "aggiornate, %(loc_unchanged)s invariate."
             )
         text %= values
+        if self.refused:
+            text += " " + _(
+                "Importati solo i record validi: %(count)s problemi, i record che riguardano "
+                "non sono stati importati (vedi l'elenco)."
+            ) % {"count": len(self.refused)}
+        if self.providers:
+            text += " " + _("%(count)s enti nuovi creati come fornitori fuori dalla rete.") % {
+                "count": self.providers
+            }
         if s.moderated:
             text += " " + _(
                 "%(count)s servizi pubblicati modificati: le modifiche attendono l'approvazione "

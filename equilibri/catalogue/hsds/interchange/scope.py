@@ -107,12 +107,15 @@ def _decide(
     planner: Planner,
     existing_locations: dict[Hex, tuple[int, LocationPlan]],
     scope: ImportScope,
+    partial: bool = False,
 ) -> Decision:
     """Checks every service and location of the file that the catalogue already has against
     the scope (its organisation, and for a location those of the services at it), then sorts
     the changes: in place, or as revisions for the moderating ATS. A refusal is reported at the
     object's row and nothing is written. Set-based: the lookups are `_existing_plans`' and
-    one query per batch of locations. The other objects (schedules, phones, contacts...) are
+    one query per batch of locations. `partial` ("import what is valid"): the refused
+    services and locations, and the services at refused locations, are left out (and
+    reported); the rest goes on. The other objects (schedules, phones, contacts...) are
     only ever inserted, under services and locations checked here: an id of theirs that the
     catalogue uses elsewhere is refused by its unique index, and `_clashes` names it."""
     orgs = scope.organisations
@@ -180,7 +183,17 @@ def _decide(
         ) % {"id": _dashed(lid)}
     if refused:
         planner.name_rows(refused)
-        return Decision([], {}, {})
+        if not partial:
+            return Decision([], {}, {})
+
+        def valid(p: ServicePlan) -> bool:
+            return p.uuid not in refused and not any(lid in refused for _u, lid, _d in p.sals)
+
+        kept = [p for p in kept if valid(p)]
+        moderated = {pk: p for pk, p in moderated.items() if valid(p)}
+        used = {lid for p in [*kept, *moderated.values()] for _u, lid, _d in p.sals}
+        planner.locations = {lid: v for lid, v in planner.locations.items() if lid in used}
+        protected &= used
     codes = {t.pk: t.code for t in planner.terms_by_uuid.values()}
     revisions = {pk: _proposal(p, planner, codes) for pk, p in moderated.items()}
     # Until approved, the catalogue (and the search index of any service written now) keeps

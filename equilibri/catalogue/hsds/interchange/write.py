@@ -4,7 +4,7 @@ written.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
@@ -37,6 +37,8 @@ class Written:
     new: dict[int, ServicePlan]  # the services created, by pk
     changed: list[int]  # the pks of the services updated
     location_pk: dict[Hex, int]
+    # The terms of other taxonomies of the services created or updated, by pk.
+    foreign: dict[int, frozenset[Hex]] = field(default_factory=dict)
 
 
 def _write(
@@ -135,6 +137,7 @@ def _write(
         tables[Service.eligible_comuni.through].delete_where("service_id", changed_pks)
     for p in new + changed:
         spk = service_pk[p.uuid]
+        written.foreign[spk] = p.foreign
         rows[Service.terms.through] += [{"service_id": spk, "taxonomyterm_id": t} for t in p.terms]
         rows[Service.eligible_comuni.through] += [
             {"service_id": spk, "comune_id": c} for c in p.comuni
