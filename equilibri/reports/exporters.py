@@ -151,6 +151,8 @@ def indicators(user, plan: TerritorialPlan | None) -> Exporter:
         (_("Ultimo valore"), "value"),
         (_("di cui donne"), "women"),
         (_("di cui uomini"), "men"),
+        (_("di cui altro genere"), "other_gender"),
+        (_("di cui genere non indicato"), "gender_unspecified"),
         (_("Raggiungimento (%)"), "percent"),
         (_("Relazione del periodo"), lambda f: str(f.report) if f.report else ""),
     ]

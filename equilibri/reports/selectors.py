@@ -225,6 +225,8 @@ class IndicatorFigures:
     value: Decimal | None = None
     women: Decimal | None = None
     men: Decimal | None = None
+    other_gender: Decimal | None = None
+    gender_unspecified: Decimal | None = None
     report: MonitoringReport | None = None
 
     @property
@@ -245,17 +247,30 @@ def indicator_figures(user, plan: TerritorialPlan | None = None) -> list[Indicat
     for value in values:  # the latest report wins
         f = figures[value.indicator_id]
         f.value, f.women, f.men, f.report = value.value, value.women, value.men, value.report
+        f.other_gender, f.gender_unspecified = value.other_gender, value.gender_unspecified
     return [figures[i.pk] for i in indicators]
 
 
 @dataclass
 class GenderFigures:
+    """In the platform's categories (core.genders)."""
+
     women: Decimal = ZERO
     men: Decimal = ZERO
+    other_gender: Decimal = ZERO
+    gender_unspecified: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
-        return self.women + self.men
+        return self.women + self.men + self.other_gender + self.gender_unspecified
+
+    @property
+    def other_gender_percent(self) -> Decimal | None:
+        return percent(self.other_gender, self.total)
+
+    @property
+    def gender_unspecified_percent(self) -> Decimal | None:
+        return percent(self.gender_unspecified, self.total)
 
     @property
     def women_percent(self) -> Decimal | None:
@@ -267,13 +282,15 @@ class GenderFigures:
 
 
 def gender_figures(indicators: list[IndicatorFigures]) -> GenderFigures:
-    """Beneficiaries by gender: the women and men of the latest values of people indicators."""
+    """Beneficiaries by gender: each category of the latest values of people indicators."""
     totals = GenderFigures()
     for f in indicators:
         if f.indicator.unit != Indicator.Unit.PEOPLE:
             continue
         totals.women += f.women or ZERO
         totals.men += f.men or ZERO
+        totals.other_gender += f.other_gender or ZERO
+        totals.gender_unspecified += f.gender_unspecified or ZERO
     return totals
 
 

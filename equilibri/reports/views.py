@@ -64,8 +64,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             percent=True,
         ),
         "gender": _chart(
-            [_("Donne"), _("Uomini")],
-            [(_("Beneficiari"), [data.gender.women, data.gender.men])],
+            [_("Donne"), _("Uomini"), _("Altro"), _("Non indicato")],
+            [
+                (
+                    _("Beneficiari"),
+                    [
+                        data.gender.women,
+                        data.gender.men,
+                        data.gender.other_gender,
+                        data.gender.gender_unspecified,
+                    ],
+                )
+            ],
             kind="doughnut",
             horizontal=False,
         ),

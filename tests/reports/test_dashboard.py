@@ -105,3 +105,25 @@ def test_api_token_page(login):
     assert response.status_code == 200
     assert 'id="api-token"' in response.content.decode()
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_beneficiaries_by_gender_count_every_category_of_the_platform(mini_plan, user_of, login):
+    """Other and not-stated beneficiaries (core.genders) are added up and shown, not dropped."""
+    from equilibri.plans.models import IndicatorValue
+
+    IndicatorValue.objects.filter(indicator__name="Caregiver raggiunti", women=D(40)).update(
+        women=D(35), men=D(18), other_gender=D(3), gender_unspecified=D(4)
+    )
+    data = selectors.dashboard(user_of("operatore.insubria"), mini_plan.plan)
+    gender = data.gender
+    assert (gender.women, gender.men, gender.other_gender, gender.gender_unspecified) == (
+        D(35),
+        D(18),
+        D(3),
+        D(4),
+    )
+    assert gender.total == D(60)
+    page = login("operatore.insubria").get(
+        reverse("reports:dashboard") + f"?piano={mini_plan.plan.pk}"
+    )
+    assert "Non indicato" in page.text
