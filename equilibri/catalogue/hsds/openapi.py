@@ -17,6 +17,8 @@ from django.conf import settings
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_SEARCH = 200
+MAX_AGE = 120
+LANGUAGE_PATTERN = "^[a-z]{2,3}$"
 
 SPEC_DIR = Path(__file__).parent / "spec"
 COMPILED = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/"
@@ -32,6 +34,50 @@ PROXIMITY_PARAMETERS = [
     {"$ref": "#/components/parameters/postcode"},
     {"$ref": "#/components/parameters/proximity"},
 ]
+# Our profile's filters of who and when a service is for, as the public search's
+# (`api/params.py`, `Conditions`).
+CONDITION_PARAMETERS = {
+    "age": {
+        "name": "age",
+        "in": "query",
+        "description": (
+            "Our profile: services for a person of this age in years, decimals allowed (0.5 is "
+            "six months), compared in whole years with the services' minimum_age and "
+            "maximum_age (a service without them is for every age)."
+        ),
+        "schema": {"type": "number", "minimum": 0, "maximum": MAX_AGE},
+    },
+    "open_on": {
+        "name": "open_on",
+        "in": "query",
+        "description": (
+            "Our profile: services with opening hours on this date (a schedule for its weekday "
+            "valid on it) and not closed on it."
+        ),
+        "schema": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+    },
+    "free": {
+        "name": "free",
+        "in": "query",
+        "description": "Our profile: `true`, only services with a free cost option.",
+        "schema": {"type": "boolean"},
+    },
+    "voucher": {
+        "name": "voucher",
+        "in": "query",
+        "description": "Our profile: `true`, only services that can be paid with a voucher.",
+        "schema": {"type": "boolean"},
+    },
+    "language": {
+        "name": "language",
+        "in": "query",
+        "description": (
+            "Our profile: only services offered in this language (ISO 639-1 code, lower case, "
+            "as the service's languages)."
+        ),
+        "schema": {"type": "string", "pattern": LANGUAGE_PATTERN},
+    },
+}
 UUID = {"type": "string", "format": "uuid"}
 # The path parameter the official document leaves undeclared on its `{id}` paths.
 ID_PARAMETER = {
@@ -102,6 +148,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             parameter["schema"] = UUID
     # Our profile also accepts postcode + proximity on /services.
     paths["/services"]["get"]["parameters"] += PROXIMITY_PARAMETERS
+    # And who and when a service is for, on both lists of services.
+    params.update(copy.deepcopy(CONDITION_PARAMETERS))
+    for path in ("/services", "/service_at_locations"):
+        paths[path]["get"]["parameters"] += [
+            {"$ref": f"#/components/parameters/{name}"} for name in CONDITION_PARAMETERS
+        ]
     # The official document gives the service schema for a service_at_location by id.
     sal = paths["/service_at_locations/{id}"]["get"]["responses"]["200"]["content"]
     sal["application/json"]["schema"] = {"$ref": COMPILED + "service_at_location.json"}

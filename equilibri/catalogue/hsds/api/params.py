@@ -7,7 +7,7 @@ import math
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -21,7 +21,7 @@ from equilibri.territory.models import Comune
 
 from ...pagecache import catalogue_version
 from ...selectors import postcode_comuni
-from ..openapi import MAX_PAGE, MAX_PER_PAGE, MAX_SEARCH
+from ..openapi import LANGUAGE_PATTERN, MAX_AGE, MAX_PAGE, MAX_PER_PAGE, MAX_SEARCH
 
 DEFAULT_PER_PAGE = 20
 # modified_after is clamped into this range: any earlier date means "everything", any later one
@@ -39,6 +39,10 @@ class BadParameter(Exception):
 
 INTEGER = re.compile(r"-?[0-9]{1,18}")
 POSTCODE = re.compile(r"[0-9]{5}")
+# A JSON number (what the document's "number" allows), and an RFC 3339 full-date.
+NUMBER = re.compile(r"-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+LANGUAGE = re.compile(LANGUAGE_PATTERN.strip("^$"))
 
 
 @dataclass
@@ -215,3 +219,71 @@ def _proximity(request: HttpRequest) -> Proximity | None:
     if not POSTCODE.fullmatch(postcode):
         raise BadParameter("postcode", "Il parametro postcode deve essere un CAP di 5 cifre.")
     return Proximity(comune_for_postcode(postcode), radius_km)
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Who and when a service is for, as the public search's filters: `age` in years (decimals
+    allowed: 0.75 is nine months; compared in whole years, as the catalogue keeps its services'
+    ages), open on a date, free, paid with a voucher, in a language (ISO 639-1 code)."""
+
+    age: float | None = None
+    open_on: date | None = None
+    free: bool = False
+    voucher: bool = False
+    language: str | None = None
+
+    def any(self) -> bool:
+        return bool(
+            self.age is not None or self.open_on or self.free or self.voucher or self.language
+        )
+
+
+def conditions(request: HttpRequest) -> Conditions:
+    return Conditions(
+        age=_age(request),
+        open_on=_date(request, "open_on"),
+        free=_bool(request, "free"),
+        voucher=_bool(request, "voucher"),
+        language=_language(request),
+    )
+
+
+def _age(request: HttpRequest) -> float | None:
+    raw = _given(request, "age")
+    if raw is None:
+        return None
+    value = float(raw) if NUMBER.fullmatch(raw) else math.nan
+    if not math.isfinite(value) or not 0 <= value <= MAX_AGE:
+        raise BadParameter(
+            "age",
+            f"Il parametro age è un'età in anni, da 0 a {MAX_AGE}, anche con decimali "
+            "(0.5 sono sei mesi).",
+        )
+    return value
+
+
+def _date(request: HttpRequest, name: str) -> date | None:
+    raw = _given(request, name)
+    if raw is None:
+        return None
+    try:
+        if DATE.fullmatch(raw):
+            return date.fromisoformat(raw)  # ValueError for a day the calendar has not
+    except ValueError:
+        pass
+    raise BadParameter(
+        name, f"Il parametro {name} deve essere una data esistente AAAA-MM-GG (es. 2027-06-15)."
+    )
+
+
+def _language(request: HttpRequest) -> str | None:
+    raw = _given(request, "language")
+    if raw is None:
+        return None
+    if not LANGUAGE.fullmatch(raw):
+        raise BadParameter(
+            "language",
+            "Il parametro language è il codice ISO 639 della lingua, in minuscolo (es. en).",
+        )
+    return raw

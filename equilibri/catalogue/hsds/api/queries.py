@@ -2,24 +2,27 @@
 (`ServiceFilters`), answered by the ORM or, for text and distance, by the search engine.
 """
 
+import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
 from equilibri.network.models import Organisation
 from equilibri.territory.geo import bounding_box, haversine_km
 
+from ...filters import where_filters
 from ...models import Location, Service, ServiceAtLocation, Taxonomy
 from ...search import SearchQuery, Term, category_term_ids, count_matches, raw_search_sql
 from ...search import taxonomy_terms as cached_terms
 from .. import serializers as ser
 from ..openapi import MAX_PAGE, MAX_PER_PAGE
-from .params import Params, Proximity, _modified_after, _proximity, _uuid
+from .params import Conditions, Params, Proximity, _modified_after, _proximity, _uuid, conditions
 
 # Hits taken from the search engine when a text search feeds /service_at_locations.
 MAX_ENGINE_HITS = 5000
@@ -58,6 +61,8 @@ class ServiceFilters:
     modified_after: datetime | None
     proximity: Proximity | None
     nothing: bool  # an unknown id was given: no result
+    # age, open_on, free, voucher, language
+    conditions: Conditions = field(default_factory=Conditions)
 
     @classmethod
     def parse(cls, request: HttpRequest, params: Params) -> "ServiceFilters":
@@ -66,6 +71,7 @@ class ServiceFilters:
         org_id = _uuid(request, "organization_id")
         modified_after = _modified_after(request)
         proximity = _proximity(request)
+        wanted = conditions(request)
         nothing = False
         term, known = _term(term_id)
         nothing |= not known
@@ -78,7 +84,9 @@ class ServiceFilters:
             org_pk = organisation_pk(org_id)
             nothing |= org_pk is None
         nothing |= proximity is not None and proximity.comune is None
-        return cls(params.search, term, taxonomy, org_pk, modified_after, proximity, nothing)
+        return cls(
+            params.search, term, taxonomy, org_pk, modified_after, proximity, nothing, wanted
+        )
 
     def orm(self, qs: QuerySet[Service]) -> QuerySet[Service]:
         if self.term is not None:
@@ -102,7 +110,26 @@ class ServiceFilters:
             qs = qs.filter(organisation_id=self.organisation_pk)
         if self.modified_after is not None:
             qs = qs.filter(last_modified__gte=self.modified_after)
+        if self.conditions.any():
+            # The public search's own conditions (`filters.where_filters`), so that the API and
+            # the page agree on what "for a 5-year-old", "open on", "free" mean.
+            query = _with_conditions(SearchQuery(), self.conditions)
+            where, params = where_filters(query, [], [])
+            sql = f"SELECT s.id FROM services_service s WHERE {' AND '.join(where)}"  # noqa: S608 (constant SQL, values bound)
+            qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (constant SQL, values bound)
         return qs
+
+
+def _with_conditions(query: SearchQuery, wanted: Conditions) -> SearchQuery:
+    return replace(
+        query,
+        # In whole years, as the catalogue keeps its services' ages.
+        age=math.floor(wanted.age) if wanted.age is not None else None,
+        open_on=wanted.open_on,
+        free_only=wanted.free,
+        voucher=wanted.voucher,
+        language=wanted.language,
+    )
 
 
 def _engine_query(filters: ServiceFilters, page: int, per_page: int) -> SearchQuery:
@@ -110,7 +137,7 @@ def _engine_query(filters: ServiceFilters, page: int, per_page: int) -> SearchQu
     modified_after = filters.modified_after
     if modified_after is not None:  # HSDS: "on or after"; the engine compares strictly
         modified_after -= timedelta(microseconds=1)
-    return SearchQuery(
+    query = SearchQuery(
         text=filters.search,
         category=filters.term.code if filters.term else None,
         comune=prox.comune if prox else None,
@@ -121,6 +148,7 @@ def _engine_query(filters: ServiceFilters, page: int, per_page: int) -> SearchQu
         page=page,
         per_page=per_page,
     )
+    return _with_conditions(query, filters.conditions)
 
 
 def _use_engine(filters: ServiceFilters) -> bool:
@@ -220,6 +248,12 @@ def _sal_queryset(filters: ServiceFilters) -> QuerySet[ServiceAtLocation] | None
     if filters.proximity and filters.proximity.radius_km:
         qs = qs.filter(location_id__in=_location_ids_near(filters.proximity))
     service_ids = filters.orm(ser.published_services()).values("pk")
-    if filters.term or filters.taxonomy or filters.organisation_pk or filters.modified_after:
+    if (
+        filters.term
+        or filters.taxonomy
+        or filters.organisation_pk
+        or filters.modified_after
+        or filters.conditions.any()
+    ):
         qs = qs.filter(service_id__in=service_ids)
     return qs
