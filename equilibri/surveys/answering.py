@@ -7,6 +7,7 @@ always on the page, labelled with its condition, and is required (and kept) only
 condition holds."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -75,7 +76,11 @@ class SectionForm(forms.Form):
 
     def _add_fields(self, question: qdef.Question, initial: list[str]) -> list[str]:
         label = question.text
-        common = {"label": label, "required": False, "help_text": question.help_text}
+        common: dict[str, Any] = {
+            "label": label,
+            "required": False,
+            "help_text": question.help_text,
+        }
         kind = question.type
         if kind == "grid":
             names = []
@@ -92,6 +97,7 @@ class SectionForm(forms.Form):
                 names.append(name)
             return names
         name = field_name(question)
+        field: forms.Field
         if kind in ("single", "scale"):
             field = forms.ChoiceField(
                 choices=question.choices(), widget=forms.RadioSelect, **common
@@ -167,7 +173,7 @@ class SectionForm(forms.Form):
         return [str(value)]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         values = dict(self.prior)
         self.shown: dict[str, bool] = {}
         for item in self.items:

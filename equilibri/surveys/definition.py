@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -77,8 +78,9 @@ class Question:
     rows: tuple[Option, ...] = ()
     show_if: Condition | None = None
     dimension: str = ""
-    min: Decimal | date | None = None
-    max: Decimal | date | None = None
+    # Decimal for a number or a scale, date for a date question.
+    min: Any = None
+    max: Any = None
     integer: bool = False
     max_choices: int | None = None
     max_length: int = 1000
@@ -251,7 +253,7 @@ def _question(item, where: str, earlier: dict[str, Question]) -> Question:
     if condition is not None:
         if not isinstance(condition, dict):
             raise DefinitionError(f"{where}: show_if non è un oggetto")
-        target = earlier.get(condition.get("question"))
+        target = earlier.get(str(condition.get("question")))
         if target is None:
             raise DefinitionError(f"{where}: la condizione deve riferirsi a una domanda precedente")
         if target.type not in ("single", "multiple", "scale"):

@@ -1,12 +1,16 @@
 """Forms of the surveys' office side; the answering form is answering.py."""
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Distribution
+from equilibri.network.models import Organisation
+from equilibri.territory.models import ATS
+
+from .models import Distribution, QuestionnaireVersion
 
 FIRST_DATE = date(2000, 1, 1)
 LAST_DATE = date(2100, 12, 31)
@@ -31,7 +35,7 @@ class BoundedDateField(forms.DateField):
 
 
 class CampaignForm(forms.Form):
-    ats = forms.ModelChoiceField(queryset=None, label=_("ATS"))
+    ats = forms.ModelChoiceField(queryset=ATS.objects.none(), label=_("ATS"))
     title = forms.CharField(label=_("Titolo"), max_length=200)
     description = forms.CharField(
         label=_("Presentazione per chi risponde"),
@@ -42,13 +46,15 @@ class CampaignForm(forms.Form):
     starts_on = BoundedDateField(label=_("Dal"))
     ends_on = BoundedDateField(label=_("Al"))
     versions = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("Questionari"), widget=forms.CheckboxSelectMultiple
+        queryset=QuestionnaireVersion.objects.none(),
+        label=_("Questionari"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, ats_choices, versions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ats"].queryset = ats_choices
-        self.fields["versions"].queryset = versions
+        cast(Any, self.fields["ats"]).queryset = ats_choices
+        cast(Any, self.fields["versions"]).queryset = versions
         if ats_choices.count() == 1:
             self.fields["ats"].initial = ats_choices.first()
             self.fields["ats"].widget = forms.HiddenInput()
@@ -57,7 +63,7 @@ class CampaignForm(forms.Form):
 class DistributionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Canale"), choices=Distribution.Kind.choices)
     organisation = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Organisation.objects.none(),
         required=False,
         label=_("Organizzazione"),
         help_text=_("Solo per il canale «Organizzazione della rete»: i membri attivi della rete."),
@@ -70,10 +76,10 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(Any, self.fields["organisation"]).queryset = organisations
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("kind") == Distribution.Kind.ORGANISATION and not cleaned.get(
             "organisation"
         ):

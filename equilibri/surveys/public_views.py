@@ -7,6 +7,7 @@ the respondent is stored: no account, no address (the rate limit counts hashed a
 cache only), no time finer than the day. Help-desk channels answer only operators of their ATS:
 they fill the questionnaire in with a person at the desk."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -172,7 +173,9 @@ def section(request: HttpRequest, key: str) -> HttpResponse:
     following = min(total, response.section + 1)
     asked = request.GET.get("sezione", "")
     # Beyond the next one to answer (or not a number): the next one to answer.
-    number = int(asked) if asked.isdigit() and 1 <= int(asked) <= following else following
+    number = int(asked) if re.fullmatch(r"[0-9]{1,3}", asked) else following
+    if not 1 <= number <= following:
+        number = following
     index = number - 1
     answers = list(response.answers.all())
     values = stored_values(answers)

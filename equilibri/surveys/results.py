@@ -262,7 +262,7 @@ def question_table(
         groups.sort(key=lambda k: (k == NOT_GIVEN, str(labels[k]).lower()))
     additive_options = question.type in ("single", "scale", "grid")
     additive_groups = by != "child_age"
-    values: dict = {}
+    values: dict[Hashable, int] = {}
     for g in groups:
         values[("t", g)] = respondents.get(g, 0)
         for o, _label in options:
@@ -271,7 +271,7 @@ def question_table(
     for o, _label in options:
         values[("o", o)] = overall.get(("", o), 0)
     values["all"] = _respondents(responses, question.key, row_key, None, version)[""]
-    lines = []
+    lines: list[tuple[Hashable, list[Hashable]]] = []
     if additive_options:
         lines += [(("t", g), [(g, o) for o, _l in options]) for g in groups]
         lines.append(("all", [("o", o) for o, _l in options]))
@@ -301,9 +301,10 @@ def question_table(
 
 
 def number_summary(responses, question: qdef.Question) -> dict:
-    """How many answered and the median, only from THRESHOLD answers up."""
-    values = sorted(
-        Answer.objects.filter(
+    """How many answered and the median, only from THRESHOLD answers up (the numbers are
+    never None here: number__isnull=False)."""
+    values: list[Decimal] = sorted(
+        Answer.objects.filter(  # type: ignore[arg-type]
             response__in=responses, question=question.key, number__isnull=False
         ).values_list("number", flat=True)
     )

@@ -37,7 +37,7 @@ SECTION_LABELS = {
 
 
 def sector_of(ateco_code: str, kind: str) -> str:
-    digits = "".join(ch for ch in ateco_code or "" if ch.isdigit())[:2]
+    digits = "".join(ch for ch in ateco_code or "" if ch in "0123456789")[:2]
     if len(digits) == 2:
         division = int(digits)
         for first, last, section in ATECO_SECTIONS:

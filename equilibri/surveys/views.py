@@ -3,6 +3,7 @@ single-use codes), help-desk mode, and the results."""
 
 import csv
 import io
+import re
 
 import segno
 from django.contrib import messages
@@ -90,11 +91,11 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(selectors.versions_visible_to(request.user), pk=pk)
     ats_choices = network_selectors.managed_ats(request.user)
-    ats = (
-        ats_choices.filter(pk=request.POST.get("ats") or 0).first()
-        if (request.POST.get("ats", "").isdigit())
-        else (ats_choices.first() if ats_choices.count() == 1 else None)
-    )
+    chosen = request.POST.get("ats", "")
+    if re.fullmatch(r"[0-9]{1,9}", chosen):
+        ats = ats_choices.filter(pk=int(chosen)).first()
+    else:  # one ATS: no choice to make
+        ats = ats_choices.first() if ats_choices.count() == 1 else None
     if ats is None:
         messages.error(request, _("Scegli l'ATS del nuovo questionario."))
         return redirect("surveys:version_detail", pk=version.pk)
@@ -182,15 +183,16 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for d in distributions
         if d.organisation_id and (org_ids is None or d.organisation_id in org_ids)
     ]
+    shown = list(distributions)
     if not manages:
-        distributions = [d for d in distributions if d.kind == Distribution.Kind.OPEN] + own
+        shown = [d for d in shown if d.kind == Distribution.Kind.OPEN] + own
     return render(
         request,
         "surveys/office/campaign_detail.html",
         {
             "campaign": campaign,
             "manages": manages,
-            "links": _links(distributions),
+            "links": _links(shown),
             "own_organisations": own,
             "distribution_form": DistributionForm(
                 organisations=network_selectors.public_members_filtered(ats=campaign.ats),
@@ -304,7 +306,7 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = TokensForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("surveys:campaign_detail", pk=distribution.campaign_id)
     try:
         codes = services.tokens_issue(distribution, form.cleaned_data["count"], actor=request.user)
@@ -424,7 +426,7 @@ def organisation_results(request: HttpRequest, pk: int) -> HttpResponse:
     if org_ids is not None:
         channels = channels.filter(organisation_id__in=org_ids)
     wanted = request.GET.get("organizzazione", "")
-    if wanted.isdigit() and len(wanted) < 12:
+    if re.fullmatch(r"[0-9]{1,12}", wanted):
         channels = channels.filter(organisation_id=int(wanted))
     distribution = channels.order_by("organisation__name").first()
     if distribution is None:
@@ -432,7 +434,7 @@ def organisation_results(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = distribution.campaign
     version = _version_of(request, campaign)
     responses = survey_results.submitted(campaign, version).filter(
-        organisation_id=distribution.organisation_id
+        organisation_id=distribution.organisation_id or 0
     )
     return _results_page(
         request, campaign, responses, version, organisation=distribution.organisation
