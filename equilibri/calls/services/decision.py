@@ -109,6 +109,7 @@ def _require_plan_money(call: Call, total: Decimal) -> None:
     """The funded applications become projects of the call's plan, which draw its regional
     money: refused as a whole, before anything is recorded, when the plan has not that much left
     (each project's creation checks it again under the plan's lock)."""
+    assert call.plan is not None  # call_decide refuses a call without a plan before this
     money = plan_selectors.plan_money(plan_services.lock_plan(call.plan))
     if total <= money.remaining:
         return
