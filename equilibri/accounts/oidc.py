@@ -125,6 +125,12 @@ class GatewayProvider(OpenIDConnectProvider):
     package = "allauth.socialaccount.providers.openid_connect"
     oauth2_adapter_class = GatewayAdapter
 
+    def serialize(self) -> dict:
+        # allauth keeps a pending sign-up (e.g. no e-mail from the gateway) under the class id
+        # "openid_connect" and the client id, which SPID and CIE at one gateway share: name the
+        # app by its provider_id instead, so it is found again.
+        return {"id": self.app.provider_id, "app.client_id": self.app.client_id}
+
     def get_pkce_params(self) -> dict:
         return generate_code_challenge()  # always, whatever the settings say
 

@@ -144,6 +144,19 @@ def test_a_new_identity_with_the_e_mail_of_a_password_account_is_not_linked_by_i
     assert User.objects.count() == 1 + User.objects.exclude(pk=existing.pk).count()
 
 
+def test_without_an_e_mail_address_the_sign_up_form_asks_for_one(client, gateway):
+    before = User.objects.count()
+    answer = sign_in(client, gateway, "anna")
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("socialaccount_signup")
+    assert User.objects.count() == before
+    answer = client.post(reverse("socialaccount_signup"), {"email": "anna.verdi@example.org"})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    user = User.objects.get(email="anna.verdi@example.org")
+    assert user.verified_identity.fiscal_number == "VRDNNA90C45F205D"
+    assert user.identity_logins.get().level == 1
+
+
 def test_claims_without_fiscal_number_are_refused(client, gateway):
     before = User.objects.count()
     refused(sign_in(client, gateway, "nofiscal"), "missing_fiscal_number")

@@ -34,6 +34,13 @@ PERSONAS: dict[str, dict] = {
         "birthdate": "1980-01-01",
         "acr": SPID_L2,
     },
+    # A gateway that does not share the e-mail address.
+    "anna": {
+        "given_name": "Anna",
+        "family_name": "Verdi",
+        "fiscalNumber": "TINIT-VRDNNA90C45F205D",
+        "acr": "https://www.spid.gov.it/SpidL1",
+    },
     "nofiscal": {
         "given_name": "Senza",
         "family_name": "Codice",
