@@ -39,7 +39,7 @@ class ChipLink:
 def page_chips(
     data: Mapping[str, Any],
     page: SearchPage,
-    params: Mapping[str, str],
+    params: Mapping[str, Any],
     category_names: Mapping[str, str],
 ) -> list[ChipLink]:
     """The chips of a valid search: those understood in the text, then the form's fields.
@@ -115,7 +115,7 @@ def _field_labels(
     return out
 
 
-def form_values(params: Mapping[str, str], page: SearchPage) -> dict[str, str] | None:
+def form_values(params: Mapping[str, Any], page: SearchPage) -> dict[str, Any] | None:
     """The form's values with the pieces the search understood in the text moved into their
     fields and out of the text ("doposcuola vicino a Lecco" becomes "doposcuola" and the
     comune Lecco at 20 km): sent again, the form runs the same search, and each piece is a
@@ -123,7 +123,7 @@ def form_values(params: Mapping[str, str], page: SearchPage) -> dict[str, str] |
     if not page.chips:
         return None
     values = dict(params)
-    text = params.get("q", "")
+    text = str(params.get("q", ""))
     understood = understand(text)
     for chip in page.chips:
         # Each piece out of what is left of the text (`query_without` is the whole text
