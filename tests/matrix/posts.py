@@ -179,8 +179,12 @@ def milano_voucher_scheme() -> int:
 
 
 # POSTs that act whoever sends them, the object being nobody's scope: any worker starts a draft
-# of their own on any ATS's open voucher scheme.
-ACTS_BY_DESIGN = {("vouchers_public:application_start", milano_voucher_scheme)}
+# of their own on any ATS's open voucher scheme; any ATS operator restores a version of the
+# search vocabulary (the platform's, not an ATS's).
+ACTS_BY_DESIGN = {
+    ("vouchers_public:application_start", milano_voucher_scheme),
+    ("catalogue:vocabulary_restore", vocabulary_version),
+}
 
 ROWS: dict = {
     # accounts
