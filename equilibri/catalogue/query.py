@@ -2,7 +2,7 @@
 
 `understand("campi estivi per un bimbo di 5 anni vicino a Lecco a giugno")` finds the comune
 (every comune of the territory app, with its articles, apostrophes and prepositions), the age,
-the month, and leaves "campi estivi bimbo" as the text to match. What becomes a filter is no
+the month, and leaves "campi estivi" as the text to match. What becomes a filter is no
 longer a word the services must contain. Each understood piece is a `Chip` the page can show and
 let the citizen remove (`Chip.query_without` is the text without that piece).
 
@@ -268,7 +268,51 @@ def _number(word: str) -> int | None:
     return NUMBERS.get(word)
 
 
+# The words that say whose age it is ("per un bimbo di 5 anni", "for my son aged 7", "nido per
+# 18 mesi"): part of the age piece, so they leave the text with it. Otherwise "bimbo", read as
+# the concept "bambini", would become the query's heaviest word and drop every service for that
+# age that never says "bambini".
+_AGE_PREPOSITIONS = {"per", "for"}
+_AGE_DETERMINERS = {
+    "un",
+    "una",
+    "il",
+    "la",
+    "mio",
+    "mia",
+    "nostro",
+    "nostra",
+    "a",
+    "an",
+    "my",
+    "our",
+}
+_AGE_PERSONS = {
+    *("bimbo", "bimba", "bimbi", "bimbe", "bambino", "bambina", "bambini", "bambine"),
+    *("figlio", "figlia", "figli", "figlie", "ragazzo", "ragazza", "ragazzi", "ragazze"),
+    *("child", "children", "kid", "kids", "son", "daughter", "boy", "girl", "baby"),
+}
+_AGE_LINKS = {"di", "of", "aged"}
+
+
+def _age_lead(words: list[str], i: int) -> int:
+    """How many words at i say whose age follows (each part optional, in this order)."""
+    j = i
+    for kind in (_AGE_PREPOSITIONS, _AGE_DETERMINERS, _AGE_PERSONS):
+        if j < len(words) and words[j] in kind:
+            j += 1
+    if j > i and words[j - 1] in _AGE_PERSONS and j < len(words) and words[j] in _AGE_LINKS:
+        j += 1
+    return j - i
+
+
 def _age(r: _Reader, i: int) -> _Hit:
+    return _age_at(r, i + _age_lead(r.words, i))
+
+
+def _age_at(r: _Reader, i: int) -> _Hit:
+    if i >= len(r.words):
+        return None
     word = r.words[i]
     if word in _NEWBORN:
         return i + 1, "age", 0, _("Età: neonato"), "eta", "0"

@@ -105,7 +105,7 @@ def test_summer_camps_for_a_five_year_old_near_lecco_in_june(page, demo_data, li
         ]
     )
     # The pieces are in the form's fields now, to be seen and changed.
-    expect(form.get_by_label("Che cosa cerchi?")).to_have_value("campi estivi per un bimbo di")
+    expect(form.get_by_label("Che cosa cerchi?")).to_have_value("campi estivi")
     expect(form.get_by_label("Vicino a (comune)")).to_have_value("Lecco")
     expect(form.get_by_label("Età del bambino o della persona (anni)")).to_have_value("5")
     expect(form.get_by_label("Aperto nel mese di")).to_have_value("6")

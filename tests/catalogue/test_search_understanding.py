@@ -89,13 +89,19 @@ def test_a_comune_that_is_a_common_word_needs_a_strong_lead():
     "text, age, left",
     [
         ("centro estivo 6 anni", 6, "centro estivo"),
-        ("nido per 18 mesi", 1, "nido per"),
+        ("nido per 18 mesi", 1, "nido"),
         ("neonato", 0, ""),
-        ("campo per un bimbo di 4 anni", 4, "campo per un bimbo di"),
-        ("after school for a 7 years old", 7, "after school for a"),
+        ("campo per un bimbo di 4 anni", 4, "campo"),
+        ("doposcuola per mio figlio di 9 anni", 9, "doposcuola"),
+        ("nido per un neonato", 0, "nido"),
+        ("after school for a 7 years old", 7, "after school"),
+        ("after school for my son of 8 years", 8, "after school"),
+        # Whose age it is, without an age: the words stay search words.
+        ("ludoteca per bambini", None, "ludoteca per bambini"),
+        ("per la scuola 6 anni", 6, "per la scuola"),
     ],
 )
-def test_ages(text: str, age: int, left: str):
+def test_ages(text: str, age: int | None, left: str):
     understood = understand(text)
     assert understood.age == age
     assert understood.text == left
