@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import TypeVar
 
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LAT = 111.32
 
 T = TypeVar("T")
 
@@ -25,9 +24,16 @@ def haversine_km(
 def bounding_box(
     lat: float | Decimal, lon: float | Decimal, radius_km: float
 ) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle: a cheap SQL prefilter."""
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(float(lat))), 1e-6))
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle on the sphere that
+    `haversine_km` measures: a cheap SQL prefilter that must never drop a point inside the
+    circle. The latitude span is the radius's angle; the longitude span is the widest one of a
+    great circle at that angular distance (asin(sin d / cos lat), which is wider than d / cos lat
+    away from the equator), with a hair of margin for floating point."""
+    angle = min(radius_km / EARTH_RADIUS_KM, math.pi / 2)
+    dlat = math.degrees(angle) * (1 + 1e-9)
+    cos_lat = math.cos(math.radians(float(lat)))
+    ratio = math.sin(angle) / cos_lat if cos_lat > 1e-9 else 2.0
+    dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio)) * (1 + 1e-9)
     return float(lat) - dlat, float(lat) + dlat, float(lon) - dlon, float(lon) + dlon
 
 
