@@ -321,22 +321,18 @@ def _oidc_app(provider_id: str, name: str) -> dict | None:
     }
 
 
+_OIDC_APPS = [app for app in (_oidc_app("spid", "SPID"), _oidc_app("cie", "CIE")) if app]
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "provider_class": "equilibri.accounts.oidc.GatewayProvider",
-        "APPS": [
-            app for app in (_oidc_app("spid", "SPID"), _oidc_app("cie", "CIE")) if app is not None
-        ],
+        "APPS": _OIDC_APPS,
     }
 }
 # The SPID/CIE buttons post to Equilibri's login, which redirects to the gateway's authorization
 # endpoint: browsers hold that redirect to the login page's CSP form-action. The issuers' origins,
 # plus OIDC_FORM_ACTION_EXTRA where a gateway authorizes on another host than its issuer's.
 _OIDC_FORM_ACTION = sorted(
-    {
-        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["issuer"]))
-        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
-    }
+    {"{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["issuer"])) for app in _OIDC_APPS}
     | set(env_list("OIDC_FORM_ACTION_EXTRA", []))
 )
 SOCIALACCOUNT_ADAPTER = "equilibri.accounts.identity_adapter.IdentityAdapter"
