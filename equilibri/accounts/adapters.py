@@ -7,8 +7,10 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
+from equilibri.accounts.roles import is_staff_member
 from equilibri.core import identifiers, mail
 
 
@@ -34,6 +36,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if credentials.get("email"):
             credentials["email"] = identifiers.normalise_email(credentials["email"])
         return super().authenticate(request, **credentials)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Where a sign-in lands when no safe `next` was given (allauth checks `next` first,
+        for passwords and for SPID/CIE alike, and a sign-up lands here too): people who work
+        in the reserved area (a role, Django staff, superuser) on its home, everyone else in
+        their personal area, which is what a citizen comes for. By URL name, as accounts sits
+        below citizens and cannot import it."""
+        user = request.user
+        if user.is_staff or user.is_superuser or is_staff_member(user):
+            return super().get_login_redirect_url(request)
+        return resolve_url("citizens_public:home")
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """A new account (an e-mail sign-up, or a first SPID/CIE login) lands where a login
+        would: allauth's default reads ACCOUNT_SIGNUP_REDIRECT_URL, the reserved home."""
+        return self.get_login_redirect_url(request)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The address axes takes (AXES_IPWARE_META_PRECEDENCE_ORDER): one setting decides it

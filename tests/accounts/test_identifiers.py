@@ -16,7 +16,7 @@ def test_an_odd_spelling_of_the_address_logs_in():
     client = Client()
     response = client.post("/account/login/", {"login": ODD_CITTADINA, "password": DEMO_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/area-riservata/"
+    assert response["Location"] == "/area-personale/"  # a citizen lands in her personal area
 
 
 def test_odd_spellings_count_as_one_account_for_the_lockout(settings):

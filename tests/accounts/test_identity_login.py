@@ -87,6 +87,7 @@ def refused(answer, reason: str) -> None:
 def test_new_citizen_signs_in_with_spid_and_gets_a_verified_identity(client, gateway):
     answer = sign_in(client, gateway, "maria")
     assert answer.status_code == 302
+    assert answer["Location"] == reverse("citizens_public:home")  # her personal area
     user = User.objects.get(email="maria.rossi@example.org")
     assert int(client.session["_auth_user_id"]) == user.pk
     assert (user.first_name, user.last_name) == ("Maria", "Rossi")
@@ -99,12 +100,26 @@ def test_new_citizen_signs_in_with_spid_and_gets_a_verified_identity(client, gat
     assert login.level_label == "SPID L2"
 
 
+def test_a_safe_next_wins_over_the_personal_area_and_an_outside_one_is_ignored(client, gateway):
+    url = reverse("openid_connect_login", kwargs={"provider_id": "spid"})
+    authorize_url = client.post(url, {"process": "login", "next": "/voucher/"})["Location"]
+    answer = client.get(authorize(at_provider(gateway, "maria"), authorize_url))
+    assert answer["Location"] == "/voucher/"
+    client.logout()
+    authorize_url = client.post(url, {"process": "login", "next": "https://evil.example/"})[
+        "Location"
+    ]
+    answer = client.get(authorize(at_provider(gateway, "maria"), authorize_url))
+    assert answer["Location"] == reverse("citizens_public:home")
+
+
 def test_the_same_fiscal_number_enters_the_same_account_whatever_the_provider(client, gateway):
     sign_in(client, gateway, "maria")
     client.logout()
     # Another identity at the gateway (another `sub`, another e-mail), through CIE: same person.
     answer = sign_in(client, gateway, "maria2", provider_id="cie")
     assert answer.status_code == 302
+    assert answer["Location"] == reverse("citizens_public:home")
     assert User.objects.filter(verified_identity__fiscal_number=MARIA_CF).count() == 1
     assert User.objects.filter(email="m.rossi@example.net").count() == 0
     user = User.objects.get(email="maria.rossi@example.org")

@@ -22,9 +22,17 @@ def test_citizen_logs_in_with_email_and_password():
         "/account/login/", {"login": email_of("cittadina"), "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/area-riservata/"
+    assert response["Location"] == "/area-personale/"  # a citizen lands in her personal area
     page = client.get("/area-riservata/")
     assert "Giulia" in page.content.decode()
+
+
+def test_a_citizen_with_a_safe_next_goes_there_and_an_outside_next_is_ignored():
+    credentials = {"login": email_of("cittadina"), "password": DEMO_PASSWORD}
+    response = Client().post("/account/login/?next=/voucher/", credentials)
+    assert response["Location"] == "/voucher/"
+    response = Client().post("/account/login/?next=https://evil.example/", credentials)
+    assert response["Location"] == "/area-personale/"
 
 
 def test_staff_login_asks_for_the_totp_code_then_opens_the_reserved_area():
@@ -38,6 +46,7 @@ def test_staff_login_asks_for_the_totp_code_then_opens_the_reserved_area():
     assert wrong.status_code == 200 and "code" in wrong.content.decode().lower()
     response = client.post("/account/2fa/authenticate/", {"code": current_code()})
     assert response.status_code == 302
+    assert response["Location"] == "/area-riservata/"  # staff keep the reserved area's home
     page = client.get("/area-riservata/").content.decode()
     assert "Operatore di rete ATS" in page and "ATS Insubria" in page
 

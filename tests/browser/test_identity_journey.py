@@ -49,7 +49,8 @@ def test_a_citizen_signs_in_with_spid(page, demo_data, live_server, gateway):
     assert_no_axe_violations(page)
 
     _through_the_provider(page, live_server, gateway, "maria")
-    page.wait_for_url(live_server.url + reverse("accounts:home"))
+    # a citizen lands in her personal area, not in the reserved one
+    page.wait_for_url(live_server.url + reverse("citizens_public:home"))
     user = User.objects.get(verified_identity__fiscal_number="RSSMRA80A41F205B")
     assert user.email == "maria.rossi@example.org"
     assert IdentityLogin.objects.get(user=user).level == 2

@@ -47,7 +47,10 @@ def sign_in(page, live_server, local_part: str, *, totp: bool = True) -> None:
         code_form = page.locator("main form", has=page.locator('input[name="code"]'))
         code_form.locator('input[name="code"]').fill(current_totp_code())
         code_form.locator('button[type="submit"]:not([form])').click()
-    page.wait_for_url(live_server.url + reverse("accounts:home"))
+    # staff land on the reserved area, everyone else in the personal area
+    page.wait_for_url(
+        live_server.url + reverse("accounts:home" if totp else "citizens_public:home")
+    )
 
 
 def reserved_menu(page):
@@ -296,6 +299,8 @@ def test_organisation_registers_activates_2fa_and_joins_the_network(
 
     name = "Bottega del Tempo Coop. Soc."
     sign_in(page, live_server, "cittadina", totp=False)
+    # she lands in her personal area; the registration is offered on the reserved area's home
+    open_page(page, live_server.url + reverse("accounts:home"))
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Registra la tua organizzazione").click()
     page.wait_for_url(live_server.url + reverse("network:organisation_register"))
