@@ -108,6 +108,7 @@ def _texts(language: str) -> dict[str, Any]:
             "more": _("Altri filtri: età, giorno, mese, costo, lingua, ordine"),
             "chips": _("Filtri applicati"),
             "remove": _("Rimuovi filtro"),
+            "save_search": _("Salva questa ricerca"),
             "did_you_mean": _("Forse cercavi"),
             "instead": _("Cerca invece"),
             "search": _("Cerca"),
@@ -209,6 +210,7 @@ def _urls(language: str, script_prefix: str) -> dict[str, str]:
         return {
             "search": reverse("catalogue_public:search"),
             "nearest": reverse("desks_public:nearest"),
+            "save_search": reverse("citizens_public:search_save"),
             "detail_before": before,
             "detail_after": after,
         }

@@ -37,6 +37,32 @@ class SavedService(models.Model):
         return f"{self.user_id} → {self.service_id}"
 
 
+class SavedSearch(models.Model):
+    """A search a signed-in person keeps ("save this search"): the search page's own parameters
+    as a query string, normalised once (`services.search_save`), to run it again."""
+
+    MAX_PER_PERSON = 50
+    MAX_QUERY_LENGTH = 500
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    query = models.CharField(max_length=MAX_QUERY_LENGTH)
+    label = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ricerca salvata")
+        verbose_name_plural = _("ricerche salvate")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "query"], name="saved_search_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Preferences(models.Model):
     """Where the person lives: the home page and the personal area show that ATS's open calls
     and voucher schemes first."""

@@ -22,6 +22,8 @@ urlpatterns = [
         name="appointment_calendar",
     ),
     path("area-personale/servizi/<int:pk>/salva/", views.service_save, name="service_save"),
+    path("area-personale/ricerche/salva/", views.search_save, name="search_save"),
+    path("area-personale/ricerche/<int:pk>/togli/", views.search_forget, name="search_forget"),
     path("area-personale/cancellazione-dati/", views.erasure, name="erasure"),
     path("accessibilita/segnala/", views.accessibility_report, name="accessibility_report"),
     path("contatti/scrivi/", views.contact, name="contact"),

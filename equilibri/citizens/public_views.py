@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "vouchers": selectors.voucher_rows(user),
             "calls": selectors.call_rows(user),
             "saved": selectors.saved_services_of(user),
+            "searches": selectors.saved_searches_of(user),
             "notifications": selectors.notifications_of(user),
             "sent_messages": selectors.messages_of(user)[:10],
             "preferences_form": PreferencesForm(
@@ -155,6 +156,41 @@ def service_save(request: HttpRequest, pk: int) -> HttpResponse:
         services.service_save(user=request.user, service=service)
         messages.success(request, _("Servizio salvato nella tua area personale."))
     return redirect(_next(request, service.get_absolute_url()))
+
+
+@signed_in_required
+def search_save(request: HttpRequest) -> HttpResponse:
+    """ "Salva questa ricerca": the search page links here with its parameters (GET, a page the
+    page cache may share, so no form and no token there); this page asks to confirm and the
+    POST keeps it. Signed out, the sign-in comes back here with the same parameters."""
+    query = request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode()
+    if request.method == "POST":
+        try:
+            services.search_save(user=request.user, query=query)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Ricerca salvata nella tua area personale."))
+            return redirect(reverse("citizens_public:home") + "#ricerche")
+    normalised, params = services.search_query(query)
+    return render(
+        request,
+        "citizens/search_save.html",
+        {
+            "query": normalised,
+            "label": services.search_label(params) if params else "",
+            "search_url": reverse("catalogue_public:search") + "?" + normalised,
+        },
+    )
+
+
+@signed_in_required
+@require_POST
+def search_forget(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(selectors.saved_searches_of(request.user), pk=pk)
+    services.search_forget(user=request.user, saved=saved)
+    messages.success(request, _("Ricerca tolta dalle salvate."))
+    return redirect(reverse("citizens_public:home") + "#ricerche")
 
 
 def _next(request: HttpRequest, default: str) -> str:

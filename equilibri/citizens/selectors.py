@@ -17,7 +17,7 @@ from equilibri.desks import selectors as desks_selectors
 from equilibri.territory.models import ATS
 from equilibri.vouchers import selectors as vouchers_selectors
 
-from .models import Message, Preferences, Rating, SavedService
+from .models import Message, Preferences, Rating, SavedSearch, SavedService
 
 VoucherState = vouchers_selectors.AppState
 
@@ -37,6 +37,10 @@ def ats_of(user) -> ATS | None:
     if preferences is None or preferences.comune is None:
         return None
     return preferences.comune.ats
+
+
+def saved_searches_of(user) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user)
 
 
 def saved_services_of(user) -> QuerySet[SavedService]:

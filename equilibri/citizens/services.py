@@ -2,16 +2,22 @@
 saves are in the audit log); e-mails leave on commit through core.mail.
 
 - saved services: save / forget one;
+- saved searches: save / forget one;
 - preferences: the person's comune;
 - messages to an ATS (accessibility report, contact, erasure request): sent (new, with an
   acknowledgement e-mail and one to the ATS's operators), answered by e-mail, closed;
 - ratings: one answer to "Valuta la tua esperienza".
 """
 
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from equilibri.accounts.models import StaffRole
 from equilibri.accounts.roles import Role
@@ -21,7 +27,7 @@ from equilibri.core.identifiers import clean_text
 from equilibri.territory.models import ATS, Comune
 
 from . import selectors
-from .models import Message, Preferences, Rating, SavedService
+from .models import Message, Preferences, Rating, SavedSearch, SavedService
 
 MessageState = Message.State
 
@@ -36,6 +42,60 @@ def service_save(*, user, service: Service) -> SavedService:
 def service_forget(*, user, service: Service) -> None:
     for saved in SavedService.objects.filter(user=user, service=service):
         saved.delete()  # one by one: each deletion in the audit log
+
+
+def search_query(query: str) -> tuple[str, dict[str, str]]:
+    """The search page's own parameters of `query` (a query string), each once, trimmed and
+    NFKC-normalised, in a fixed order: the same search saved twice is one row. Paging, view and
+    unknown parameters are dropped."""
+    from equilibri.catalogue.forms import SearchForm  # the search page's parameters
+
+    given = QueryDict(query[: SavedSearch.MAX_QUERY_LENGTH * 4])
+    kept = {}
+    for name in sorted(SearchForm.base_fields):
+        value = clean_text(given.get(name, ""))[:200]
+        if value:
+            kept[name] = value
+    return urlencode(kept), kept
+
+
+@transaction.atomic
+def search_save(*, user, query: str) -> SavedSearch:
+    """Keep a search in the person's area (at most MAX_PER_PERSON; saving one already kept
+    returns it)."""
+    normalised, params = search_query(query)
+    if not params:
+        raise ValidationError(_("Non c'è nessuna ricerca da salvare: cerca prima qualcosa."))
+    if len(normalised) > SavedSearch.MAX_QUERY_LENGTH:
+        raise ValidationError(_("Questa ricerca è troppo lunga per essere salvata."))
+    # The person's row first: two saves at once count each other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    existing = SavedSearch.objects.filter(user=user, query=normalised).first()
+    if existing is not None:
+        return existing
+    if SavedSearch.objects.filter(user=user).count() >= SavedSearch.MAX_PER_PERSON:
+        raise ValidationError(
+            _("Hai già %(n)s ricerche salvate: togline qualcuna prima di salvarne altre.")
+            % {"n": SavedSearch.MAX_PER_PERSON}
+        )
+    return SavedSearch.objects.create(user=user, query=normalised, label=search_label(params))
+
+
+def search_label(params: dict[str, str]) -> str:
+    """What the person reads in their list: the text and the place, and how many other filters."""
+    parts = [params[name] for name in ("q", "comune") if name in params]
+    others = len([name for name in params if name not in {"q", "comune", "ordina"}])
+    label = " · ".join(parts) or _("Tutti i servizi")
+    if others:
+        label += " " + ngettext("(%(n)s filtro)", "(%(n)s filtri)", others) % {"n": others}
+    return label[:200]
+
+
+@transaction.atomic
+def search_forget(*, user, saved: SavedSearch) -> None:
+    if saved.user_id != user.pk:
+        raise PermissionDenied
+    saved.delete()
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ operators of their ATS, the Region reading, superusers)."""
 from equilibri.accounts.models import User
 from equilibri.catalogue.models import Service
 from equilibri.catalogue.selectors import public_services
-from equilibri.citizens.models import Message
+from equilibri.citizens.models import Message, SavedSearch
 from equilibri.desks.models import Appointment, Desk
 from equilibri.desks.selectors import bookable_slots
 from equilibri.territory.models import Comune
@@ -36,6 +36,12 @@ def cittadino_appointment() -> int:
 def unpublished_service() -> int:
     """A service nobody may save: not (or no longer) published."""
     return Service.objects.exclude(pk__in=public_services().values("pk")).order_by("pk").first().pk
+
+
+def cittadino_search() -> int:
+    """A search another citizen (cittadino) saved: nobody else's to forget."""
+    user = User.objects.get(email=email_of("cittadino"))
+    return SavedSearch.objects.create(user=user, query="q=nido", label="nido").pk
 
 
 def milano_message() -> int:
@@ -71,6 +77,8 @@ ROWS: dict = {
         **dict.fromkeys(PERSONAS, 404),
     },
     ("citizens_public:service_save", unpublished_service): post_only_signed_in(),
+    ("citizens_public:search_save", None): signed_in(),
+    ("citizens_public:search_forget", cittadino_search): post_only_signed_in(),
     ("citizens_public:erasure", None): signed_in(),
     ("citizens_public:accessibility_report", None): public(),
     ("citizens_public:contact", None): public(),
@@ -97,6 +105,12 @@ POSTS: dict = {
         **dict.fromkeys(PERSONAS, 404),
     },
     ("citizens_public:service_save", unpublished_service): {
+        ANON: 302,
+        **dict.fromkeys(PERSONAS, 404),
+    },
+    # Without a search: the page again with its message, nothing saved.
+    ("citizens_public:search_save", None): {ANON: 302, **dict.fromkeys(PERSONAS, 200)},
+    ("citizens_public:search_forget", cittadino_search): {
         ANON: 302,
         **dict.fromkeys(PERSONAS, 404),
     },
