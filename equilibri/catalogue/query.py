@@ -13,6 +13,7 @@ only in the forms written below, so a word that is not one of them stays a searc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -140,6 +141,7 @@ class Chip:
     param: str
     value: str
     query_without: str
+    span: tuple[int, int] = (0, 0)  # where the piece stands in the typed text (characters)
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,16 @@ class _Reader:
         return " ".join((self.text[:a] + " " + self.text[b:]).split())
 
 
+def text_without(text: str, chips: Iterable[Chip]) -> str:
+    """`text` without the pieces of `chips` (chips `understand(text)` gave), spaces collapsed."""
+    out, position = [], 0
+    for start, end in sorted(chip.span for chip in chips):
+        out.append(text[position:start])
+        position = end
+    out.append(text[position:])
+    return " ".join(" ".join(out).split())
+
+
 def understand(text: str) -> Understood:
     reader = _Reader(text)
     words = reader.words
@@ -228,7 +240,8 @@ def understand(text: str) -> Understood:
             continue
         end, kind, value, label, param, param_value = hit
         found[kind] = value
-        chips.append(Chip(kind, label, param, param_value, reader.without(i, end)))
+        span = (reader.tokens[i][1], reader.tokens[end - 1][2])
+        chips.append(Chip(kind, label, param, param_value, reader.without(i, end), span))
         for k in range(i, end):
             reader.used[k] = True
         i = end

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .forms import DEFAULT_RADIUS_KM, MAX_AGE_MONTHS
-from .query import language_name, month_name, understand, weekday_name
+from .query import language_name, month_name, text_without, understand, weekday_name
 from .search import SearchPage
 
 # What removing a field's chip empties: the comune takes its radius and the distance order
@@ -125,12 +125,9 @@ def form_values(params: Mapping[str, Any], page: SearchPage) -> dict[str, Any] |
     values = dict(params)
     text = str(params.get("q", ""))
     understood = understand(text)
+    applied = {chip.kind for chip in page.chips}
+    values["q"] = text_without(text, (c for c in understood.chips if c.kind in applied))
     for chip in page.chips:
-        # Each piece out of what is left of the text (`query_without` is the whole text
-        # without one piece).
-        again = next((c for c in understand(text).chips if c.kind == chip.kind), None)
-        if again is not None:
-            text = again.query_without
         if chip.kind == "place" and understood.place is not None:
             values["comune"] = _comune_text(understood.place.pk, understood.place.name)
             values["raggio"] = _plain(understood.radius_km or DEFAULT_RADIUS_KM)
@@ -138,7 +135,6 @@ def form_values(params: Mapping[str, Any], page: SearchPage) -> dict[str, Any] |
             values["eta"] = str(int(chip.value) // 12)
         else:
             values[chip.param] = chip.value
-    values["q"] = text
     return values
 
 
