@@ -324,45 +324,29 @@ class MonitoringReport(models.Model):
         return f"{self.project} {self.period_start:%m/%Y}-{self.period_end:%m/%Y}"
 
 
+def _share_of_value(label) -> models.DecimalField:
+    """The part of an indicator's value that counts one gender category (optional)."""
+    return models.DecimalField(
+        label,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
 class IndicatorValue(models.Model):
     report = models.ForeignKey(MonitoringReport, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField(
         _("valore"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    women = models.DecimalField(
-        _("di cui donne"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    men = models.DecimalField(
-        _("di cui uomini"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
+    women = _share_of_value(_("di cui donne"))
+    men = _share_of_value(_("di cui uomini"))
     # The other two of the platform's gender categories (core.genders), as the desks count them.
-    other_gender = models.DecimalField(
-        _("di cui altro genere"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    gender_unspecified = models.DecimalField(
-        _("di cui genere non indicato"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
+    other_gender = _share_of_value(_("di cui altro genere"))
+    gender_unspecified = _share_of_value(_("di cui genere non indicato"))
 
     class Meta:
         constraints = [
